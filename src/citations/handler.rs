@@ -1,0 +1,63 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::query;
+use crate::db::DbPool;
+use crate::error::{responses, ApiError};
+use crate::http::list_query::{ListSpec, PageParams};
+use crate::http::read;
+use crate::openapi::{CitationList, CitationResponse, SlugPath};
+
+const LIST: ListSpec = ListSpec { filters: &[] };
+
+/// List citations
+///
+/// Every external source the clinic cites, with the claim each backs in each published post.
+#[utoipa::path(
+    get,
+    path = "/v1/citations",
+    tag = "citations",
+    operation_id = "listCitations",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of citations", body = CitationList),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn list_citations(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    read::list(&req, &pool, &LIST, query::list).await
+}
+
+/// Get a citation
+#[utoipa::path(
+    get,
+    path = "/v1/citations/{slug}",
+    tag = "citations",
+    operation_id = "getCitation",
+    params(SlugPath),
+    responses(
+        (status = 200, description = "The citation", body = CitationResponse),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn get_citation(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    read::by_slug(
+        &req,
+        &pool,
+        "citation",
+        slug.into_inner(),
+        query::find_by_slug,
+    )
+    .await
+}

@@ -1,0 +1,164 @@
+//! Database access for citations.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{Citation, CitationInput, CitationRow, CitedClaim, PostCitation};
+use crate::db::{sync_row, Change};
+use crate::http::list_query::ListQuery;
+use crate::posts::model::PostRef;
+use crate::posts::query::is_public_post;
+use crate::schema::{citations, post_citations, posts};
+
+/// A page of citations by publisher and year, each with the published claims it backs.
+pub fn list(
+    conn: &mut SqliteConnection,
+    query: &ListQuery,
+    now: &str,
+) -> QueryResult<(Vec<Citation>, i64)> {
+    let total = citations::table.count().get_result(conn)?;
+    let rows: Vec<CitationRow> = citations::table
+        .order((
+            citations::publisher.asc(),
+            citations::year.desc(),
+            citations::slug.asc(),
+        ))
+        .limit(query.page.per_page)
+        .offset(query.page.offset())
+        .select(CitationRow::as_select())
+        .load(conn)?;
+    Ok((with_claims(conn, rows, now)?, total))
+}
+
+pub fn find_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    now: &str,
+) -> QueryResult<Option<Citation>> {
+    let row = citations::table
+        .filter(citations::slug.eq(slug))
+        .select(CitationRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(with_claims(conn, row.into_iter().collect(), now)?.pop())
+}
+
+fn with_claims(
+    conn: &mut SqliteConnection,
+    rows: Vec<CitationRow>,
+    now: &str,
+) -> QueryResult<Vec<Citation>> {
+    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
+    let claims: Vec<(i32, String, String, String)> = post_citations::table
+        .inner_join(posts::table)
+        .filter(post_citations::citation_id.eq_any(&ids))
+        .filter(is_public_post(now))
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .select((
+            post_citations::citation_id,
+            posts::slug,
+            posts::title,
+            post_citations::claim,
+        ))
+        .load(conn)?;
+    let mut by_citation: HashMap<i32, Vec<CitedClaim>> = HashMap::new();
+    for (citation_id, slug, title, claim) in claims {
+        by_citation
+            .entry(citation_id)
+            .or_default()
+            .push(CitedClaim {
+                post: PostRef::new(slug, title),
+                claim,
+            });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let claims = by_citation.remove(&row.id).unwrap_or_default();
+            row.into_citation(claims)
+        })
+        .collect())
+}
+
+/// The citations of each given post, in the post's order, with the claim each backs.
+pub fn for_posts(
+    conn: &mut SqliteConnection,
+    post_ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<PostCitation>>> {
+    let rows: Vec<(i32, String, String, String, Option<i32>, String, String)> =
+        post_citations::table
+            .inner_join(citations::table)
+            .filter(post_citations::post_id.eq_any(post_ids))
+            .order((post_citations::post_id, post_citations::position))
+            .select((
+                post_citations::post_id,
+                citations::slug,
+                citations::publisher,
+                citations::title,
+                citations::year,
+                citations::url,
+                post_citations::claim,
+            ))
+            .load(conn)?;
+    let mut grouped: HashMap<i32, Vec<PostCitation>> = HashMap::new();
+    for (post_id, slug, publisher, title, year, url, claim) in rows {
+        grouped.entry(post_id).or_default().push(PostCitation {
+            slug,
+            publisher,
+            title,
+            year,
+            url,
+            claim,
+        });
+    }
+    Ok(grouped)
+}
+
+/// Citation ids by slug; an error names the first unknown slug.
+pub fn ids_by_slugs(
+    conn: &mut SqliteConnection,
+    slugs: &[String],
+) -> QueryResult<Result<Vec<i32>, String>> {
+    let found: HashMap<String, i32> = citations::table
+        .filter(citations::slug.eq_any(slugs))
+        .select((citations::slug, citations::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(slugs
+        .iter()
+        .map(|slug| {
+            found
+                .get(slug)
+                .copied()
+                .ok_or_else(|| format!("unknown citation '{slug}'"))
+        })
+        .collect())
+}
+
+/// Inserts the citation or updates it by slug; unchanged content writes nothing.
+pub fn sync(conn: &mut SqliteConnection, input: &CitationInput, now: &str) -> QueryResult<Change> {
+    let existing = citations::table
+        .filter(citations::slug.eq(&input.slug))
+        .select((citations::id, CitationInput::as_select()))
+        .first::<(i32, CitationInput)>(conn)
+        .optional()?;
+    let insert = |conn: &mut SqliteConnection| {
+        diesel::insert_into(citations::table)
+            .values((
+                input,
+                citations::created_at.eq(now),
+                citations::updated_at.eq(now),
+            ))
+            .returning(citations::id)
+            .get_result(conn)
+    };
+    let update = |conn: &mut SqliteConnection, id: i32| {
+        diesel::update(citations::table.find(id))
+            .set((input, citations::updated_at.eq(now)))
+            .execute(conn)
+    };
+    Ok(sync_row(conn, existing, input, insert, update)?.1)
+}

@@ -1,0 +1,148 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::model::{REGIONS, RESPONSE_LEVELS};
+use super::query;
+use crate::db::DbPool;
+use crate::error::{responses, ApiError};
+use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
+use crate::http::read;
+use crate::openapi::{
+    ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse, SlugPath,
+};
+
+const CATEGORIES: ListSpec = ListSpec { filters: &[] };
+
+const CONDITIONS: ListSpec = ListSpec {
+    filters: &[
+        FilterSpec {
+            name: "category",
+            kind: FilterKind::Slug,
+        },
+        FilterSpec {
+            name: "is_red_flag",
+            kind: FilterKind::Bool,
+        },
+        FilterSpec {
+            name: "region",
+            kind: FilterKind::OneOf(REGIONS),
+        },
+        FilterSpec {
+            name: "response_level",
+            kind: FilterKind::OneOf(RESPONSE_LEVELS),
+        },
+    ],
+};
+
+/// List condition categories
+///
+/// The categories in display order (strong responders, moderate responders, see a doctor
+/// first), each with all its conditions.
+#[utoipa::path(
+    get,
+    path = "/v1/condition-categories",
+    tag = "conditions",
+    operation_id = "listConditionCategories",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of condition categories", body = ConditionCategoryList),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn list_condition_categories(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    read::list(&req, &pool, &CATEGORIES, query::list_categories).await
+}
+
+/// Get a condition category
+#[utoipa::path(
+    get,
+    path = "/v1/condition-categories/{slug}",
+    tag = "conditions",
+    operation_id = "getConditionCategory",
+    params(SlugPath),
+    responses(
+        (status = 200, description = "The category with its conditions", body = ConditionCategoryResponse),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn get_condition_category(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    read::by_slug(
+        &req,
+        &pool,
+        "condition category",
+        slug.into_inner(),
+        query::find_category,
+    )
+    .await
+}
+
+/// List conditions
+///
+/// Every condition in display order, each with its category and response level.
+/// `filter[is_red_flag]=true` lists the presentations that need a doctor before massage.
+#[utoipa::path(
+    get,
+    path = "/v1/conditions",
+    tag = "conditions",
+    operation_id = "listConditions",
+    params(
+        PageParams,
+        ("filter[category]" = Option<String>, Query, description = "Only conditions in the category with this slug.", example = "moderate-responders"),
+        ("filter[is_red_flag]" = Option<bool>, Query, description = "Only red flags (`true`) or only conditions that are not (`false`).", example = true),
+        ("filter[region]" = Option<String>, Query, description = "Only conditions in this region: `lower_back`, `upper_back` or `whole_back`.", example = "lower_back"),
+        ("filter[response_level]" = Option<String>, Query, description = "Only conditions whose category has this response level: `strong`, `moderate` or `refer`.", example = "strong"),
+    ),
+    responses(
+        (status = 200, description = "A page of conditions", body = ConditionList),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn list_conditions(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    read::list(&req, &pool, &CONDITIONS, query::list_conditions).await
+}
+
+/// Get a condition
+#[utoipa::path(
+    get,
+    path = "/v1/conditions/{slug}",
+    tag = "conditions",
+    operation_id = "getCondition",
+    params(SlugPath),
+    responses(
+        (status = 200, description = "The condition", body = ConditionResponse),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn get_condition(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    read::by_slug(
+        &req,
+        &pool,
+        "condition",
+        slug.into_inner(),
+        query::find_condition,
+    )
+    .await
+}

@@ -1,0 +1,263 @@
+//! Database access for condition categories and conditions.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use diesel::sqlite::{Sqlite, SqliteConnection};
+
+use super::model::{
+    CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory,
+    ConditionContent, ConditionRow,
+};
+use crate::db::{sync_row, Change};
+use crate::http::list_query::ListQuery;
+use crate::schema::{condition_categories, conditions, post_condition_categories};
+
+/// A page of categories in display order, each with all its conditions.
+pub fn list_categories(
+    conn: &mut SqliteConnection,
+    query: &ListQuery,
+    _now: &str,
+) -> QueryResult<(Vec<ConditionCategory>, i64)> {
+    let total = condition_categories::table.count().get_result(conn)?;
+    let rows: Vec<CategoryRow> = condition_categories::table
+        .order(condition_categories::position)
+        .limit(query.page.per_page)
+        .offset(query.page.offset())
+        .select(CategoryRow::as_select())
+        .load(conn)?;
+    Ok((with_conditions(conn, rows)?, total))
+}
+
+pub fn find_category(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    _now: &str,
+) -> QueryResult<Option<ConditionCategory>> {
+    let row = condition_categories::table
+        .filter(condition_categories::slug.eq(slug))
+        .select(CategoryRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(with_conditions(conn, row.into_iter().collect())?.pop())
+}
+
+fn with_conditions(
+    conn: &mut SqliteConnection,
+    rows: Vec<CategoryRow>,
+) -> QueryResult<Vec<ConditionCategory>> {
+    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
+    let condition_rows: Vec<ConditionRow> = conditions::table
+        .filter(conditions::category_id.eq_any(&ids))
+        .order((conditions::category_id, conditions::position))
+        .select(ConditionRow::as_select())
+        .load(conn)?;
+    let mut by_category: HashMap<i32, Vec<ConditionRow>> = HashMap::new();
+    for row in condition_rows {
+        by_category.entry(row.category_id).or_default().push(row);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let category = row.as_ref();
+            let conditions = by_category
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|condition| condition.into_condition(&category))
+                .collect();
+            ConditionCategory {
+                slug: row.slug,
+                name: row.name,
+                description: row.description,
+                response_level: row.response_level,
+                position: row.position,
+                conditions,
+                updated_at: row.updated_at,
+            }
+        })
+        .collect())
+}
+
+type ConditionQuery<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::InnerJoin<conditions::table, condition_categories::table>,
+    Sqlite,
+>;
+
+fn filtered(query: &ListQuery) -> ConditionQuery<'static> {
+    let mut boxed: ConditionQuery<'static> = conditions::table
+        .inner_join(condition_categories::table)
+        .into_boxed();
+    if let Some(category) = query.text("category") {
+        boxed = boxed.filter(condition_categories::slug.eq(category.to_string()));
+    }
+    if let Some(red_flag) = query.boolean("is_red_flag") {
+        boxed = boxed.filter(conditions::is_red_flag.eq(red_flag));
+    }
+    if let Some(region) = query.text("region") {
+        boxed = boxed.filter(conditions::region.eq(region.to_string()));
+    }
+    if let Some(level) = query.text("response_level") {
+        boxed = boxed.filter(condition_categories::response_level.eq(level.to_string()));
+    }
+    boxed
+}
+
+/// A page of conditions in display order (by category, then within it), filtered.
+pub fn list_conditions(
+    conn: &mut SqliteConnection,
+    query: &ListQuery,
+    _now: &str,
+) -> QueryResult<(Vec<Condition>, i64)> {
+    let total = filtered(query).count().get_result(conn)?;
+    let rows: Vec<(ConditionRow, CategoryRow)> = filtered(query)
+        .order((condition_categories::position, conditions::position))
+        .limit(query.page.per_page)
+        .offset(query.page.offset())
+        .select((ConditionRow::as_select(), CategoryRow::as_select()))
+        .load(conn)?;
+    let conditions = rows
+        .into_iter()
+        .map(|(condition, category)| condition.into_condition(&category.as_ref()))
+        .collect();
+    Ok((conditions, total))
+}
+
+pub fn find_condition(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    _now: &str,
+) -> QueryResult<Option<Condition>> {
+    let row: Option<(ConditionRow, CategoryRow)> = conditions::table
+        .inner_join(condition_categories::table)
+        .filter(conditions::slug.eq(slug))
+        .select((ConditionRow::as_select(), CategoryRow::as_select()))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(condition, category)| condition.into_condition(&category.as_ref())))
+}
+
+/// The categories each given post discusses, in display order.
+pub fn categories_for_posts(
+    conn: &mut SqliteConnection,
+    post_ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<CategoryRef>>> {
+    let rows: Vec<(i32, CategoryRow)> = post_condition_categories::table
+        .inner_join(condition_categories::table)
+        .filter(post_condition_categories::post_id.eq_any(post_ids))
+        .order((
+            post_condition_categories::post_id,
+            condition_categories::position,
+        ))
+        .select((post_condition_categories::post_id, CategoryRow::as_select()))
+        .load(conn)?;
+    let mut grouped: HashMap<i32, Vec<CategoryRef>> = HashMap::new();
+    for (post_id, row) in rows {
+        grouped.entry(post_id).or_default().push(row.as_ref());
+    }
+    Ok(grouped)
+}
+
+/// Category ids by slug; an error names the first unknown slug.
+pub fn category_ids_by_slugs(
+    conn: &mut SqliteConnection,
+    slugs: &[String],
+) -> QueryResult<Result<Vec<i32>, String>> {
+    let found: HashMap<String, i32> = condition_categories::table
+        .filter(condition_categories::slug.eq_any(slugs))
+        .select((condition_categories::slug, condition_categories::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(slugs
+        .iter()
+        .map(|slug| {
+            found
+                .get(slug)
+                .copied()
+                .ok_or_else(|| format!("unknown condition category '{slug}'"))
+        })
+        .collect())
+}
+
+/// Syncs a category and its conditions (positions from their order); returns every change.
+pub fn sync_category(
+    conn: &mut SqliteConnection,
+    input: &CategoryInput,
+    position: i32,
+    now: &str,
+) -> QueryResult<Vec<Change>> {
+    let content = CategoryContent {
+        slug: input.slug.clone(),
+        name: input.name.clone(),
+        description: input.description.clone(),
+        response_level: input.response_level.clone(),
+        position,
+    };
+    let existing = condition_categories::table
+        .filter(condition_categories::slug.eq(&input.slug))
+        .select((condition_categories::id, CategoryContent::as_select()))
+        .first::<(i32, CategoryContent)>(conn)
+        .optional()?;
+    let (category_id, change) = sync_row(
+        conn,
+        existing,
+        &content,
+        |conn| {
+            diesel::insert_into(condition_categories::table)
+                .values((
+                    &content,
+                    condition_categories::created_at.eq(now),
+                    condition_categories::updated_at.eq(now),
+                ))
+                .returning(condition_categories::id)
+                .get_result(conn)
+        },
+        |conn, id| {
+            diesel::update(condition_categories::table.find(id))
+                .set((&content, condition_categories::updated_at.eq(now)))
+                .execute(conn)
+        },
+    )?;
+    let mut changes = vec![change];
+    for (position, condition) in input.conditions.iter().enumerate() {
+        let content = ConditionContent {
+            slug: condition.slug.clone(),
+            category_id,
+            position: position as i32,
+            name: condition.name.clone(),
+            summary: condition.summary.clone(),
+            caveat: condition.caveat.clone(),
+            region: condition.region.clone(),
+            is_red_flag: condition.is_red_flag,
+        };
+        let existing = conditions::table
+            .filter(conditions::slug.eq(&condition.slug))
+            .select((conditions::id, ConditionContent::as_select()))
+            .first::<(i32, ConditionContent)>(conn)
+            .optional()?;
+        let (_, change) = sync_row(
+            conn,
+            existing,
+            &content,
+            |conn| {
+                diesel::insert_into(conditions::table)
+                    .values((
+                        &content,
+                        conditions::created_at.eq(now),
+                        conditions::updated_at.eq(now),
+                    ))
+                    .returning(conditions::id)
+                    .get_result(conn)
+            },
+            |conn, id| {
+                diesel::update(conditions::table.find(id))
+                    .set((&content, conditions::updated_at.eq(now)))
+                    .execute(conn)
+            },
+        )?;
+        changes.push(change);
+    }
+    Ok(changes)
+}

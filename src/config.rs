@@ -1,0 +1,71 @@
+//! Typed configuration, read once from environment variables, each with a default that works
+//! with no setup at all.
+
+use std::env;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: a SQLite file path (`sqlite://` prefix optional). Default `clinic-content.db`.
+    pub database_url: String,
+    /// `BIND_ADDRESS`: default `127.0.0.1`.
+    pub bind_address: String,
+    /// `PORT`: default 8080; 0 picks a free port (used by the tests).
+    pub port: u16,
+    /// `DATABASE_POOL_SIZE`: connections in the pool, default 8.
+    pub pool_size: u32,
+    /// `WORKERS`: HTTP worker threads, default one per core.
+    pub workers: Option<usize>,
+    /// `PUBLIC_BASE_URL`: where this API is reachable from outside, for the OpenAPI `servers`
+    /// entry. Default `http://{BIND_ADDRESS}:{PORT}`.
+    pub public_base_url: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        let port = match env::var("PORT") {
+            Ok(value) => value
+                .parse()
+                .map_err(|_| format!("PORT must be a port number, got '{value}'"))?,
+            Err(_) => 8080,
+        };
+        let pool_size = match env::var("DATABASE_POOL_SIZE") {
+            Ok(value) => value
+                .parse()
+                .ok()
+                .filter(|size| (1..=64).contains(size))
+                .ok_or_else(|| format!("DATABASE_POOL_SIZE must be 1 to 64, got '{value}'"))?,
+            Err(_) => 8,
+        };
+        let workers = match env::var("WORKERS") {
+            Ok(value) => Some(
+                value
+                    .parse()
+                    .ok()
+                    .filter(|workers| (1..=256).contains(workers))
+                    .ok_or_else(|| format!("WORKERS must be 1 to 256, got '{value}'"))?,
+            ),
+            Err(_) => None,
+        };
+        Ok(Config {
+            database_url: env::var("DATABASE_URL")
+                .unwrap_or_else(|_| "clinic-content.db".to_string()),
+            bind_address: env::var("BIND_ADDRESS").unwrap_or_else(|_| "127.0.0.1".to_string()),
+            port,
+            pool_size,
+            workers,
+            public_base_url: env::var("PUBLIC_BASE_URL").ok(),
+        })
+    }
+
+    /// A configuration for a given database on a free port; what the tests use.
+    pub fn for_database(database_url: impl Into<String>) -> Config {
+        Config {
+            database_url: database_url.into(),
+            bind_address: "127.0.0.1".to_string(),
+            port: 0,
+            pool_size: 4,
+            workers: Some(2),
+            public_base_url: None,
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The SQLite connection pool, its pragmas, migrations, and `run` to call diesel off the async
+//! workers.
+
+use std::time::Duration;
+
+use actix_web::web;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
+pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
+
+/// Pragmas every pooled connection gets.
+/// (WAL, set once per file in `connect`, lets readers and the writer work at once.)
+/// - synchronous=FULL: a commit is fsynced before it is acknowledged, so an acknowledged write
+///   survives a crash of the process and of the machine (writes are rare; reads pay nothing).
+/// - busy_timeout: a second writer waits for the lock instead of failing with SQLITE_BUSY.
+/// - foreign_keys: SQLite leaves them off unless asked.
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(
+            "PRAGMA busy_timeout = 5000;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// The file path inside a `DATABASE_URL` (`sqlite://` and `file:` prefixes are accepted).
+pub fn sqlite_path(database_url: &str) -> &str {
+    database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .or_else(|| database_url.strip_prefix("file:"))
+        .unwrap_or(database_url)
+}
+
+pub fn connect(database_url: &str, pool_size: u32) -> Result<DbPool, String> {
+    let path = sqlite_path(database_url);
+    if path.starts_with("postgres") {
+        return Err("PostgreSQL is not supported yet; DATABASE_URL must be a SQLite file".into());
+    }
+    // WAL is a property of the database file: set it once, before the pool opens connections
+    // concurrently (switching the mode takes a lock the others would trip over).
+    let mut first = SqliteConnection::establish(path)
+        .map_err(|error| format!("cannot open the database '{path}': {error}"))?;
+    first
+        .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+        .map_err(|error| format!("cannot enable WAL on '{path}': {error}"))?;
+    drop(first);
+    let manager = ConnectionManager::<SqliteConnection>::new(path);
+    Pool::builder()
+        .max_size(pool_size)
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(Pragmas))
+        .build(manager)
+        .map_err(|error| format!("cannot open the database '{path}': {error}"))
+}
+
+/// Applies pending migrations; returns how many ran.
+pub fn migrate(conn: &mut SqliteConnection) -> Result<usize, String> {
+    conn.run_pending_migrations(MIGRATIONS)
+        .map(|applied| applied.len())
+        .map_err(|error| format!("migrations failed: {error}"))
+}
+
+pub fn has_pending_migrations(conn: &mut SqliteConnection) -> Result<bool, String> {
+    conn.has_pending_migration(MIGRATIONS)
+        .map_err(|error| error.to_string())
+}
+
+/// Runs blocking diesel code on actix's blocking thread pool with a pooled connection.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut SqliteConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(|error| {
+            log::error!("no database connection: {error}");
+            ApiError::Unavailable("The database is busy; try again shortly.".into())
+        })?;
+        work(&mut conn)
+    })
+    .await?
+}
+
+/// What syncing one row did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Inserted,
+    Updated,
+    Unchanged,
+}
+
+/// Upsert by comparison: insert when there is no row, update only when the content differs,
+/// so syncing the same content twice writes nothing (and leaves `updated_at` alone).
+/// Returns the row id and what happened.
+pub fn sync_row<C: PartialEq>(
+    conn: &mut SqliteConnection,
+    existing: Option<(i32, C)>,
+    wanted: &C,
+    insert: impl FnOnce(&mut SqliteConnection) -> diesel::QueryResult<i32>,
+    update: impl FnOnce(&mut SqliteConnection, i32) -> diesel::QueryResult<usize>,
+) -> diesel::QueryResult<(i32, Change)> {
+    match existing {
+        None => Ok((insert(conn)?, Change::Inserted)),
+        Some((id, current)) if &current == wanted => Ok((id, Change::Unchanged)),
+        Some((id, _)) => {
+            update(conn, id)?;
+            Ok((id, Change::Updated))
+        }
+    }
+}

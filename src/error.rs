@@ -1,0 +1,257 @@
+//! The one error type of the service, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Handlers return `Result<_, ApiError>`. The request-id middleware (`http::request_id`) fills in
+//! `instance` and `request_id` when it sees an `ApiError` on the way out, and turns any other
+//! error response (from actix itself) into a problem document too, so clients only ever see one
+//! error format.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid input: which parameter or field, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The query parameter, path segment or body field at fault.
+    #[schema(example = "per_page")]
+    pub field: String,
+    /// What is wrong and what is allowed.
+    #[schema(example = "must be an integer from 1 to 100")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("The method {method} is not allowed here; allowed: {allowed}.")]
+    MethodNotAllowed { method: String, allowed: String },
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("{0}")]
+    Unavailable(String),
+    /// Anything unexpected. The message is logged, never sent to the client.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// An error status produced outside our handlers (actix itself), kept with its status.
+    #[error("{detail}")]
+    Http { status: StatusCode, detail: String },
+}
+
+impl ApiError {
+    pub fn not_found(resource: &str, slug: &str) -> Self {
+        ApiError::NotFound(format!("No {resource} has the slug '{slug}'."))
+    }
+
+    pub fn bad_param(field: &str, message: impl Into<String>) -> Self {
+        let error = FieldError::new(field, message);
+        ApiError::BadRequest {
+            detail: format!(
+                "The parameter '{}' is invalid: {}.",
+                error.field, error.message
+            ),
+            errors: vec![error],
+        }
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        ApiError::Internal(error.to_string())
+    }
+
+    /// A stable, machine-readable code; also the last segment of the problem `type`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound(_) => "not-found",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::BadRequest { .. } => "invalid-parameter",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal-error",
+            ApiError::Http { status, .. } => code_for_status(*status),
+        }
+    }
+
+    /// The problem document, without the request context (`instance`, `request_id`).
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let detail = match self {
+            // Internals are logged by the middleware with the request id, never sent.
+            ApiError::Internal(_) => {
+                "The server could not complete the request. Quote the request_id when reporting it."
+                    .to_string()
+            }
+            other => other.to_string(),
+        };
+        let errors = match self {
+            ApiError::BadRequest { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        Problem {
+            type_: format!("/problems/{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail,
+            instance: None,
+            code: self.code().to_string(),
+            request_id: None,
+            errors,
+        }
+    }
+}
+
+fn code_for_status(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad-request",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        406 => "not-acceptable",
+        408 => "request-timeout",
+        413 => "payload-too-large",
+        414 => "uri-too-long",
+        415 => "unsupported-media-type",
+        431 => "request-header-fields-too-large",
+        500..=599 => "internal-error",
+        _ => "http-error",
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Http { status, .. } => *status,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.problem().into_response(self)
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/not-found",
+    "title": "Not Found",
+    "status": 404,
+    "detail": "No post has the slug 'no-such-post'.",
+    "instance": "/v1/posts/no-such-post",
+    "code": "not-found",
+    "request_id": "3f9a1c2b7d4e8f60",
+    "errors": []
+}))]
+pub struct Problem {
+    /// A URI reference naming the kind of problem; `/problems/{code}`.
+    #[serde(rename = "type")]
+    #[schema(example = "/problems/not-found")]
+    pub type_: String,
+    /// The HTTP reason phrase of the status.
+    #[schema(example = "Not Found")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 404)]
+    pub status: u16,
+    /// What went wrong, for a human.
+    #[schema(example = "No post has the slug 'no-such-post'.")]
+    pub detail: String,
+    /// The path of the request that failed.
+    #[schema(example = "/v1/posts/no-such-post")]
+    pub instance: Option<String>,
+    /// A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+    #[schema(example = "not-found")]
+    pub code: String,
+    /// The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+    #[schema(example = "3f9a1c2b7d4e8f60")]
+    pub request_id: Option<String>,
+    /// Every invalid parameter or field, when the problem is bad input.
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn into_response(self, error: &ApiError) -> HttpResponse {
+        let mut response = HttpResponse::build(
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let ApiError::MethodNotAllowed { allowed, .. } = error {
+            response.insert_header((header::ALLOW, allowed.as_str()));
+        }
+        let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
+        response.body(body)
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+/// Reusable OpenAPI responses, each a problem document.
+pub mod responses {
+    use super::Problem;
+    use utoipa::ToResponse;
+
+    /// A query parameter is unknown, repeated or malformed; `errors` names each one.
+    #[derive(ToResponse)]
+    #[response(
+        content_type = "application/problem+json",
+        example = json!({"type": "/problems/invalid-parameter", "title": "Bad Request", "status": 400,
+            "detail": "The parameter 'per_page' must be an integer from 1 to 100, got '1000'.",
+            "instance": "/v1/posts", "code": "invalid-parameter", "request_id": "3f9a1c2b7d4e8f60",
+            "errors": [{"field": "per_page", "message": "must be an integer from 1 to 100, got '1000'"}]})
+    )]
+    #[allow(dead_code)]
+    pub struct BadRequest(Problem);
+
+    /// Nothing public has this slug.
+    #[derive(ToResponse)]
+    #[response(
+        content_type = "application/problem+json",
+        example = json!({"type": "/problems/not-found", "title": "Not Found", "status": 404,
+            "detail": "No post has the slug 'no-such-post'.", "instance": "/v1/posts/no-such-post",
+            "code": "not-found", "request_id": "3f9a1c2b7d4e8f60", "errors": []})
+    )]
+    #[allow(dead_code)]
+    pub struct NotFound(Problem);
+
+    /// The server failed; the body carries a request id and no internals.
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    #[allow(dead_code)]
+    pub struct InternalError(Problem);
+
+    /// The service cannot serve yet (database unreachable or migrations pending).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    #[allow(dead_code)]
+    pub struct Unavailable(Problem);
+}

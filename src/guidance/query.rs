@@ -1,0 +1,92 @@
+//! Database access for session guidance.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse};
+use crate::db::{sync_row, Change};
+use crate::schema::{guidance_bands, guidance_course};
+
+/// Every band in order of pain duration.
+pub fn bands(conn: &mut SqliteConnection) -> QueryResult<Vec<GuidanceBand>> {
+    let rows: Vec<(BandContent, String)> = guidance_bands::table
+        .order(guidance_bands::pain_duration_min_days)
+        .select((BandContent::as_select(), guidance_bands::updated_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(band, updated_at)| band.into_band(updated_at))
+        .collect())
+}
+
+pub fn find_band(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<GuidanceBand>> {
+    let row: Option<(BandContent, String)> = guidance_bands::table
+        .filter(guidance_bands::slug.eq(slug))
+        .select((BandContent::as_select(), guidance_bands::updated_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(band, updated_at)| band.into_band(updated_at)))
+}
+
+pub fn course(conn: &mut SqliteConnection) -> QueryResult<Option<GuidanceCourse>> {
+    let row: Option<(CourseInput, String)> = guidance_course::table
+        .select((CourseInput::as_select(), guidance_course::updated_at))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(course, updated_at)| course.into_course(updated_at)))
+}
+
+/// Inserts or updates a band by slug; unchanged content writes nothing.
+pub fn sync_band(conn: &mut SqliteConnection, input: &BandInput, now: &str) -> QueryResult<Change> {
+    let content = BandContent::new(input);
+    let existing = guidance_bands::table
+        .filter(guidance_bands::slug.eq(&input.slug))
+        .select((guidance_bands::id, BandContent::as_select()))
+        .first::<(i32, BandContent)>(conn)
+        .optional()?;
+    let insert = |conn: &mut SqliteConnection| {
+        diesel::insert_into(guidance_bands::table)
+            .values((
+                &content,
+                guidance_bands::created_at.eq(now),
+                guidance_bands::updated_at.eq(now),
+            ))
+            .returning(guidance_bands::id)
+            .get_result(conn)
+    };
+    let update = |conn: &mut SqliteConnection, id: i32| {
+        diesel::update(guidance_bands::table.find(id))
+            .set((&content, guidance_bands::updated_at.eq(now)))
+            .execute(conn)
+    };
+    Ok(sync_row(conn, existing, &content, insert, update)?.1)
+}
+
+/// Inserts or updates the single course-advice row.
+pub fn sync_course(
+    conn: &mut SqliteConnection,
+    input: &CourseInput,
+    now: &str,
+) -> QueryResult<Change> {
+    let existing = guidance_course::table
+        .select((guidance_course::id, CourseInput::as_select()))
+        .first::<(i32, CourseInput)>(conn)
+        .optional()?;
+    let insert = |conn: &mut SqliteConnection| {
+        diesel::insert_into(guidance_course::table)
+            .values((
+                guidance_course::id.eq(1),
+                input,
+                guidance_course::created_at.eq(now),
+                guidance_course::updated_at.eq(now),
+            ))
+            .returning(guidance_course::id)
+            .get_result(conn)
+    };
+    let update = |conn: &mut SqliteConnection, id: i32| {
+        diesel::update(guidance_course::table.find(id))
+            .set((input, guidance_course::updated_at.eq(now)))
+            .execute(conn)
+    };
+    Ok(sync_row(conn, existing, input, insert, update)?.1)
+}

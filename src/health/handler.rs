@@ -1,0 +1,77 @@
+use actix_web::{web, HttpResponse};
+use diesel::connection::SimpleConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{self, DbPool};
+use crate::error::{responses, ApiError};
+
+/// The state of the service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the service can serve.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// The service version.
+    #[schema(example = "0.1.0")]
+    pub version: String,
+}
+
+fn ok() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Health {
+            status: "ok".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        })
+}
+
+/// Liveness
+///
+/// The process is up and answering. Does not touch the database.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    operation_id = "getHealth",
+    responses((status = 200, description = "The process is up", body = Health))
+)]
+pub async fn healthz() -> HttpResponse {
+    ok()
+}
+
+/// Readiness
+///
+/// The database answers and every migration is applied.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    operation_id = "getReadiness",
+    responses(
+        (status = 200, description = "Ready to serve", body = Health),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    db::run(&pool, |conn| {
+        conn.batch_execute("SELECT 1").map_err(|error| {
+            log::error!("readiness: database unreachable: {error}");
+            ApiError::Unavailable("The database is unreachable.".into())
+        })?;
+        match db::has_pending_migrations(conn) {
+            Ok(false) => Ok(()),
+            Ok(true) => Err(ApiError::Unavailable(
+                "Database migrations are pending.".into(),
+            )),
+            Err(error) => {
+                log::error!("readiness: cannot read migrations: {error}");
+                Err(ApiError::Unavailable(
+                    "The database schema cannot be checked.".into(),
+                ))
+            }
+        }
+    })
+    .await?;
+    Ok(ok())
+}

@@ -1,0 +1,139 @@
+//! Gives every request an id (`X-Request-Id`, accepted from the client when well-formed) and
+//! renders every error response as a problem document carrying that id and the request path.
+
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, ResponseError};
+
+use crate::error::{ApiError, PROBLEM_JSON};
+
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the current request, stored in its extensions.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+fn new_request_id() -> String {
+    // A per-process random key (std's RandomState is seeded from the OS) hashed with a counter:
+    // unique across processes and restarts without a random-number crate.
+    static STATE: OnceLock<RandomState> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{:016x}", STATE.get_or_init(RandomState::new).hash_one(n))
+}
+
+fn accepted_id(value: &HeaderValue) -> Option<String> {
+    let id = value.to_str().ok()?;
+    let well_formed = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    well_formed.then(|| id.to_string())
+}
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(accepted_id)
+        .unwrap_or_else(new_request_id);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let path = req.path().to_string();
+
+    let res = match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        // An error that escaped as Err: render it here like any other.
+        Err(error) => return Err(error),
+    };
+    let mut res = if res.status().is_client_error() || res.status().is_server_error() {
+        as_problem(res, &path, &id)
+    } else {
+        res
+    };
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID.clone(), value);
+    }
+    Ok(res)
+}
+
+/// Re-renders an error response as a problem document with the request context.
+fn as_problem(res: ServiceResponse<BoxBody>, path: &str, id: &str) -> ServiceResponse<BoxBody> {
+    let api_error = match res.response().error() {
+        Some(error) => match error.as_error::<ApiError>() {
+            Some(api_error) => Some(rebuild(api_error)),
+            None => Some(ApiError::Http {
+                status: res.status(),
+                detail: error.to_string(),
+            }),
+        },
+        None => {
+            let is_problem = res
+                .headers()
+                .get(CONTENT_TYPE)
+                .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+            // A problem document already (e.g. written by a handler): keep it.
+            (!is_problem).then(|| ApiError::Http {
+                status: res.status(),
+                detail: res
+                    .status()
+                    .canonical_reason()
+                    .unwrap_or("Error")
+                    .to_string(),
+            })
+        }
+    };
+    let Some(api_error) = api_error else {
+        return res;
+    };
+    if let ApiError::Internal(message) = &api_error {
+        log::error!("request {id} {path} failed: {message}");
+    }
+    let mut problem = api_error.problem();
+    problem.instance = Some(path.to_string());
+    problem.request_id = Some(id.to_string());
+    let headers = res.headers().clone();
+    let (req, _) = res.into_parts();
+    let mut response = problem.into_response(&api_error);
+    for (name, value) in headers.iter() {
+        if name != CONTENT_TYPE && name != actix_web::http::header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    ServiceResponse::new(req, response)
+}
+
+/// `ApiError` is not `Clone` (it may hold foreign errors one day); rebuild the parts we render.
+fn rebuild(error: &ApiError) -> ApiError {
+    match error {
+        ApiError::NotFound(detail) => ApiError::NotFound(detail.clone()),
+        ApiError::MethodNotAllowed { method, allowed } => ApiError::MethodNotAllowed {
+            method: method.clone(),
+            allowed: allowed.clone(),
+        },
+        ApiError::BadRequest { detail, errors } => ApiError::BadRequest {
+            detail: detail.clone(),
+            errors: errors.clone(),
+        },
+        ApiError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit: *limit },
+        ApiError::Unavailable(detail) => ApiError::Unavailable(detail.clone()),
+        ApiError::Internal(detail) => ApiError::Internal(detail.clone()),
+        ApiError::Http { status, detail } => ApiError::Http {
+            status: *status,
+            detail: detail.clone(),
+        },
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_response_error(error: &ApiError) -> actix_web::http::StatusCode {
+    error.status_code()
+}

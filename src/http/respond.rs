@@ -1,0 +1,66 @@
+//! JSON responses for public reads: serialised once, with a strong ETag over the exact bytes,
+//! `If-None-Match` answered with 304, and the public caching policy.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+pub const PUBLIC_CACHE_CONTROL: &str =
+    "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
+
+/// `{"data": ...}`.
+#[derive(Serialize)]
+pub struct Data<T> {
+    pub data: T,
+}
+
+pub fn etag_for(bytes: &[u8]) -> String {
+    format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+/// Does `If-None-Match` name this ETag (or `*`)? Weak comparison, as RFC 9110 asks for GET.
+fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
+    let opaque = etag.trim_start_matches("W/");
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == opaque)
+}
+
+/// Serialises `body` and answers 200 with it, or 304 when the client already has these bytes.
+pub fn json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {
+    json_with_links(req, body, None)
+}
+
+/// Like `json`, with an optional RFC 8288 `Link` header (list pagination).
+pub fn json_with_links<T: Serialize>(
+    req: &HttpRequest,
+    body: &T,
+    link_header: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    let etag = etag_for(&bytes);
+    let not_modified = matches_if_none_match(req, &etag);
+    let mut response = if not_modified {
+        HttpResponse::build(StatusCode::NOT_MODIFIED)
+    } else {
+        let mut ok = HttpResponse::Ok();
+        ok.insert_header((header::CONTENT_TYPE, "application/json"));
+        ok
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE_CONTROL));
+    if let Some(link) = link_header.and_then(|link| HeaderValue::from_str(&link).ok()) {
+        response.insert_header((header::LINK, link));
+    }
+    if not_modified {
+        return Ok(response.finish());
+    }
+    Ok(response.body(bytes))
+}

@@ -1,0 +1,152 @@
+//! clinic-content: a headless content JSON API for a health clinic's educational content.
+//!
+//! `Application::build` is the app factory used by `main` and by the integration tests, so the
+//! tests exercise exactly the production wiring.
+
+pub mod citations;
+pub mod cli;
+pub mod clock;
+pub mod conditions;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod faqs;
+pub mod guidance;
+pub mod health;
+pub mod http;
+pub mod markdown;
+pub mod openapi;
+pub mod posts;
+pub mod schema;
+pub mod seed;
+pub mod site;
+pub mod tags;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Logger, NormalizePath};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use diesel::prelude::*;
+
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::error::ApiError;
+use crate::http::routes::{self, read};
+
+/// Opens the database, applies migrations, and seeds it with the bundled library when it holds
+/// no content yet, so the first run just works.
+pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
+    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool
+        .get()
+        .map_err(|error| format!("cannot open the database: {error}"))?;
+    let applied = db::migrate(&mut conn)?;
+    if applied > 0 {
+        log::info!("applied {applied} migration(s)");
+    }
+    let has_site: bool = diesel::select(diesel::dsl::exists(
+        schema::site::table.select(schema::site::id),
+    ))
+    .get_result(&mut conn)
+    .map_err(|error| format!("cannot read the database: {error}"))?;
+    if !has_site {
+        let report = seed::sync(&mut conn, &seed::default_library(), &clock::now())?;
+        log::info!("seeded an empty database with the bundled content: {report}");
+    }
+    Ok(pool)
+}
+
+/// Registers every route, the error handlers and the middleware on an actix `App`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::PathConfig::default()
+            .error_handler(|error, _| ApiError::bad_param("path", error.to_string()).into()),
+    )
+    .app_data(
+        web::QueryConfig::default()
+            .error_handler(|error, _| ApiError::bad_param("query", error.to_string()).into()),
+    )
+    .app_data(
+        web::JsonConfig::default()
+            .limit(1 << 20)
+            .error_handler(|error, _| match error {
+                actix_web::error::JsonPayloadError::OverflowKnownLength { limit, .. }
+                | actix_web::error::JsonPayloadError::Overflow { limit } => {
+                    ApiError::PayloadTooLarge { limit }.into()
+                }
+                other => ApiError::bad_param("body", other.to_string()).into(),
+            }),
+    )
+    .configure(site::config)
+    .configure(posts::config)
+    .configure(faqs::config)
+    .configure(conditions::config)
+    .configure(guidance::config)
+    .configure(tags::config)
+    .configure(citations::config)
+    .configure(health::config)
+    .service(read("/openapi.json", openapi_json));
+}
+
+async fn openapi_json(spec: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .body(spec.0.clone())
+}
+
+/// The spec, rendered once at start.
+struct OpenApiJson(String);
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Prepares the database, binds the listener and builds the server (not yet running).
+    pub fn build(config: Config) -> Result<Application, String> {
+        let pool = prepare_database(&config)?;
+        let spec = web::Data::new(OpenApiJson(openapi::spec_json()));
+        let pool = web::Data::new(pool);
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(pool.clone())
+                .app_data(spec.clone())
+                .configure(configure)
+                .default_service(web::to(routes::not_found))
+                .wrap(NormalizePath::trim())
+                .wrap(from_fn(http::request_id::middleware))
+                .wrap(Logger::new(
+                    "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
+                ))
+        });
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        let server = server
+            .bind((config.bind_address.as_str(), config.port))
+            .map_err(|error| {
+                format!(
+                    "cannot listen on {}:{}: {error}",
+                    config.bind_address, config.port
+                )
+            })?;
+        let port = server
+            .addrs()
+            .first()
+            .map(|addr| addr.port())
+            .unwrap_or(config.port);
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

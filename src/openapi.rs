@@ -1,0 +1,158 @@
+//! The OpenAPI document, generated from the handlers and types. `openapi/openapi.json` is the
+//! committed copy; a test fails when they differ (`UPDATE_OPENAPI=1 cargo test` rewrites it).
+
+use utoipa::openapi::{InfoBuilder, LicenseBuilder, OpenApi as Spec, ServerBuilder};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::citations::model::{Citation, CitedClaim, PostCitation};
+use crate::conditions::model::{CategoryRef, Condition, ConditionCategory, Region, ResponseLevel};
+use crate::error::{responses, FieldError, Problem};
+use crate::faqs::model::{Faq, FaqLinks};
+use crate::guidance::model::{
+    DurationRange, Guidance, GuidanceBand, GuidanceCourse, IntRange, MaintenanceInterval,
+};
+use crate::health::handler::Health;
+use crate::http::pagination::{ListLinks, ListMeta, Pagination};
+use crate::posts::model::{
+    Author, Body, CallToAction, KeyPoints, Post, PostLinks, PostRef, PostSummary,
+    PublicationStatus, Section,
+};
+use crate::site::model::{Address, Site};
+use crate::tags::model::{Tag, TagLinks, TagRef};
+
+/// The `{slug}` path segment.
+#[derive(IntoParams)]
+#[into_params(names("slug"), parameter_in = Path)]
+#[allow(dead_code)]
+pub struct SlugPath(
+    /// The resource's slug: lower-case letters, digits and single hyphens.
+    #[param(example = "is-massage-therapy-worth-it-for-back-pain")]
+    String,
+);
+
+/// Declares `{"data": T}` for the spec.
+macro_rules! envelope {
+    ($name:ident, $inner:ty) => {
+        #[doc = concat!("`{\"data\": ", stringify!($inner), "}`")]
+        #[derive(ToSchema)]
+        #[allow(dead_code)]
+        pub struct $name {
+            pub data: $inner,
+        }
+    };
+}
+
+/// Declares `{"data": [T], "meta": ..., "links": ...}` for the spec.
+macro_rules! list_envelope {
+    ($name:ident, $item:ty) => {
+        #[doc = concat!("A page of ", stringify!($item), " with pagination.")]
+        #[derive(ToSchema)]
+        #[allow(dead_code)]
+        pub struct $name {
+            pub data: Vec<$item>,
+            pub meta: ListMeta,
+            pub links: ListLinks,
+        }
+    };
+}
+
+envelope!(SiteResponse, Site);
+envelope!(PostResponse, Post);
+envelope!(FaqResponse, Faq);
+envelope!(TagResponse, Tag);
+envelope!(CitationResponse, Citation);
+envelope!(ConditionCategoryResponse, ConditionCategory);
+envelope!(ConditionResponse, Condition);
+envelope!(GuidanceResponse, Guidance);
+envelope!(GuidanceBandResponse, GuidanceBand);
+list_envelope!(PostList, PostSummary);
+list_envelope!(FaqList, Faq);
+list_envelope!(TagList, Tag);
+list_envelope!(CitationList, Citation);
+list_envelope!(ConditionCategoryList, ConditionCategory);
+list_envelope!(ConditionList, Condition);
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        crate::site::handler::get_site,
+        crate::posts::handler::list_posts,
+        crate::posts::handler::get_post,
+        crate::faqs::handler::list_faqs,
+        crate::faqs::handler::get_faq,
+        crate::conditions::handler::list_condition_categories,
+        crate::conditions::handler::get_condition_category,
+        crate::conditions::handler::list_conditions,
+        crate::conditions::handler::get_condition,
+        crate::guidance::handler::get_guidance,
+        crate::guidance::handler::get_guidance_band,
+        crate::tags::handler::list_tags,
+        crate::tags::handler::get_tag,
+        crate::citations::handler::list_citations,
+        crate::citations::handler::get_citation,
+        crate::health::handler::healthz,
+        crate::health::handler::readyz,
+    ),
+    components(
+        schemas(
+            Problem, FieldError, Pagination, ListMeta, ListLinks,
+            Site, Address, Post, PostSummary, PostRef, PostLinks, CallToAction, Author, KeyPoints, Body, Section,
+            PublicationStatus, Faq, FaqLinks, Tag, TagRef, TagLinks, Citation, CitedClaim, PostCitation,
+            ConditionCategory, Condition, CategoryRef, ResponseLevel, Region,
+            Guidance, GuidanceBand, GuidanceCourse, IntRange, DurationRange, MaintenanceInterval, Health,
+        ),
+        responses(responses::BadRequest, responses::NotFound, responses::InternalError, responses::Unavailable),
+    ),
+    tags(
+        (name = "site", description = "The clinic that publishes the content."),
+        (name = "posts", description = "Articles, with their body as Markdown, HTML, plain text and sections."),
+        (name = "faqs", description = "Questions and answers, usually tied to a post."),
+        (name = "conditions", description = "How kinds of back pain respond to massage, and the red flags that need a doctor first."),
+        (name = "guidance", description = "How many sessions, by how long the pain has lasted; frequency and maintenance."),
+        (name = "tags", description = "Topics and keywords."),
+        (name = "citations", description = "External sources and the claims they back."),
+        (name = "health", description = "Liveness and readiness probes."),
+    )
+)]
+struct ApiDoc;
+
+const DESCRIPTION: &str = "A headless content API for a health clinic's educational content: posts, FAQ \
+entries, condition categories and session guidance, as structured JSON.\n\n\
+Conventions: published resources are addressed by slug under `/v1`. One resource answers \
+`{\"data\": ...}`; a list answers `{\"data\": [...], \"meta\": {\"pagination\": ...}, \"links\": ...}` \
+with `page` (from 1) and `per_page` (1 to 100, default 20) and a `Link` header. Filters use \
+`filter[field]=value`. Unknown or malformed query parameters are a 400. Every error is an RFC 9457 \
+`application/problem+json` document. Every read carries a strong `ETag`; send it back in \
+`If-None-Match` to get a 304.";
+
+/// The whole spec, as served at `/openapi.json` and committed in `openapi/openapi.json`.
+pub fn spec() -> Spec {
+    let mut spec = ApiDoc::openapi();
+    spec.info = InfoBuilder::new()
+        .title("clinic-content")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(DESCRIPTION))
+        .license(Some(
+            LicenseBuilder::new()
+                .name("MIT")
+                .identifier(Some("MIT"))
+                .build(),
+        ))
+        .build();
+    spec.servers = Some(vec![ServerBuilder::new()
+        .url("http://localhost:8080")
+        .description(Some(
+            "A local `clinic-content serve` with the default settings",
+        ))
+        .build()]);
+    spec
+}
+
+/// The spec as pretty JSON with a trailing newline (the committed file's exact form).
+pub fn spec_json() -> String {
+    let mut json = spec()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}

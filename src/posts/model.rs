@@ -1,0 +1,266 @@
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::citations::model::PostCitation;
+use crate::conditions::model::CategoryRef;
+use crate::schema::{post_sections, posts};
+use crate::tags::model::TagRef;
+
+/// Where a post or FAQ entry is in the editorial workflow. Public reads only ever see
+/// `published` (and `scheduled` once its time has come).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PublicationStatus {
+    Draft,
+    Scheduled,
+    Published,
+    Archived,
+}
+
+pub const STATUSES: &[&str] = &["draft", "scheduled", "published", "archived"];
+
+/// An article, with its body in every form a client may want.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Post {
+    #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
+    pub slug: String,
+    #[schema(example = "Is Massage Therapy Worth It for Back Pain? An Honest Answer")]
+    pub title: String,
+    /// A short summary for cards and previews (plain text).
+    pub excerpt: String,
+    #[schema(value_type = PublicationStatus, example = "published")]
+    pub status: String,
+    #[schema(example = "2026-04-25T16:00:00Z")]
+    pub published_at: Option<String>,
+    #[schema(example = "2026-04-25T16:00:00Z")]
+    pub updated_at: String,
+    /// Minutes to read the post and its FAQ entries, computed from their text.
+    #[schema(example = 8)]
+    pub reading_time_minutes: i32,
+    /// Words in the body.
+    #[schema(example = 1420)]
+    pub word_count: i32,
+    /// The `<title>` for search engines, if different from the title.
+    pub meta_title: Option<String>,
+    /// The meta description for search engines.
+    pub meta_description: Option<String>,
+    /// The post's canonical URL on the clinic's website.
+    #[schema(example = "https://easycozy.ca/blog/is-massage-therapy-worth-it-for-back-pain")]
+    pub canonical_url: Option<String>,
+    /// The call to action to show with the post.
+    pub cta: Option<CallToAction>,
+    pub author: Author,
+    pub tags: Vec<TagRef>,
+    /// The sources the post cites, each with the claim it backs here.
+    pub citations: Vec<PostCitation>,
+    /// The condition categories the post discusses.
+    pub condition_categories: Vec<CategoryRef>,
+    pub key_points: KeyPoints,
+    /// The whole body as Markdown, sanitised HTML and plain text.
+    pub body: Body,
+    /// The body split at its headings, for native rendering and tables of contents.
+    pub sections: Vec<Section>,
+    pub links: PostLinks,
+}
+
+/// A post in a list: everything but the body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PostSummary {
+    #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
+    pub slug: String,
+    #[schema(example = "Is Massage Therapy Worth It for Back Pain? An Honest Answer")]
+    pub title: String,
+    pub excerpt: String,
+    #[schema(value_type = PublicationStatus, example = "published")]
+    pub status: String,
+    #[schema(example = "2026-04-25T16:00:00Z")]
+    pub published_at: Option<String>,
+    pub updated_at: String,
+    #[schema(example = 8)]
+    pub reading_time_minutes: i32,
+    pub cta: Option<CallToAction>,
+    pub tags: Vec<TagRef>,
+    pub links: PostLinks,
+}
+
+/// A post embedded in another resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PostRef {
+    #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
+    pub slug: String,
+    #[schema(example = "Is Massage Therapy Worth It for Back Pain? An Honest Answer")]
+    pub title: String,
+    #[schema(example = "/v1/posts/is-massage-therapy-worth-it-for-back-pain")]
+    pub href: String,
+}
+
+impl PostRef {
+    pub fn new(slug: String, title: String) -> PostRef {
+        PostRef {
+            href: format!("/v1/posts/{slug}"),
+            slug,
+            title,
+        }
+    }
+}
+
+/// Related resources of a post.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PostLinks {
+    #[serde(rename = "self")]
+    #[schema(example = "/v1/posts/is-massage-therapy-worth-it-for-back-pain")]
+    pub self_: String,
+    /// The post's FAQ entries.
+    #[schema(example = "/v1/faqs?filter%5Bpost%5D=is-massage-therapy-worth-it-for-back-pain")]
+    pub faqs: String,
+}
+
+impl PostLinks {
+    pub fn for_slug(slug: &str) -> PostLinks {
+        PostLinks {
+            self_: format!("/v1/posts/{slug}"),
+            faqs: format!("/v1/faqs?filter%5Bpost%5D={slug}"),
+        }
+    }
+}
+
+/// A call to action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallToAction {
+    #[schema(example = "Book Now")]
+    pub label: String,
+    #[schema(example = "https://easycozy.ca/booking")]
+    pub url: String,
+}
+
+/// Who wrote the post: the clinic.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Author {
+    #[schema(example = "Easy Cozy Wellness")]
+    pub name: String,
+    #[schema(example = "https://easycozy.ca")]
+    pub url: String,
+    /// `organization` (the clinic) or `person`.
+    #[schema(example = "organization")]
+    pub kind: String,
+}
+
+/// What the treatment does and does not do, as the post states it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPoints {
+    /// How it works.
+    pub mechanisms: Vec<String>,
+    /// What it does not do.
+    pub limitations: Vec<String>,
+}
+
+/// Text in three forms.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Body {
+    /// The source, CommonMark.
+    pub markdown: String,
+    /// Rendered and sanitised: raw HTML in the source is escaped, unsafe links removed.
+    pub html: String,
+    /// Plain text, blocks separated by blank lines.
+    pub text: String,
+}
+
+/// One section of a post body: the lead (no heading) or a level-2 heading and what follows.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Section {
+    /// A fragment id for the section, unique within the post.
+    #[schema(example = "how-many-sessions-you-actually-need")]
+    pub anchor: String,
+    #[schema(example = "How many sessions you actually need")]
+    pub heading: Option<String>,
+    pub markdown: String,
+    pub html: String,
+    pub text: String,
+}
+
+/// A post as written in the seed file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostInput {
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub status: String,
+    pub published_at: Option<String>,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub canonical_url: Option<String>,
+    pub cta: Option<CallToAction>,
+    pub tags: Vec<String>,
+    pub citations: Vec<CitationClaimInput>,
+    pub condition_categories: Vec<String>,
+    pub key_points: KeyPoints,
+    pub sections: Vec<SectionInput>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitationClaimInput {
+    /// The citation's slug.
+    pub citation: String,
+    pub claim: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionInput {
+    pub heading: Option<String>,
+    pub markdown: String,
+}
+
+/// The stored columns of a post.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, Queryable, Selectable)]
+#[diesel(table_name = posts, treat_none_as_null = true)]
+pub struct PostContent {
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub status: String,
+    pub published_at: Option<String>,
+    pub reading_time_minutes: i32,
+    pub word_count: i32,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub canonical_url: Option<String>,
+    pub cta_label: Option<String>,
+    pub cta_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+pub struct PostRow {
+    pub id: i32,
+    #[diesel(embed)]
+    pub content: PostContent,
+    pub updated_at: String,
+}
+
+/// The stored columns of a section.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, Queryable, Selectable)]
+#[diesel(table_name = post_sections)]
+pub struct SectionContent {
+    pub position: i32,
+    pub anchor: String,
+    pub heading: Option<String>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub body_text: String,
+}
+
+impl PostContent {
+    pub fn cta(&self) -> Option<CallToAction> {
+        self.cta_label
+            .clone()
+            .zip(self.cta_url.clone())
+            .map(|(label, url)| CallToAction { label, url })
+    }
+}

@@ -1,0 +1,178 @@
+//! Database reads for posts. Only public posts are ever returned here.
+
+use diesel::prelude::*;
+use diesel::sqlite::{Sqlite, SqliteConnection};
+
+use super::body;
+use super::model::{Author, KeyPoints, Post, PostLinks, PostRow, PostSummary, SectionContent};
+use crate::citations::query as citations;
+use crate::conditions::query as conditions;
+use crate::http::list_query::ListQuery;
+use crate::schema::{post_key_points, post_sections, post_tags, posts, tags};
+use crate::site::query as site;
+use crate::tags::query as tag_query;
+
+/// Statuses that are public once their `published_at` has come.
+pub const PUBLIC_STATUSES: [&str; 2] = ["published", "scheduled"];
+
+pub type IsPublicPost<'a> = diesel::dsl::And<
+    diesel::dsl::EqAny<posts::status, [&'static str; 2]>,
+    diesel::dsl::LtEq<posts::published_at, &'a str>,
+>;
+
+/// A post is public when it is published (or scheduled) and its time has come.
+pub fn is_public_post(now: &str) -> IsPublicPost<'_> {
+    posts::status
+        .eq_any(PUBLIC_STATUSES)
+        .and(posts::published_at.le(now))
+}
+
+fn filtered<'a>(query: &ListQuery, now: &'a str) -> posts::BoxedQuery<'a, Sqlite> {
+    let mut boxed = posts::table.filter(is_public_post(now)).into_boxed();
+    if let Some(tag) = query.text("tag") {
+        let tagged = post_tags::table
+            .inner_join(tags::table)
+            .filter(tags::slug.eq(tag.to_string()))
+            .select(post_tags::post_id);
+        boxed = boxed.filter(posts::id.eq_any(tagged));
+    }
+    boxed
+}
+
+/// A page of public posts, newest first, filtered, with the total.
+pub fn list(
+    conn: &mut SqliteConnection,
+    query: &ListQuery,
+    now: &str,
+) -> QueryResult<(Vec<PostSummary>, i64)> {
+    let total = filtered(query, now).count().get_result(conn)?;
+    let rows: Vec<PostRow> = filtered(query, now)
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .limit(query.page.per_page)
+        .offset(query.page.offset())
+        .select(PostRow::as_select())
+        .load(conn)?;
+    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
+    let mut tags = tag_query::refs_for_posts(conn, &ids)?;
+    let posts = rows
+        .into_iter()
+        .map(|row| PostSummary {
+            links: PostLinks::for_slug(&row.content.slug),
+            cta: row.content.cta(),
+            tags: tags.remove(&row.id).unwrap_or_default(),
+            slug: row.content.slug,
+            title: row.content.title,
+            excerpt: row.content.excerpt,
+            status: row.content.status,
+            published_at: row.content.published_at,
+            updated_at: row.updated_at,
+            reading_time_minutes: row.content.reading_time_minutes,
+        })
+        .collect();
+    Ok((posts, total))
+}
+
+/// One public post with everything it embeds.
+pub fn find_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    now: &str,
+) -> QueryResult<Option<Post>> {
+    let Some(row) = posts::table
+        .filter(posts::slug.eq(slug))
+        .filter(is_public_post(now))
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let sections = sections(conn, row.id)?;
+    let key_points = key_points(conn, row.id)?;
+    let tags = tag_query::refs_for_posts(conn, &[row.id])?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let citations = citations::for_posts(conn, &[row.id])?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let categories = conditions::categories_for_posts(conn, &[row.id])?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let author = match site::find(conn)? {
+        Some(site) => Author {
+            name: site.name,
+            url: site.website_url,
+            kind: "organization".to_string(),
+        },
+        None => return Err(diesel::result::Error::NotFound),
+    };
+    let content = row.content;
+    Ok(Some(Post {
+        links: PostLinks::for_slug(&content.slug),
+        cta: content.cta(),
+        body: body::assemble(&sections),
+        sections: body::into_sections(sections),
+        slug: content.slug,
+        title: content.title,
+        excerpt: content.excerpt,
+        status: content.status,
+        published_at: content.published_at,
+        updated_at: row.updated_at,
+        reading_time_minutes: content.reading_time_minutes,
+        word_count: content.word_count,
+        meta_title: content.meta_title,
+        meta_description: content.meta_description,
+        canonical_url: content.canonical_url,
+        author,
+        tags,
+        citations,
+        condition_categories: categories,
+        key_points,
+    }))
+}
+
+pub fn sections(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Vec<SectionContent>> {
+    post_sections::table
+        .filter(post_sections::post_id.eq(post_id))
+        .order(post_sections::position)
+        .select(SectionContent::as_select())
+        .load(conn)
+}
+
+pub fn key_points(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<KeyPoints> {
+    let rows: Vec<(String, String)> = post_key_points::table
+        .filter(post_key_points::post_id.eq(post_id))
+        .order((post_key_points::kind, post_key_points::position))
+        .select((post_key_points::kind, post_key_points::text))
+        .load(conn)?;
+    let mut points = KeyPoints::default();
+    for (kind, text) in rows {
+        match kind.as_str() {
+            "mechanism" => points.mechanisms.push(text),
+            _ => points.limitations.push(text),
+        }
+    }
+    Ok(points)
+}
+
+/// Post ids by slug (any status); an error names the first unknown slug.
+pub fn ids_by_slugs(
+    conn: &mut SqliteConnection,
+    slugs: &[String],
+) -> QueryResult<Result<Vec<i32>, String>> {
+    let found: std::collections::HashMap<String, i32> = posts::table
+        .filter(posts::slug.eq_any(slugs))
+        .select((posts::slug, posts::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(slugs
+        .iter()
+        .map(|slug| {
+            found
+                .get(slug)
+                .copied()
+                .ok_or_else(|| format!("unknown post '{slug}'"))
+        })
+        .collect())
+}

@@ -1,0 +1,244 @@
+//! Writing a post and its children from an input (the seed sync; later the write API).
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::body;
+use super::model::{PostContent, PostInput, SectionContent};
+use super::query;
+use crate::citations::query as citations;
+use crate::conditions::query as conditions;
+use crate::db::{sync_row, Change};
+use crate::markdown::reading_time_minutes;
+use crate::schema::{post_citations, post_condition_categories, post_key_points, post_tags, posts};
+use crate::tags::query as tags;
+
+/// The relations of a post, resolved to ids, in the post's order.
+#[derive(Debug, PartialEq, Eq)]
+struct Relations {
+    tags: Vec<i32>,
+    citations: Vec<(i32, String)>,
+    categories: Vec<i32>,
+    key_points: Vec<(String, String)>,
+}
+
+fn current_relations(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Relations> {
+    let tags = post_tags::table
+        .filter(post_tags::post_id.eq(post_id))
+        .order(post_tags::position)
+        .select(post_tags::tag_id)
+        .load(conn)?;
+    let citations = post_citations::table
+        .filter(post_citations::post_id.eq(post_id))
+        .order(post_citations::position)
+        .select((post_citations::citation_id, post_citations::claim))
+        .load(conn)?;
+    let mut categories: Vec<i32> = post_condition_categories::table
+        .filter(post_condition_categories::post_id.eq(post_id))
+        .select(post_condition_categories::category_id)
+        .load(conn)?;
+    categories.sort_unstable();
+    let key_points = post_key_points::table
+        .filter(post_key_points::post_id.eq(post_id))
+        .order((post_key_points::kind, post_key_points::position))
+        .select((post_key_points::kind, post_key_points::text))
+        .load(conn)?;
+    Ok(Relations {
+        tags,
+        citations,
+        categories,
+        key_points,
+    })
+}
+
+fn wanted_relations(
+    conn: &mut SqliteConnection,
+    input: &PostInput,
+) -> QueryResult<Result<Relations, String>> {
+    let tag_ids = match tags::ids_by_slugs(conn, &input.tags)? {
+        Ok(ids) => ids,
+        Err(error) => return Ok(Err(error)),
+    };
+    let citation_slugs: Vec<String> = input.citations.iter().map(|c| c.citation.clone()).collect();
+    let citation_ids = match citations::ids_by_slugs(conn, &citation_slugs)? {
+        Ok(ids) => ids,
+        Err(error) => return Ok(Err(error)),
+    };
+    let mut category_ids =
+        match conditions::category_ids_by_slugs(conn, &input.condition_categories)? {
+            Ok(ids) => ids,
+            Err(error) => return Ok(Err(error)),
+        };
+    category_ids.sort_unstable();
+    // Stored order: "limitation" sorts before "mechanism".
+    let key_points = input
+        .key_points
+        .limitations
+        .iter()
+        .map(|text| ("limitation".to_string(), text.clone()))
+        .chain(
+            input
+                .key_points
+                .mechanisms
+                .iter()
+                .map(|text| ("mechanism".to_string(), text.clone())),
+        )
+        .collect();
+    Ok(Ok(Relations {
+        tags: tag_ids,
+        citations: citation_ids
+            .into_iter()
+            .zip(input.citations.iter().map(|c| c.claim.clone()))
+            .collect(),
+        categories: category_ids,
+        key_points,
+    }))
+}
+
+fn replace_relations(
+    conn: &mut SqliteConnection,
+    post_id: i32,
+    relations: &Relations,
+) -> QueryResult<()> {
+    diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post_id))).execute(conn)?;
+    diesel::delete(post_citations::table.filter(post_citations::post_id.eq(post_id)))
+        .execute(conn)?;
+    diesel::delete(
+        post_condition_categories::table.filter(post_condition_categories::post_id.eq(post_id)),
+    )
+    .execute(conn)?;
+    diesel::delete(post_key_points::table.filter(post_key_points::post_id.eq(post_id)))
+        .execute(conn)?;
+    for (position, tag_id) in relations.tags.iter().enumerate() {
+        diesel::insert_into(post_tags::table)
+            .values((
+                post_tags::post_id.eq(post_id),
+                post_tags::tag_id.eq(tag_id),
+                post_tags::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    for (position, (citation_id, claim)) in relations.citations.iter().enumerate() {
+        diesel::insert_into(post_citations::table)
+            .values((
+                post_citations::post_id.eq(post_id),
+                post_citations::citation_id.eq(citation_id),
+                post_citations::position.eq(position as i32),
+                post_citations::claim.eq(claim),
+            ))
+            .execute(conn)?;
+    }
+    for category_id in &relations.categories {
+        diesel::insert_into(post_condition_categories::table)
+            .values((
+                post_condition_categories::post_id.eq(post_id),
+                post_condition_categories::category_id.eq(category_id),
+            ))
+            .execute(conn)?;
+    }
+    let mut positions = std::collections::HashMap::new();
+    for (kind, text) in &relations.key_points {
+        let position = positions.entry(kind.clone()).or_insert(0);
+        diesel::insert_into(post_key_points::table)
+            .values((
+                post_key_points::post_id.eq(post_id),
+                post_key_points::kind.eq(kind),
+                post_key_points::position.eq(*position),
+                post_key_points::text.eq(text),
+            ))
+            .execute(conn)?;
+        *position += 1;
+    }
+    Ok(())
+}
+
+fn replace_sections(
+    conn: &mut SqliteConnection,
+    post_id: i32,
+    sections: &[SectionContent],
+) -> QueryResult<()> {
+    use crate::schema::post_sections;
+    diesel::delete(post_sections::table.filter(post_sections::post_id.eq(post_id)))
+        .execute(conn)?;
+    for section in sections {
+        diesel::insert_into(post_sections::table)
+            .values((post_sections::post_id.eq(post_id), section))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Syncs a post by slug with everything it owns. `faq_words` counts the words of its FAQ
+/// entries, which readers read on the same page and so count towards the reading time.
+/// Returns `Err(message)` (inside the query result) when it references something unknown.
+pub fn sync_post(
+    conn: &mut SqliteConnection,
+    input: &PostInput,
+    faq_words: usize,
+    now: &str,
+) -> QueryResult<Result<Change, String>> {
+    let sections = body::render_sections(&input.sections);
+    let words = body::word_count(&sections);
+    let cta = input.cta.clone();
+    let content = PostContent {
+        slug: input.slug.clone(),
+        title: input.title.clone(),
+        excerpt: input.excerpt.clone(),
+        status: input.status.clone(),
+        published_at: input.published_at.clone(),
+        reading_time_minutes: reading_time_minutes(words + faq_words),
+        word_count: words as i32,
+        meta_title: input.meta_title.clone(),
+        meta_description: input.meta_description.clone(),
+        canonical_url: input.canonical_url.clone(),
+        cta_label: cta.as_ref().map(|c| c.label.clone()),
+        cta_url: cta.map(|c| c.url),
+    };
+    let relations = match wanted_relations(conn, input)? {
+        Ok(relations) => relations,
+        Err(error) => return Ok(Err(format!("post '{}': {error}", input.slug))),
+    };
+
+    let existing = posts::table
+        .filter(posts::slug.eq(&input.slug))
+        .select((posts::id, PostContent::as_select()))
+        .first::<(i32, PostContent)>(conn)
+        .optional()?;
+    let (post_id, change) = sync_row(
+        conn,
+        existing,
+        &content,
+        |conn| {
+            diesel::insert_into(posts::table)
+                .values((
+                    &content,
+                    posts::created_at.eq(now),
+                    posts::updated_at.eq(now),
+                ))
+                .returning(posts::id)
+                .get_result(conn)
+        },
+        |conn, id| {
+            diesel::update(posts::table.find(id))
+                .set((&content, posts::updated_at.eq(now)))
+                .execute(conn)
+        },
+    )?;
+
+    let mut children_changed = false;
+    if query::sections(conn, post_id)? != sections {
+        replace_sections(conn, post_id, &sections)?;
+        children_changed = true;
+    }
+    if current_relations(conn, post_id)? != relations {
+        replace_relations(conn, post_id, &relations)?;
+        children_changed = true;
+    }
+    if change == Change::Unchanged && children_changed {
+        diesel::update(posts::table.find(post_id))
+            .set(posts::updated_at.eq(now))
+            .execute(conn)?;
+        return Ok(Ok(Change::Updated));
+    }
+    Ok(Ok(change))
+}

@@ -1,0 +1,233 @@
+// Diesel table definitions, kept in step with `migrations/` (checked by tests/api/schema.rs).
+
+diesel::table! {
+    site (id) {
+        id -> Integer,
+        name -> Text,
+        short_name -> Text,
+        description -> Text,
+        city -> Text,
+        region -> Text,
+        region_code -> Text,
+        country -> Text,
+        country_code -> Text,
+        timezone -> Text,
+        website_url -> Text,
+        booking_url -> Text,
+        disclaimer -> Text,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    citations (id) {
+        id -> Integer,
+        slug -> Text,
+        publisher -> Text,
+        title -> Text,
+        year -> Nullable<Integer>,
+        url -> Text,
+        accessed_on -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> Integer,
+        slug -> Text,
+        title -> Text,
+        excerpt -> Text,
+        status -> Text,
+        published_at -> Nullable<Text>,
+        reading_time_minutes -> Integer,
+        word_count -> Integer,
+        meta_title -> Nullable<Text>,
+        meta_description -> Nullable<Text>,
+        canonical_url -> Nullable<Text>,
+        cta_label -> Nullable<Text>,
+        cta_url -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    post_sections (id) {
+        id -> Integer,
+        post_id -> Integer,
+        position -> Integer,
+        anchor -> Text,
+        heading -> Nullable<Text>,
+        body_markdown -> Text,
+        body_html -> Text,
+        body_text -> Text,
+    }
+}
+
+diesel::table! {
+    post_key_points (id) {
+        id -> Integer,
+        post_id -> Integer,
+        kind -> Text,
+        position -> Integer,
+        text -> Text,
+    }
+}
+
+diesel::table! {
+    post_tags (post_id, tag_id) {
+        post_id -> Integer,
+        tag_id -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    post_citations (post_id, citation_id) {
+        post_id -> Integer,
+        citation_id -> Integer,
+        position -> Integer,
+        claim -> Text,
+    }
+}
+
+diesel::table! {
+    condition_categories (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        response_level -> Text,
+        position -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    conditions (id) {
+        id -> Integer,
+        slug -> Text,
+        category_id -> Integer,
+        position -> Integer,
+        name -> Text,
+        summary -> Text,
+        caveat -> Nullable<Text>,
+        region -> Text,
+        is_red_flag -> Bool,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    post_condition_categories (post_id, category_id) {
+        post_id -> Integer,
+        category_id -> Integer,
+    }
+}
+
+diesel::table! {
+    faqs (id) {
+        id -> Integer,
+        slug -> Text,
+        post_id -> Nullable<Integer>,
+        position -> Integer,
+        question -> Text,
+        answer_markdown -> Text,
+        answer_html -> Text,
+        answer_text -> Text,
+        status -> Text,
+        published_at -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    faq_tags (faq_id, tag_id) {
+        faq_id -> Integer,
+        tag_id -> Integer,
+    }
+}
+
+diesel::table! {
+    guidance_bands (id) {
+        id -> Integer,
+        slug -> Text,
+        name -> Text,
+        duration_label -> Text,
+        pain_duration_min_days -> Integer,
+        pain_duration_max_days -> Nullable<Integer>,
+        includes_recurring -> Bool,
+        sessions_min -> Integer,
+        sessions_max -> Integer,
+        weeks_min -> Nullable<Integer>,
+        weeks_max -> Nullable<Integer>,
+        reassess_after_course -> Bool,
+        maintenance_interval -> Nullable<Text>,
+        notes -> Text,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    guidance_course (id) {
+        id -> Integer,
+        sessions_per_week_min -> Integer,
+        sessions_per_week_max -> Integer,
+        course_weeks_min -> Integer,
+        course_weeks_max -> Integer,
+        maintenance_interval -> Text,
+        frequency_notes -> Text,
+        maintenance_notes -> Text,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::joinable!(post_sections -> posts (post_id));
+diesel::joinable!(post_key_points -> posts (post_id));
+diesel::joinable!(post_tags -> posts (post_id));
+diesel::joinable!(post_tags -> tags (tag_id));
+diesel::joinable!(post_citations -> posts (post_id));
+diesel::joinable!(post_citations -> citations (citation_id));
+diesel::joinable!(conditions -> condition_categories (category_id));
+diesel::joinable!(post_condition_categories -> posts (post_id));
+diesel::joinable!(post_condition_categories -> condition_categories (category_id));
+diesel::joinable!(faqs -> posts (post_id));
+diesel::joinable!(faq_tags -> faqs (faq_id));
+diesel::joinable!(faq_tags -> tags (tag_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    site,
+    tags,
+    citations,
+    posts,
+    post_sections,
+    post_key_points,
+    post_tags,
+    post_citations,
+    condition_categories,
+    conditions,
+    post_condition_categories,
+    faqs,
+    faq_tags,
+    guidance_bands,
+    guidance_course,
+);

@@ -1,0 +1,114 @@
+//! Syncs a library into the database in one transaction: upsert by slug, in dependency order.
+//! Content in the database but not in the library is left alone (it may have been written
+//! through the API), so syncing never deletes.
+
+use diesel::sqlite::SqliteConnection;
+
+use super::format::Library;
+use crate::db::Change;
+use crate::{citations, conditions, faqs, guidance, posts, site, tags};
+
+/// How many rows (top-level resources and conditions) syncing inserted, updated or left alone.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl SyncReport {
+    fn add(&mut self, change: Change) {
+        match change {
+            Change::Inserted => self.inserted += 1,
+            Change::Updated => self.updated += 1,
+            Change::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+impl std::fmt::Display for SyncReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} inserted, {} updated, {} unchanged",
+            self.inserted, self.updated, self.unchanged
+        )
+    }
+}
+
+#[derive(Debug)]
+enum SyncError {
+    Database(diesel::result::Error),
+    Reference(String),
+}
+
+impl From<diesel::result::Error> for SyncError {
+    fn from(error: diesel::result::Error) -> Self {
+        SyncError::Database(error)
+    }
+}
+
+fn reference(result: Result<Change, String>) -> Result<Change, SyncError> {
+    result.map_err(SyncError::Reference)
+}
+
+/// Syncs the whole library, all or nothing.
+pub fn sync(
+    conn: &mut SqliteConnection,
+    library: &Library,
+    now: &str,
+) -> Result<SyncReport, String> {
+    conn.immediate_transaction(|conn| sync_all(conn, library, now))
+        .map_err(|error| match error {
+            SyncError::Database(error) => format!("sync failed: {error}"),
+            SyncError::Reference(message) => format!("sync failed: {message}"),
+        })
+}
+
+fn sync_all(
+    conn: &mut SqliteConnection,
+    library: &Library,
+    now: &str,
+) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    report.add(site::query::sync(conn, &library.site, now)?);
+    for tag in &library.tags {
+        report.add(tags::query::sync(conn, tag, now)?);
+    }
+    for citation in &library.citations {
+        report.add(citations::query::sync(conn, citation, now)?);
+    }
+    for (position, category) in library.condition_categories.iter().enumerate() {
+        for change in conditions::query::sync_category(conn, category, position as i32, now)? {
+            report.add(change);
+        }
+    }
+    for band in &library.guidance.bands {
+        report.add(guidance::query::sync_band(conn, band, now)?);
+    }
+    report.add(guidance::query::sync_course(
+        conn,
+        &library.guidance.course,
+        now,
+    )?);
+    for post in &library.posts {
+        let faq_words = library
+            .faqs
+            .iter()
+            .filter(|faq| {
+                faq.post.as_deref() == Some(post.slug.as_str()) && faq.status == "published"
+            })
+            .map(faqs::query::word_count)
+            .sum();
+        report.add(reference(posts::sync::sync_post(
+            conn, post, faq_words, now,
+        )?)?);
+    }
+    let mut position_in_post = std::collections::HashMap::new();
+    for faq in &library.faqs {
+        let position = position_in_post.entry(faq.post.clone()).or_insert(0);
+        report.add(reference(faqs::query::sync(conn, faq, *position, now)?)?);
+        *position += 1;
+    }
+    Ok(report)
+}

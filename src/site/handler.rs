@@ -1,0 +1,34 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::query;
+use crate::db::DbPool;
+use crate::error::{responses, ApiError};
+use crate::http::read;
+use crate::openapi::SiteResponse;
+
+/// Get the site
+///
+/// The clinic that publishes this content: name, location, booking link and disclaimer.
+#[utoipa::path(
+    get,
+    path = "/v1/site",
+    tag = "site",
+    operation_id = "getSite",
+    responses(
+        (status = 200, description = "The clinic", body = SiteResponse),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    read::by_slug(
+        &req,
+        &pool,
+        "site",
+        "site".to_string(),
+        |conn, _slug, _now| query::find(conn),
+    )
+    .await
+}

@@ -1,0 +1,58 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::query;
+use crate::db::DbPool;
+use crate::error::{responses, ApiError};
+use crate::http::list_query::{ListSpec, PageParams};
+use crate::http::read;
+use crate::openapi::{SlugPath, TagList, TagResponse};
+
+const LIST: ListSpec = ListSpec { filters: &[] };
+
+/// List tags
+///
+/// Every tag, by name, with the number of published posts and FAQ entries filed under it.
+#[utoipa::path(
+    get,
+    path = "/v1/tags",
+    tag = "tags",
+    operation_id = "listTags",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of tags", body = TagList),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn list_tags(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    read::list(&req, &pool, &LIST, query::list).await
+}
+
+/// Get a tag
+///
+/// One tag by slug, with links to what is filed under it.
+#[utoipa::path(
+    get,
+    path = "/v1/tags/{slug}",
+    tag = "tags",
+    operation_id = "getTag",
+    params(SlugPath),
+    responses(
+        (status = 200, description = "The tag", body = TagResponse),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn get_tag(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    read::by_slug(&req, &pool, "tag", slug.into_inner(), query::find_by_slug).await
+}

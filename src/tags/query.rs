@@ -1,0 +1,165 @@
+//! Database access for tags.
+
+use std::collections::HashMap;
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{Tag, TagInput, TagRef, TagRow};
+use crate::db::{sync_row, Change};
+use crate::faqs::query::public_faq_ids;
+use crate::http::list_query::ListQuery;
+use crate::posts::query::is_public_post;
+use crate::schema::{faq_tags, post_tags, posts, tags};
+
+/// A page of tags by name, with how many public posts and FAQ entries each has, and the total.
+pub fn list(
+    conn: &mut SqliteConnection,
+    query: &ListQuery,
+    now: &str,
+) -> QueryResult<(Vec<Tag>, i64)> {
+    let total = tags::table.count().get_result(conn)?;
+    let rows: Vec<(i32, TagRow)> = tags::table
+        .order((tags::name.asc(), tags::slug.asc()))
+        .limit(query.page.per_page)
+        .offset(query.page.offset())
+        .select((tags::id, TagRow::as_select()))
+        .load(conn)?;
+    let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
+    let (post_counts, faq_counts) = counts(conn, now, &ids)?;
+    let tags = rows
+        .into_iter()
+        .map(|(id, row)| {
+            let posts = post_counts.get(&id).copied().unwrap_or(0);
+            let faqs = faq_counts.get(&id).copied().unwrap_or(0);
+            Tag::from_row(row, posts, faqs)
+        })
+        .collect();
+    Ok((tags, total))
+}
+
+pub fn find_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    now: &str,
+) -> QueryResult<Option<Tag>> {
+    let Some((id, row)) = tags::table
+        .filter(tags::slug.eq(slug))
+        .select((tags::id, TagRow::as_select()))
+        .first::<(i32, TagRow)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let (post_counts, faq_counts) = counts(conn, now, &[id])?;
+    let posts = post_counts.get(&id).copied().unwrap_or(0);
+    let faqs = faq_counts.get(&id).copied().unwrap_or(0);
+    Ok(Some(Tag::from_row(row, posts, faqs)))
+}
+
+type Counts = HashMap<i32, i64>;
+
+/// Public posts and FAQ entries per tag, for the given tags: two grouped queries.
+fn counts(
+    conn: &mut SqliteConnection,
+    now: &str,
+    tag_ids: &[i32],
+) -> QueryResult<(Counts, Counts)> {
+    let posts: Vec<(i32, i64)> = post_tags::table
+        .inner_join(posts::table)
+        .filter(is_public_post(now))
+        .filter(post_tags::tag_id.eq_any(tag_ids))
+        .group_by(post_tags::tag_id)
+        .select((post_tags::tag_id, count_star()))
+        .load(conn)?;
+    let faqs: Vec<(i32, i64)> = faq_tags::table
+        .filter(faq_tags::tag_id.eq_any(tag_ids))
+        .filter(faq_tags::faq_id.eq_any(public_faq_ids(now)))
+        .group_by(faq_tags::tag_id)
+        .select((faq_tags::tag_id, count_star()))
+        .load(conn)?;
+    Ok((posts.into_iter().collect(), faqs.into_iter().collect()))
+}
+
+/// The tags of each given post, in the post's order.
+pub fn refs_for_posts(
+    conn: &mut SqliteConnection,
+    post_ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
+    let rows: Vec<(i32, String, String)> = post_tags::table
+        .inner_join(tags::table)
+        .filter(post_tags::post_id.eq_any(post_ids))
+        .order((post_tags::post_id, post_tags::position))
+        .select((post_tags::post_id, tags::slug, tags::name))
+        .load(conn)?;
+    Ok(group_refs(rows))
+}
+
+/// The tags of each given FAQ entry, by name.
+pub fn refs_for_faqs(
+    conn: &mut SqliteConnection,
+    faq_ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
+    let rows: Vec<(i32, String, String)> = faq_tags::table
+        .inner_join(tags::table)
+        .filter(faq_tags::faq_id.eq_any(faq_ids))
+        .order((faq_tags::faq_id, tags::name))
+        .select((faq_tags::faq_id, tags::slug, tags::name))
+        .load(conn)?;
+    Ok(group_refs(rows))
+}
+
+fn group_refs(rows: Vec<(i32, String, String)>) -> HashMap<i32, Vec<TagRef>> {
+    let mut grouped: HashMap<i32, Vec<TagRef>> = HashMap::new();
+    for (owner, slug, name) in rows {
+        grouped
+            .entry(owner)
+            .or_default()
+            .push(TagRef { slug, name });
+    }
+    grouped
+}
+
+/// Tag ids by slug, for resolving references; `None` if any slug is unknown (named in the error).
+pub fn ids_by_slugs(
+    conn: &mut SqliteConnection,
+    slugs: &[String],
+) -> QueryResult<Result<Vec<i32>, String>> {
+    let found: HashMap<String, i32> = tags::table
+        .filter(tags::slug.eq_any(slugs))
+        .select((tags::slug, tags::id))
+        .load::<(String, i32)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(slugs
+        .iter()
+        .map(|slug| {
+            found
+                .get(slug)
+                .copied()
+                .ok_or_else(|| format!("unknown tag '{slug}'"))
+        })
+        .collect())
+}
+
+/// Inserts the tag or updates it by slug; unchanged content writes nothing.
+pub fn sync(conn: &mut SqliteConnection, input: &TagInput, now: &str) -> QueryResult<Change> {
+    let existing = tags::table
+        .filter(tags::slug.eq(&input.slug))
+        .select((tags::id, TagInput::as_select()))
+        .first::<(i32, TagInput)>(conn)
+        .optional()?;
+    let insert = |conn: &mut SqliteConnection| {
+        diesel::insert_into(tags::table)
+            .values((input, tags::created_at.eq(now), tags::updated_at.eq(now)))
+            .returning(tags::id)
+            .get_result(conn)
+    };
+    let update = |conn: &mut SqliteConnection, id: i32| {
+        diesel::update(tags::table.find(id))
+            .set((input, tags::updated_at.eq(now)))
+            .execute(conn)
+    };
+    Ok(sync_row(conn, existing, input, insert, update)?.1)
+}
