@@ -24,7 +24,7 @@ pub mod tags;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Logger, NormalizePath};
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App, HttpServer};
 use diesel::prelude::*;
 
 use crate::config::Config;
@@ -84,18 +84,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(tags::config)
     .configure(citations::config)
     .configure(health::config)
-    .service(read("/openapi.json", openapi_json));
+    .service(read("/openapi.json", openapi::openapi_json));
 }
-
-async fn openapi_json(spec: web::Data<OpenApiJson>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .insert_header(("Cache-Control", "public, max-age=300"))
-        .body(spec.0.clone())
-}
-
-/// The spec, rendered once at start.
-struct OpenApiJson(String);
 
 pub struct Application {
     port: u16,
@@ -106,7 +96,7 @@ impl Application {
     /// Prepares the database, binds the listener and builds the server (not yet running).
     pub fn build(config: Config) -> Result<Application, String> {
         let pool = prepare_database(&config)?;
-        let spec = web::Data::new(OpenApiJson(openapi::spec_json()));
+        let spec = web::Data::new(openapi::SpecJson(openapi::spec_json()));
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
             App::new()

@@ -79,18 +79,20 @@ fn plain_text(events: &[Event<'_>]) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
+            // Every block ends a line; empty lines are dropped below.
             Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow,
-            ) => {
-                if !text.ends_with('\n') && !text.is_empty() {
-                    text.push('\n');
-                }
-            }
-            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table) => text.push('\n'),
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::List(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table,
+            ) => text.push('\n'),
             _ => {}
         }
     }
-    // Paragraph ends push one newline; make blocks separated by exactly one blank line.
+    // Blocks separated by exactly one blank line.
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)

@@ -2,7 +2,7 @@
 //! committed copy; a test fails when they differ (`UPDATE_OPENAPI=1 cargo test` rewrites it).
 
 use utoipa::openapi::{InfoBuilder, LicenseBuilder, OpenApi as Spec, ServerBuilder};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 use crate::citations::model::{Citation, CitedClaim, PostCitation};
 use crate::conditions::model::{CategoryRef, Condition, ConditionCategory, Region, ResponseLevel};
@@ -19,16 +19,6 @@ use crate::posts::model::{
 };
 use crate::site::model::{Address, Site};
 use crate::tags::model::{Tag, TagLinks, TagRef};
-
-/// The `{slug}` path segment.
-#[derive(IntoParams)]
-#[into_params(names("slug"), parameter_in = Path)]
-#[allow(dead_code)]
-pub struct SlugPath(
-    /// The resource's slug: lower-case letters, digits and single hyphens.
-    #[param(example = "is-massage-therapy-worth-it-for-back-pain")]
-    String,
-);
 
 /// Declares `{"data": T}` for the spec.
 macro_rules! envelope {
@@ -92,6 +82,7 @@ list_envelope!(ConditionList, Condition);
         crate::citations::handler::get_citation,
         crate::health::handler::healthz,
         crate::health::handler::readyz,
+        openapi_json,
     ),
     components(
         schemas(
@@ -112,6 +103,7 @@ list_envelope!(ConditionList, Condition);
         (name = "tags", description = "Topics and keywords."),
         (name = "citations", description = "External sources and the claims they back."),
         (name = "health", description = "Liveness and readiness probes."),
+        (name = "meta", description = "This document."),
     )
 )]
 struct ApiDoc;
@@ -155,4 +147,24 @@ pub fn spec_json() -> String {
         .expect("the OpenAPI document serialises");
     json.push('\n');
     json
+}
+
+/// The spec, rendered once at start.
+pub struct SpecJson(pub String);
+
+/// Get the OpenAPI document
+///
+/// This API's OpenAPI 3.1 document, generated from the code.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "meta",
+    operation_id = "getOpenApi",
+    responses((status = 200, description = "The OpenAPI document", body = Object, content_type = "application/json"))
+)]
+pub async fn openapi_json(spec: actix_web::web::Data<SpecJson>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .body(spec.0.clone())
 }

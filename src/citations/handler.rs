@@ -5,7 +5,7 @@ use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{ListSpec, PageParams};
 use crate::http::read;
-use crate::openapi::{CitationList, CitationResponse, SlugPath};
+use crate::openapi::{CitationList, CitationResponse};
 
 const LIST: ListSpec = ListSpec { filters: &[] };
 
@@ -38,7 +38,7 @@ pub async fn list_citations(
     path = "/v1/citations/{slug}",
     tag = "citations",
     operation_id = "getCitation",
-    params(SlugPath),
+    params(("slug" = String, Path, description = "The citation's slug.", example = "nhs-2024-back-pain")),
     responses(
         (status = 200, description = "The citation", body = CitationResponse),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),

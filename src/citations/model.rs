@@ -36,7 +36,7 @@ pub struct CitedClaim {
 }
 
 /// A citation as embedded in a post: the source and the claim it backs there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema, Queryable)]
 pub struct PostCitation {
     #[schema(example = "nhs-2024-back-pain")]
     pub slug: String,

@@ -87,31 +87,25 @@ pub fn for_posts(
     conn: &mut SqliteConnection,
     post_ids: &[i32],
 ) -> QueryResult<HashMap<i32, Vec<PostCitation>>> {
-    let rows: Vec<(i32, String, String, String, Option<i32>, String, String)> =
-        post_citations::table
-            .inner_join(citations::table)
-            .filter(post_citations::post_id.eq_any(post_ids))
-            .order((post_citations::post_id, post_citations::position))
-            .select((
-                post_citations::post_id,
+    let rows: Vec<(i32, PostCitation)> = post_citations::table
+        .inner_join(citations::table)
+        .filter(post_citations::post_id.eq_any(post_ids))
+        .order((post_citations::post_id, post_citations::position))
+        .select((
+            post_citations::post_id,
+            (
                 citations::slug,
                 citations::publisher,
                 citations::title,
                 citations::year,
                 citations::url,
                 post_citations::claim,
-            ))
-            .load(conn)?;
+            ),
+        ))
+        .load(conn)?;
     let mut grouped: HashMap<i32, Vec<PostCitation>> = HashMap::new();
-    for (post_id, slug, publisher, title, year, url, claim) in rows {
-        grouped.entry(post_id).or_default().push(PostCitation {
-            slug,
-            publisher,
-            title,
-            year,
-            url,
-            claim,
-        });
+    for (post_id, citation) in rows {
+        grouped.entry(post_id).or_default().push(citation);
     }
     Ok(grouped)
 }

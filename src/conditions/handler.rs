@@ -7,7 +7,7 @@ use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
 use crate::http::read;
 use crate::openapi::{
-    ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse, SlugPath,
+    ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse,
 };
 
 const CATEGORIES: ListSpec = ListSpec { filters: &[] };
@@ -63,7 +63,7 @@ pub async fn list_condition_categories(
     path = "/v1/condition-categories/{slug}",
     tag = "conditions",
     operation_id = "getConditionCategory",
-    params(SlugPath),
+    params(("slug" = String, Path, description = "The category's slug.", example = "moderate-responders")),
     responses(
         (status = 200, description = "The category with its conditions", body = ConditionCategoryResponse),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
@@ -123,7 +123,7 @@ pub async fn list_conditions(
     path = "/v1/conditions/{slug}",
     tag = "conditions",
     operation_id = "getCondition",
-    params(SlugPath),
+    params(("slug" = String, Path, description = "The condition's slug.", example = "sciatica")),
     responses(
         (status = 200, description = "The condition", body = ConditionResponse),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),

@@ -5,7 +5,7 @@ use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
 use crate::http::read;
-use crate::openapi::{FaqList, FaqResponse, SlugPath};
+use crate::openapi::{FaqList, FaqResponse};
 
 const LIST: ListSpec = ListSpec {
     filters: &[
@@ -53,7 +53,7 @@ pub async fn list_faqs(
     path = "/v1/faqs/{slug}",
     tag = "faqs",
     operation_id = "getFaq",
-    params(SlugPath),
+    params(("slug" = String, Path, description = "The FAQ entry's slug.", example = "how-often-massage-for-back-pain")),
     responses(
         (status = 200, description = "The FAQ entry", body = FaqResponse),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),

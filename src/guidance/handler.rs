@@ -6,7 +6,7 @@ use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::read;
 use crate::http::respond::{self, Data};
-use crate::openapi::{GuidanceBandResponse, GuidanceResponse, SlugPath};
+use crate::openapi::{GuidanceBandResponse, GuidanceResponse};
 use crate::site;
 
 /// Get all session guidance
@@ -56,7 +56,7 @@ pub async fn get_guidance(
     path = "/v1/guidance/{slug}",
     tag = "guidance",
     operation_id = "getGuidanceBand",
-    params(SlugPath),
+    params(("slug" = String, Path, description = "The band's slug.", example = "chronic")),
     responses(
         (status = 200, description = "The band", body = GuidanceBandResponse),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),

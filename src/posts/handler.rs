@@ -5,7 +5,7 @@ use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
 use crate::http::read;
-use crate::openapi::{PostList, PostResponse, SlugPath};
+use crate::openapi::{PostList, PostResponse};
 
 const LIST: ListSpec = ListSpec {
     filters: &[FilterSpec {
@@ -49,7 +49,7 @@ pub async fn list_posts(
     path = "/v1/posts/{slug}",
     tag = "posts",
     operation_id = "getPost",
-    params(SlugPath),
+    params(("slug" = String, Path, description = "The post's slug.", example = "is-massage-therapy-worth-it-for-back-pain")),
     responses(
         (status = 200, description = "The post", body = PostResponse),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),

@@ -5,7 +5,7 @@ use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{ListSpec, PageParams};
 use crate::http::read;
-use crate::openapi::{SlugPath, TagList, TagResponse};
+use crate::openapi::{TagList, TagResponse};
 
 const LIST: ListSpec = ListSpec { filters: &[] };
 
@@ -40,7 +40,7 @@ pub async fn list_tags(
     path = "/v1/tags/{slug}",
     tag = "tags",
     operation_id = "getTag",
-    params(SlugPath),
+    params(("slug" = String, Path, description = "The tag's slug.", example = "sciatica")),
     responses(
         (status = 200, description = "The tag", body = TagResponse),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),

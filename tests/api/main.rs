@@ -1,0 +1,15 @@
+//! The integration tests: one binary, so it links once.
+
+mod conditions;
+mod errors;
+mod faqs;
+mod guidance;
+mod helpers;
+mod http;
+mod openapi;
+mod posts;
+mod schema;
+mod seed;
+mod site_and_health;
+mod spec;
+mod tags_and_citations;
