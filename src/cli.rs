@@ -75,8 +75,6 @@ fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(config)?;
         log::info!("clinic-content listening on http://{address} (try /v1/posts or /openapi.json)");
-        app.run_until_stopped()
-            .await
-            .map_err(|error| error.to_string())
+        app.run_until_stopped().await.map_err(|error| error.to_string())
     })
 }

@@ -13,7 +13,5 @@ pub fn format(time: DateTime<Utc>) -> String {
 
 /// Parses any RFC 3339 time and returns it in the canonical stored form.
 pub fn normalize(value: &str) -> Option<String> {
-    DateTime::parse_from_rfc3339(value)
-        .ok()
-        .map(|time| format(time.with_timezone(&Utc)))
+    DateTime::parse_from_rfc3339(value).ok().map(|time| format(time.with_timezone(&Utc)))
 }

@@ -23,9 +23,7 @@ pub struct Config {
 impl Config {
     pub fn from_env() -> Result<Config, String> {
         let port = match env::var("PORT") {
-            Ok(value) => value
-                .parse()
-                .map_err(|_| format!("PORT must be a port number, got '{value}'"))?,
+            Ok(value) => value.parse().map_err(|_| format!("PORT must be a port number, got '{value}'"))?,
             Err(_) => 8080,
         };
         let pool_size = match env::var("DATABASE_POOL_SIZE") {
@@ -47,8 +45,7 @@ impl Config {
             Err(_) => None,
         };
         Ok(Config {
-            database_url: env::var("DATABASE_URL")
-                .unwrap_or_else(|_| "clinic-content.db".to_string()),
+            database_url: env::var("DATABASE_URL").unwrap_or_else(|_| "clinic-content.db".to_string()),
             bind_address: env::var("BIND_ADDRESS").unwrap_or_else(|_| "127.0.0.1".to_string()),
             port,
             pool_size,

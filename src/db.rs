@@ -53,8 +53,8 @@ pub fn connect(database_url: &str, pool_size: u32) -> Result<DbPool, String> {
     }
     // WAL is a property of the database file: set it once, before the pool opens connections
     // concurrently (switching the mode takes a lock the others would trip over).
-    let mut first = SqliteConnection::establish(path)
-        .map_err(|error| format!("cannot open the database '{path}': {error}"))?;
+    let mut first =
+        SqliteConnection::establish(path).map_err(|error| format!("cannot open the database '{path}': {error}"))?;
     first
         .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
         .map_err(|error| format!("cannot enable WAL on '{path}': {error}"))?;
@@ -76,8 +76,7 @@ pub fn migrate(conn: &mut SqliteConnection) -> Result<usize, String> {
 }
 
 pub fn has_pending_migrations(conn: &mut SqliteConnection) -> Result<bool, String> {
-    conn.has_pending_migration(MIGRATIONS)
-        .map_err(|error| error.to_string())
+    conn.has_pending_migration(MIGRATIONS).map_err(|error| error.to_string())
 }
 
 /// Runs blocking diesel code on actix's blocking thread pool with a pooled connection.

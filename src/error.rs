@@ -25,10 +25,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), message: message.into() }
     }
 }
 
@@ -39,11 +36,20 @@ pub enum ApiError {
     #[error("The method {method} is not allowed here; allowed: {allowed}.")]
     MethodNotAllowed { method: String, allowed: String },
     #[error("{detail}")]
-    BadRequest {
-        detail: String,
-        errors: Vec<FieldError>,
-    },
-    #[error("the request body is larger than the limit of {limit} bytes")]
+    BadRequest { detail: String, errors: Vec<FieldError> },
+    #[error("{detail}")]
+    Unauthorized { detail: String, invalid_token: bool },
+    #[error("{detail}")]
+    Forbidden { detail: String, needed: &'static str },
+    #[error("{detail}")]
+    Validation { detail: String, errors: Vec<FieldError> },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("The request body is larger than the limit of {limit} bytes.")]
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
     Unavailable(String),
@@ -63,10 +69,7 @@ impl ApiError {
     pub fn bad_param(field: &str, message: impl Into<String>) -> Self {
         let error = FieldError::new(field, message);
         ApiError::BadRequest {
-            detail: format!(
-                "The parameter '{}' is invalid: {}.",
-                error.field, error.message
-            ),
+            detail: format!("The parameter '{}' is invalid: {}.", error.field, error.message),
             errors: vec![error],
         }
     }
@@ -81,6 +84,12 @@ impl ApiError {
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed { .. } => "method-not-allowed",
             ApiError::BadRequest { .. } => "invalid-parameter",
+            ApiError::Unauthorized { .. } => "unauthorized",
+            ApiError::Forbidden { .. } => "forbidden",
+            ApiError::Validation { .. } => "validation-failed",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed(_) => "precondition-failed",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal-error",
@@ -94,13 +103,12 @@ impl ApiError {
         let detail = match self {
             // Internals are logged by the middleware with the request id, never sent.
             ApiError::Internal(_) => {
-                "The server could not complete the request. Quote the request_id when reporting it."
-                    .to_string()
+                "The server could not complete the request. Quote the request_id when reporting it.".to_string()
             }
             other => other.to_string(),
         };
         let errors = match self {
-            ApiError::BadRequest { errors, .. } => errors.clone(),
+            ApiError::BadRequest { errors, .. } | ApiError::Validation { errors, .. } => errors.clone(),
             _ => Vec::new(),
         };
         Problem {
@@ -138,6 +146,12 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -191,21 +205,85 @@ pub struct Problem {
 
 impl Problem {
     pub fn into_response(self, error: &ApiError) -> HttpResponse {
-        let mut response = HttpResponse::build(
-            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        );
+        let mut response =
+            HttpResponse::build(StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if let ApiError::MethodNotAllowed { allowed, .. } = error {
-            response.insert_header((header::ALLOW, allowed.as_str()));
+        match error {
+            ApiError::MethodNotAllowed { allowed, .. } => {
+                response.insert_header((header::ALLOW, allowed.as_str()));
+            }
+            ApiError::Unauthorized { invalid_token, .. } => {
+                let challenge = if *invalid_token {
+                    r#"Bearer realm="clinic-content", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="clinic-content""#
+                };
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
+            ApiError::Forbidden { needed, .. } => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!(r#"Bearer realm="clinic-content", error="insufficient_scope", scope="{needed}""#),
+                ));
+            }
+            _ => {}
         }
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
         response.body(body)
     }
 }
 
+impl ApiError {
+    /// A 422 listing every invalid field.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.as_slice() {
+            [one] => format!("The field '{}' is invalid: {}.", one.field, one.message),
+            many => format!(
+                "{} fields are invalid: {}.",
+                many.len(),
+                many.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        ApiError::Validation { detail, errors }
+    }
+
+    /// A copy for re-rendering (the middleware renders errors with the request's context).
+    pub fn duplicate(&self) -> ApiError {
+        match self {
+            ApiError::NotFound(d) => ApiError::NotFound(d.clone()),
+            ApiError::MethodNotAllowed { method, allowed } => {
+                ApiError::MethodNotAllowed { method: method.clone(), allowed: allowed.clone() }
+            }
+            ApiError::BadRequest { detail, errors } => {
+                ApiError::BadRequest { detail: detail.clone(), errors: errors.clone() }
+            }
+            ApiError::Unauthorized { detail, invalid_token } => {
+                ApiError::Unauthorized { detail: detail.clone(), invalid_token: *invalid_token }
+            }
+            ApiError::Forbidden { detail, needed } => ApiError::Forbidden { detail: detail.clone(), needed },
+            ApiError::Validation { detail, errors } => {
+                ApiError::Validation { detail: detail.clone(), errors: errors.clone() }
+            }
+            ApiError::Conflict(d) => ApiError::Conflict(d.clone()),
+            ApiError::PreconditionFailed(d) => ApiError::PreconditionFailed(d.clone()),
+            ApiError::UnsupportedMediaType(d) => ApiError::UnsupportedMediaType(d.clone()),
+            ApiError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit: *limit },
+            ApiError::Unavailable(d) => ApiError::Unavailable(d.clone()),
+            ApiError::Internal(d) => ApiError::Internal(d.clone()),
+            ApiError::Http { status, detail } => ApiError::Http { status: *status, detail: detail.clone() },
+        }
+    }
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
-        ApiError::internal(error)
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &error {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict("Something with the same slug already exists.".into())
+            }
+            _ => ApiError::internal(error),
+        }
     }
 }
 

@@ -21,6 +21,9 @@ pub mod schema;
 pub mod seed;
 pub mod site;
 pub mod tags;
+pub mod tokens;
+pub mod validation;
+pub mod visibility;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Logger, NormalizePath};
@@ -36,18 +39,14 @@ use crate::http::routes::{self, read};
 /// no content yet, so the first run just works.
 pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
     let pool = db::connect(&config.database_url, config.pool_size)?;
-    let mut conn = pool
-        .get()
-        .map_err(|error| format!("cannot open the database: {error}"))?;
+    let mut conn = pool.get().map_err(|error| format!("cannot open the database: {error}"))?;
     let applied = db::migrate(&mut conn)?;
     if applied > 0 {
         log::info!("applied {applied} migration(s)");
     }
-    let has_site: bool = diesel::select(diesel::dsl::exists(
-        schema::site::table.select(schema::site::id),
-    ))
-    .get_result(&mut conn)
-    .map_err(|error| format!("cannot read the database: {error}"))?;
+    let has_site: bool = diesel::select(diesel::dsl::exists(schema::site::table.select(schema::site::id)))
+        .get_result(&mut conn)
+        .map_err(|error| format!("cannot read the database: {error}"))?;
     if !has_site {
         let report = seed::sync(&mut conn, &seed::default_library(), &clock::now())?;
         log::info!("seeded an empty database with the bundled content: {report}");
@@ -58,24 +57,16 @@ pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
 /// Registers every route, the error handlers and the middleware on an actix `App`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
-        web::PathConfig::default()
-            .error_handler(|error, _| ApiError::bad_param("path", error.to_string()).into()),
+        web::PathConfig::default().error_handler(|error, _| ApiError::bad_param("path", error.to_string()).into()),
     )
     .app_data(
-        web::QueryConfig::default()
-            .error_handler(|error, _| ApiError::bad_param("query", error.to_string()).into()),
+        web::QueryConfig::default().error_handler(|error, _| ApiError::bad_param("query", error.to_string()).into()),
     )
-    .app_data(
-        web::JsonConfig::default()
-            .limit(1 << 20)
-            .error_handler(|error, _| match error {
-                actix_web::error::JsonPayloadError::OverflowKnownLength { limit, .. }
-                | actix_web::error::JsonPayloadError::Overflow { limit } => {
-                    ApiError::PayloadTooLarge { limit }.into()
-                }
-                other => ApiError::bad_param("body", other.to_string()).into(),
-            }),
-    )
+    .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|error, _| match error {
+        actix_web::error::JsonPayloadError::OverflowKnownLength { limit, .. }
+        | actix_web::error::JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge { limit }.into(),
+        other => ApiError::bad_param("body", other.to_string()).into(),
+    }))
     .configure(site::config)
     .configure(posts::config)
     .configure(faqs::config)
@@ -106,30 +97,16 @@ impl Application {
                 .default_service(web::to(routes::not_found))
                 .wrap(NormalizePath::trim())
                 .wrap(from_fn(http::request_id::middleware))
-                .wrap(Logger::new(
-                    "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
-                ))
+                .wrap(Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o"))
         });
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
         let server = server
             .bind((config.bind_address.as_str(), config.port))
-            .map_err(|error| {
-                format!(
-                    "cannot listen on {}:{}: {error}",
-                    config.bind_address, config.port
-                )
-            })?;
-        let port = server
-            .addrs()
-            .first()
-            .map(|addr| addr.port())
-            .unwrap_or(config.port);
-        Ok(Application {
-            port,
-            server: server.run(),
-        })
+            .map_err(|error| format!("cannot listen on {}:{}: {error}", config.bind_address, config.port))?;
+        let port = server.addrs().first().map(|addr| addr.port()).unwrap_or(config.port);
+        Ok(Application { port, server: server.run() })
     }
 
     pub fn port(&self) -> u16 {

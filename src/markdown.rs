@@ -39,38 +39,19 @@ fn options() -> Options {
 pub fn render(markdown: &str) -> Rendered {
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: safe_url(dest_url),
-            title,
-            id,
-        }),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+        }
         other => other,
     });
     let events: Vec<Event<'_>> = events.collect();
 
     let mut html_out = String::with_capacity(markdown.len() * 5 / 4);
     html::push_html(&mut html_out, events.iter().cloned());
-    Rendered {
-        html: html_out,
-        text: plain_text(&events),
-    }
+    Rendered { html: html_out, text: plain_text(&events) }
 }
 
 fn plain_text(events: &[Event<'_>]) -> String {
@@ -93,11 +74,7 @@ fn plain_text(events: &[Event<'_>]) -> String {
         }
     }
     // Blocks separated by exactly one blank line.
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     lines.join("\n\n")
 }
 
@@ -130,8 +107,7 @@ mod tests {
 
     #[test]
     fn raw_html_is_escaped_not_passed_through() {
-        let rendered =
-            render("Hello <script>alert(1)</script> **there**\n\n<img src=x onerror=alert(1)>");
+        let rendered = render("Hello <script>alert(1)</script> **there**\n\n<img src=x onerror=alert(1)>");
         assert!(!rendered.html.contains("<script"), "{}", rendered.html);
         assert!(!rendered.html.contains("<img"), "{}", rendered.html);
         assert!(rendered.html.contains("&lt;script&gt;"));
@@ -140,7 +116,10 @@ mod tests {
 
     #[test]
     fn unsafe_link_schemes_are_dropped() {
-        let html = render("[a](javascript:alert(1)) [b](JavaScript:x) [c](https://ok.example/x) [d](/rel) [e](data:text/html,x)").html;
+        let html = render(
+            "[a](javascript:alert(1)) [b](JavaScript:x) [c](https://ok.example/x) [d](/rel) [e](data:text/html,x)",
+        )
+        .html;
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
         assert!(!html.contains("data:"), "{html}");
         assert!(html.contains("href=\"https://ok.example/x\""));
@@ -162,10 +141,7 @@ mod tests {
 
     #[test]
     fn slugify_headings() {
-        assert_eq!(
-            slugify("What the evidence shows"),
-            "what-the-evidence-shows"
-        );
+        assert_eq!(slugify("What the evidence shows"), "what-the-evidence-shows");
         assert_eq!(slugify("Is it worth it? Yes!"), "is-it-worth-it-yes");
     }
 }

@@ -8,14 +8,11 @@ use crate::citations::model::{Citation, CitedClaim, PostCitation};
 use crate::conditions::model::{CategoryRef, Condition, ConditionCategory, Region, ResponseLevel};
 use crate::error::{responses, FieldError, Problem};
 use crate::faqs::model::{Faq, FaqLinks};
-use crate::guidance::model::{
-    DurationRange, Guidance, GuidanceBand, GuidanceCourse, IntRange, MaintenanceInterval,
-};
+use crate::guidance::model::{DurationRange, Guidance, GuidanceBand, GuidanceCourse, IntRange, MaintenanceInterval};
 use crate::health::handler::Health;
 use crate::http::pagination::{ListLinks, ListMeta, Pagination};
 use crate::posts::model::{
-    Author, Body, CallToAction, KeyPoints, Post, PostLinks, PostRef, PostSummary,
-    PublicationStatus, Section,
+    Author, Body, CallToAction, KeyPoints, Post, PostLinks, PostRef, PostSummary, PublicationStatus, Section,
 };
 use crate::site::model::{Address, Site};
 use crate::tags::model::{Tag, TagLinks, TagRef};
@@ -124,27 +121,18 @@ pub fn spec() -> Spec {
         .title("clinic-content")
         .version(env!("CARGO_PKG_VERSION"))
         .description(Some(DESCRIPTION))
-        .license(Some(
-            LicenseBuilder::new()
-                .name("MIT")
-                .identifier(Some("MIT"))
-                .build(),
-        ))
+        .license(Some(LicenseBuilder::new().name("MIT").identifier(Some("MIT")).build()))
         .build();
     spec.servers = Some(vec![ServerBuilder::new()
         .url("http://localhost:8080")
-        .description(Some(
-            "A local `clinic-content serve` with the default settings",
-        ))
+        .description(Some("A local `clinic-content serve` with the default settings"))
         .build()]);
     spec
 }
 
 /// The spec as pretty JSON with a trailing newline (the committed file's exact form).
 pub fn spec_json() -> String {
-    let mut json = spec()
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises");
+    let mut json = spec().to_pretty_json().expect("the OpenAPI document serialises");
     json.push('\n');
     json
 }

@@ -231,3 +231,34 @@ diesel::allow_tables_to_appear_in_same_query!(
     guidance_bands,
     guidance_course,
 );
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Integer,
+        name -> Text,
+        scope -> Text,
+        lookup -> Text,
+        token_hash -> Binary,
+        created_at -> Text,
+        last_used_at -> Nullable<Text>,
+        revoked_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    post_redirects (old_slug) {
+        old_slug -> Text,
+        post_id -> Integer,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    content_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(post_redirects -> posts (post_id));
+diesel::allow_tables_to_appear_in_same_query!(post_redirects, posts);

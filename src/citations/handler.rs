@@ -6,6 +6,7 @@ use crate::error::{responses, ApiError};
 use crate::http::list_query::{ListSpec, PageParams};
 use crate::http::read;
 use crate::openapi::{CitationList, CitationResponse};
+use crate::tokens::Caller;
 
 const LIST: ListSpec = ListSpec { filters: &[] };
 
@@ -28,8 +29,9 @@ const LIST: ListSpec = ListSpec { filters: &[] };
 pub async fn list_citations(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &LIST, query::list).await
+    read::list(&req, &pool, &caller, &LIST, query::list).await
 }
 
 /// Get a citation
@@ -50,14 +52,8 @@ pub async fn list_citations(
 pub async fn get_citation(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(
-        &req,
-        &pool,
-        "citation",
-        slug.into_inner(),
-        query::find_by_slug,
-    )
-    .await
+    read::by_slug(&req, &pool, &caller, "citation", slug.into_inner(), query::find_by_slug).await
 }

@@ -11,67 +11,40 @@ use crate::http::list_query::ListQuery;
 use crate::posts::model::PostRef;
 use crate::posts::query::is_public_post;
 use crate::schema::{citations, post_citations, posts};
+use crate::visibility::Viewer;
 
 /// A page of citations by publisher and year, each with the published claims it backs.
-pub fn list(
-    conn: &mut SqliteConnection,
-    query: &ListQuery,
-    now: &str,
-) -> QueryResult<(Vec<Citation>, i64)> {
+pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<Citation>, i64)> {
     let total = citations::table.count().get_result(conn)?;
     let rows: Vec<CitationRow> = citations::table
-        .order((
-            citations::publisher.asc(),
-            citations::year.desc(),
-            citations::slug.asc(),
-        ))
+        .order((citations::publisher.asc(), citations::year.desc(), citations::slug.asc()))
         .limit(query.page.per_page)
         .offset(query.page.offset())
         .select(CitationRow::as_select())
         .load(conn)?;
-    Ok((with_claims(conn, rows, now)?, total))
+    Ok((with_claims(conn, rows, viewer)?, total))
 }
 
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    now: &str,
-) -> QueryResult<Option<Citation>> {
-    let row = citations::table
-        .filter(citations::slug.eq(slug))
-        .select(CitationRow::as_select())
-        .first(conn)
-        .optional()?;
-    Ok(with_claims(conn, row.into_iter().collect(), now)?.pop())
+pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Citation>> {
+    let row =
+        citations::table.filter(citations::slug.eq(slug)).select(CitationRow::as_select()).first(conn).optional()?;
+    Ok(with_claims(conn, row.into_iter().collect(), viewer)?.pop())
 }
 
-fn with_claims(
-    conn: &mut SqliteConnection,
-    rows: Vec<CitationRow>,
-    now: &str,
-) -> QueryResult<Vec<Citation>> {
+fn with_claims(conn: &mut SqliteConnection, rows: Vec<CitationRow>, viewer: &Viewer) -> QueryResult<Vec<Citation>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
-    let claims: Vec<(i32, String, String, String)> = post_citations::table
-        .inner_join(posts::table)
-        .filter(post_citations::citation_id.eq_any(&ids))
-        .filter(is_public_post(now))
+    let mut cited =
+        post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq_any(&ids)).into_boxed();
+    if !viewer.preview {
+        cited = cited.filter(is_public_post(&viewer.now));
+    }
+    let claims: Vec<(i32, String, String, String)> = cited
         .order((posts::published_at.desc(), posts::id.desc()))
-        .select((
-            post_citations::citation_id,
-            posts::slug,
-            posts::title,
-            post_citations::claim,
-        ))
+        .select((post_citations::citation_id, posts::slug, posts::title, post_citations::claim))
         .load(conn)?;
     let mut by_citation: HashMap<i32, Vec<CitedClaim>> = HashMap::new();
     for (citation_id, slug, title, claim) in claims {
-        by_citation
-            .entry(citation_id)
-            .or_default()
-            .push(CitedClaim {
-                post: PostRef::new(slug, title),
-                claim,
-            });
+        by_citation.entry(citation_id).or_default().push(CitedClaim { post: PostRef::new(slug, title), claim });
     }
     Ok(rows
         .into_iter()
@@ -83,10 +56,7 @@ fn with_claims(
 }
 
 /// The citations of each given post, in the post's order, with the claim each backs.
-pub fn for_posts(
-    conn: &mut SqliteConnection,
-    post_ids: &[i32],
-) -> QueryResult<HashMap<i32, Vec<PostCitation>>> {
+pub fn for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<PostCitation>>> {
     let rows: Vec<(i32, PostCitation)> = post_citations::table
         .inner_join(citations::table)
         .filter(post_citations::post_id.eq_any(post_ids))
@@ -111,25 +81,14 @@ pub fn for_posts(
 }
 
 /// Citation ids by slug; an error names the first unknown slug.
-pub fn ids_by_slugs(
-    conn: &mut SqliteConnection,
-    slugs: &[String],
-) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
     let found: HashMap<String, i32> = citations::table
         .filter(citations::slug.eq_any(slugs))
         .select((citations::slug, citations::id))
         .load::<(String, i32)>(conn)?
         .into_iter()
         .collect();
-    Ok(slugs
-        .iter()
-        .map(|slug| {
-            found
-                .get(slug)
-                .copied()
-                .ok_or_else(|| format!("unknown citation '{slug}'"))
-        })
-        .collect())
+    Ok(slugs.iter().map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown citation '{slug}'"))).collect())
 }
 
 /// Inserts the citation or updates it by slug; unchanged content writes nothing.
@@ -141,18 +100,12 @@ pub fn sync(conn: &mut SqliteConnection, input: &CitationInput, now: &str) -> Qu
         .optional()?;
     let insert = |conn: &mut SqliteConnection| {
         diesel::insert_into(citations::table)
-            .values((
-                input,
-                citations::created_at.eq(now),
-                citations::updated_at.eq(now),
-            ))
+            .values((input, citations::created_at.eq(now), citations::updated_at.eq(now)))
             .returning(citations::id)
             .get_result(conn)
     };
     let update = |conn: &mut SqliteConnection, id: i32| {
-        diesel::update(citations::table.find(id))
-            .set((input, citations::updated_at.eq(now)))
-            .execute(conn)
+        diesel::update(citations::table.find(id)).set((input, citations::updated_at.eq(now))).execute(conn)
     };
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }

@@ -6,30 +6,17 @@ use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
 use crate::http::read;
-use crate::openapi::{
-    ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse,
-};
+use crate::openapi::{ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse};
+use crate::tokens::Caller;
 
 const CATEGORIES: ListSpec = ListSpec { filters: &[] };
 
 const CONDITIONS: ListSpec = ListSpec {
     filters: &[
-        FilterSpec {
-            name: "category",
-            kind: FilterKind::Slug,
-        },
-        FilterSpec {
-            name: "is_red_flag",
-            kind: FilterKind::Bool,
-        },
-        FilterSpec {
-            name: "region",
-            kind: FilterKind::OneOf(REGIONS),
-        },
-        FilterSpec {
-            name: "response_level",
-            kind: FilterKind::OneOf(RESPONSE_LEVELS),
-        },
+        FilterSpec { name: "category", kind: FilterKind::Slug },
+        FilterSpec { name: "is_red_flag", kind: FilterKind::Bool },
+        FilterSpec { name: "region", kind: FilterKind::OneOf(REGIONS) },
+        FilterSpec { name: "response_level", kind: FilterKind::OneOf(RESPONSE_LEVELS) },
     ],
 };
 
@@ -53,8 +40,9 @@ const CONDITIONS: ListSpec = ListSpec {
 pub async fn list_condition_categories(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &CATEGORIES, query::list_categories).await
+    read::list(&req, &pool, &caller, &CATEGORIES, query::list_categories).await
 }
 
 /// Get a condition category
@@ -75,16 +63,10 @@ pub async fn list_condition_categories(
 pub async fn get_condition_category(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(
-        &req,
-        &pool,
-        "condition category",
-        slug.into_inner(),
-        query::find_category,
-    )
-    .await
+    read::by_slug(&req, &pool, &caller, "condition category", slug.into_inner(), query::find_category).await
 }
 
 /// List conditions
@@ -113,8 +95,9 @@ pub async fn get_condition_category(
 pub async fn list_conditions(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &CONDITIONS, query::list_conditions).await
+    read::list(&req, &pool, &caller, &CONDITIONS, query::list_conditions).await
 }
 
 /// Get a condition
@@ -135,14 +118,8 @@ pub async fn list_conditions(
 pub async fn get_condition(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(
-        &req,
-        &pool,
-        "condition",
-        slug.into_inner(),
-        query::find_condition,
-    )
-    .await
+    read::by_slug(&req, &pool, &caller, "condition", slug.into_inner(), query::find_condition).await
 }

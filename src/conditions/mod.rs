@@ -10,14 +10,8 @@ use actix_web::web;
 use crate::http::routes::read;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read(
-        "/v1/condition-categories",
-        handler::list_condition_categories,
-    ))
-    .service(read(
-        "/v1/condition-categories/{slug}",
-        handler::get_condition_category,
-    ))
-    .service(read("/v1/conditions", handler::list_conditions))
-    .service(read("/v1/conditions/{slug}", handler::get_condition));
+    cfg.service(read("/v1/condition-categories", handler::list_condition_categories))
+        .service(read("/v1/condition-categories/{slug}", handler::get_condition_category))
+        .service(read("/v1/conditions", handler::list_conditions))
+        .service(read("/v1/conditions/{slug}", handler::get_condition));
 }

@@ -177,10 +177,6 @@ impl ConditionRow {
 
 impl CategoryRow {
     pub fn as_ref(&self) -> CategoryRef {
-        CategoryRef {
-            slug: self.slug.clone(),
-            name: self.name.clone(),
-            response_level: self.response_level.clone(),
-        }
+        CategoryRef { slug: self.slug.clone(), name: self.name.clone(), response_level: self.response_level.clone() }
     }
 }

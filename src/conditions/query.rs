@@ -6,18 +6,19 @@ use diesel::prelude::*;
 use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::model::{
-    CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory,
-    ConditionContent, ConditionRow,
+    CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory, ConditionContent,
+    ConditionRow,
 };
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::schema::{condition_categories, conditions, post_condition_categories};
+use crate::visibility::Viewer;
 
 /// A page of categories in display order, each with all its conditions.
 pub fn list_categories(
     conn: &mut SqliteConnection,
     query: &ListQuery,
-    _now: &str,
+    _viewer: &Viewer,
 ) -> QueryResult<(Vec<ConditionCategory>, i64)> {
     let total = condition_categories::table.count().get_result(conn)?;
     let rows: Vec<CategoryRow> = condition_categories::table
@@ -32,7 +33,7 @@ pub fn list_categories(
 pub fn find_category(
     conn: &mut SqliteConnection,
     slug: &str,
-    _now: &str,
+    _viewer: &Viewer,
 ) -> QueryResult<Option<ConditionCategory>> {
     let row = condition_categories::table
         .filter(condition_categories::slug.eq(slug))
@@ -42,10 +43,7 @@ pub fn find_category(
     Ok(with_conditions(conn, row.into_iter().collect())?.pop())
 }
 
-fn with_conditions(
-    conn: &mut SqliteConnection,
-    rows: Vec<CategoryRow>,
-) -> QueryResult<Vec<ConditionCategory>> {
+fn with_conditions(conn: &mut SqliteConnection, rows: Vec<CategoryRow>) -> QueryResult<Vec<ConditionCategory>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let condition_rows: Vec<ConditionRow> = conditions::table
         .filter(conditions::category_id.eq_any(&ids))
@@ -79,16 +77,11 @@ fn with_conditions(
         .collect())
 }
 
-type ConditionQuery<'a> = diesel::dsl::IntoBoxed<
-    'a,
-    diesel::dsl::InnerJoin<conditions::table, condition_categories::table>,
-    Sqlite,
->;
+type ConditionQuery<'a> =
+    diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<conditions::table, condition_categories::table>, Sqlite>;
 
 fn filtered(query: &ListQuery) -> ConditionQuery<'static> {
-    let mut boxed: ConditionQuery<'static> = conditions::table
-        .inner_join(condition_categories::table)
-        .into_boxed();
+    let mut boxed: ConditionQuery<'static> = conditions::table.inner_join(condition_categories::table).into_boxed();
     if let Some(category) = query.text("category") {
         boxed = boxed.filter(condition_categories::slug.eq(category.to_string()));
     }
@@ -108,7 +101,7 @@ fn filtered(query: &ListQuery) -> ConditionQuery<'static> {
 pub fn list_conditions(
     conn: &mut SqliteConnection,
     query: &ListQuery,
-    _now: &str,
+    _viewer: &Viewer,
 ) -> QueryResult<(Vec<Condition>, i64)> {
     let total = filtered(query).count().get_result(conn)?;
     let rows: Vec<(ConditionRow, CategoryRow)> = filtered(query)
@@ -117,18 +110,12 @@ pub fn list_conditions(
         .offset(query.page.offset())
         .select((ConditionRow::as_select(), CategoryRow::as_select()))
         .load(conn)?;
-    let conditions = rows
-        .into_iter()
-        .map(|(condition, category)| condition.into_condition(&category.as_ref()))
-        .collect();
+    let conditions =
+        rows.into_iter().map(|(condition, category)| condition.into_condition(&category.as_ref())).collect();
     Ok((conditions, total))
 }
 
-pub fn find_condition(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    _now: &str,
-) -> QueryResult<Option<Condition>> {
+pub fn find_condition(conn: &mut SqliteConnection, slug: &str, _viewer: &Viewer) -> QueryResult<Option<Condition>> {
     let row: Option<(ConditionRow, CategoryRow)> = conditions::table
         .inner_join(condition_categories::table)
         .filter(conditions::slug.eq(slug))
@@ -146,10 +133,7 @@ pub fn categories_for_posts(
     let rows: Vec<(i32, CategoryRow)> = post_condition_categories::table
         .inner_join(condition_categories::table)
         .filter(post_condition_categories::post_id.eq_any(post_ids))
-        .order((
-            post_condition_categories::post_id,
-            condition_categories::position,
-        ))
+        .order((post_condition_categories::post_id, condition_categories::position))
         .select((post_condition_categories::post_id, CategoryRow::as_select()))
         .load(conn)?;
     let mut grouped: HashMap<i32, Vec<CategoryRef>> = HashMap::new();
@@ -160,10 +144,7 @@ pub fn categories_for_posts(
 }
 
 /// Category ids by slug; an error names the first unknown slug.
-pub fn category_ids_by_slugs(
-    conn: &mut SqliteConnection,
-    slugs: &[String],
-) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn category_ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
     let found: HashMap<String, i32> = condition_categories::table
         .filter(condition_categories::slug.eq_any(slugs))
         .select((condition_categories::slug, condition_categories::id))
@@ -172,12 +153,7 @@ pub fn category_ids_by_slugs(
         .collect();
     Ok(slugs
         .iter()
-        .map(|slug| {
-            found
-                .get(slug)
-                .copied()
-                .ok_or_else(|| format!("unknown condition category '{slug}'"))
-        })
+        .map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown condition category '{slug}'")))
         .collect())
 }
 
@@ -206,11 +182,7 @@ pub fn sync_category(
         &content,
         |conn| {
             diesel::insert_into(condition_categories::table)
-                .values((
-                    &content,
-                    condition_categories::created_at.eq(now),
-                    condition_categories::updated_at.eq(now),
-                ))
+                .values((&content, condition_categories::created_at.eq(now), condition_categories::updated_at.eq(now)))
                 .returning(condition_categories::id)
                 .get_result(conn)
         },
@@ -243,18 +215,12 @@ pub fn sync_category(
             &content,
             |conn| {
                 diesel::insert_into(conditions::table)
-                    .values((
-                        &content,
-                        conditions::created_at.eq(now),
-                        conditions::updated_at.eq(now),
-                    ))
+                    .values((&content, conditions::created_at.eq(now), conditions::updated_at.eq(now)))
                     .returning(conditions::id)
                     .get_result(conn)
             },
             |conn, id| {
-                diesel::update(conditions::table.find(id))
-                    .set((&content, conditions::updated_at.eq(now)))
-                    .execute(conn)
+                diesel::update(conditions::table.find(id)).set((&content, conditions::updated_at.eq(now))).execute(conn)
             },
         )?;
         changes.push(change);

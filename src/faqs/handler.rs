@@ -6,18 +6,10 @@ use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
 use crate::http::read;
 use crate::openapi::{FaqList, FaqResponse};
+use crate::tokens::Caller;
 
 const LIST: ListSpec = ListSpec {
-    filters: &[
-        FilterSpec {
-            name: "post",
-            kind: FilterKind::Slug,
-        },
-        FilterSpec {
-            name: "tag",
-            kind: FilterKind::Slug,
-        },
-    ],
+    filters: &[FilterSpec { name: "post", kind: FilterKind::Slug }, FilterSpec { name: "tag", kind: FilterKind::Slug }],
 };
 
 /// List FAQ entries
@@ -40,11 +32,8 @@ const LIST: ListSpec = ListSpec {
         (status = 500, response = responses::InternalError),
     )
 )]
-pub async fn list_faqs(
-    req: HttpRequest,
-    pool: web::Data<DbPool>,
-) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &LIST, query::list).await
+pub async fn list_faqs(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    read::list(&req, &pool, &caller, &LIST, query::list).await
 }
 
 /// Get an FAQ entry
@@ -65,14 +54,8 @@ pub async fn list_faqs(
 pub async fn get_faq(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(
-        &req,
-        &pool,
-        "FAQ entry",
-        slug.into_inner(),
-        query::find_by_slug,
-    )
-    .await
+    read::by_slug(&req, &pool, &caller, "FAQ entry", slug.into_inner(), query::find_by_slug).await
 }

@@ -9,6 +9,5 @@ use actix_web::web;
 use crate::http::routes::read;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/faqs", handler::list_faqs))
-        .service(read("/v1/faqs/{slug}", handler::get_faq));
+    cfg.service(read("/v1/faqs", handler::list_faqs)).service(read("/v1/faqs/{slug}", handler::get_faq));
 }

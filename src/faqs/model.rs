@@ -36,19 +36,39 @@ pub struct FaqLinks {
     pub self_: String,
 }
 
-/// An FAQ entry as written in the seed file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// An FAQ entry as written: the body of `POST /v1/faqs`, the document `PATCH` merges into,
+/// and an entry in a library file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaqInput {
+    #[schema(example = "how-often-massage-for-back-pain")]
     pub slug: String,
-    /// The slug of the post it belongs to.
+    /// The slug of the post it belongs to, if any.
+    #[serde(default)]
+    #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
     pub post: Option<String>,
+    /// Order within its post, from 0. New entries go last when omitted; in a library file the
+    /// order of the list is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i32>,
+    #[schema(example = "How often should I get massage for back pain?")]
     pub question: String,
-    /// Markdown.
+    /// Markdown. Raw HTML is shown as text, never passed through.
     pub answer: String,
+    /// Tag slugs.
+    #[serde(default)]
     pub tags: Vec<String>,
+    /// `draft` (the default), `scheduled`, `published` or `archived`.
+    #[serde(default = "draft")]
+    #[schema(value_type = PublicationStatus, example = "draft")]
     pub status: String,
+    /// Set by the server when first published without one; required to schedule.
+    #[serde(default)]
     pub published_at: Option<String>,
+}
+
+fn draft() -> String {
+    "draft".to_string()
 }
 
 /// The stored columns of an FAQ entry.

@@ -15,53 +15,46 @@ use crate::posts::model::{Body, PostRef};
 use crate::posts::query::{is_public_post, PUBLIC_STATUSES};
 use crate::schema::{faq_tags, faqs, posts, tags};
 use crate::tags::query as tag_query;
+use crate::visibility::Viewer;
 
-fn public<'a>(now: &'a str) -> faqs::BoxedQuery<'a, Sqlite> {
-    let public_posts = posts::table
-        .filter(is_public_post(now))
-        .select(posts::id.nullable());
+/// The FAQ entries the viewer may see: with a preview token all of them; otherwise those
+/// published (or scheduled and due) whose post, if any, is public too.
+fn visible(viewer: &Viewer) -> faqs::BoxedQuery<'_, Sqlite> {
+    if viewer.preview {
+        return faqs::table.into_boxed();
+    }
+    let now = viewer.now.as_str();
+    let public_posts = posts::table.filter(is_public_post(now)).select(posts::id.nullable());
     faqs::table
         .filter(faqs::status.eq_any(PUBLIC_STATUSES))
         .filter(faqs::published_at.le(now))
-        .filter(
-            faqs::post_id
-                .is_null()
-                .or(faqs::post_id.eq_any(public_posts)),
-        )
+        .filter(faqs::post_id.is_null().or(faqs::post_id.eq_any(public_posts)))
         .into_boxed()
 }
 
-/// The ids of public FAQ entries, as a subquery.
-pub fn public_faq_ids(now: &str) -> faqs::BoxedQuery<'_, Sqlite, Integer> {
-    public(now).select(faqs::id)
+/// The ids of the FAQ entries the viewer may see, as a subquery.
+pub fn visible_faq_ids(viewer: &Viewer) -> faqs::BoxedQuery<'_, Sqlite, Integer> {
+    visible(viewer).select(faqs::id)
 }
 
-fn filtered<'a>(query: &ListQuery, now: &'a str) -> faqs::BoxedQuery<'a, Sqlite> {
-    let mut boxed = public(now);
+fn filtered<'a>(query: &ListQuery, viewer: &'a Viewer) -> faqs::BoxedQuery<'a, Sqlite> {
+    let mut boxed = visible(viewer);
     if let Some(post) = query.text("post") {
-        let post_ids = posts::table
-            .filter(posts::slug.eq(post.to_string()))
-            .select(posts::id.nullable());
+        let post_ids = posts::table.filter(posts::slug.eq(post.to_string())).select(posts::id.nullable());
         boxed = boxed.filter(faqs::post_id.eq_any(post_ids));
     }
     if let Some(tag) = query.text("tag") {
-        let tagged = faq_tags::table
-            .inner_join(tags::table)
-            .filter(tags::slug.eq(tag.to_string()))
-            .select(faq_tags::faq_id);
+        let tagged =
+            faq_tags::table.inner_join(tags::table).filter(tags::slug.eq(tag.to_string())).select(faq_tags::faq_id);
         boxed = boxed.filter(faqs::id.eq_any(tagged));
     }
     boxed
 }
 
 /// A page of public FAQ entries, grouped by post and in each post's order, with the total.
-pub fn list(
-    conn: &mut SqliteConnection,
-    query: &ListQuery,
-    now: &str,
-) -> QueryResult<(Vec<Faq>, i64)> {
-    let total = filtered(query, now).count().get_result(conn)?;
-    let rows: Vec<FaqRow> = filtered(query, now)
+pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<Faq>, i64)> {
+    let total = filtered(query, viewer).count().get_result(conn)?;
+    let rows: Vec<FaqRow> = filtered(query, viewer)
         .order((faqs::post_id, faqs::position, faqs::id))
         .limit(query.page.per_page)
         .offset(query.page.offset())
@@ -70,16 +63,9 @@ pub fn list(
     Ok((with_relations(conn, rows)?, total))
 }
 
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    now: &str,
-) -> QueryResult<Option<Faq>> {
-    let row = public(now)
-        .filter(faqs::slug.eq(slug.to_string()))
-        .select(FaqRow::as_select())
-        .first(conn)
-        .optional()?;
+pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Faq>> {
+    let row =
+        visible(viewer).filter(faqs::slug.eq(slug.to_string())).select(FaqRow::as_select()).first(conn).optional()?;
     Ok(with_relations(conn, row.into_iter().collect())?.pop())
 }
 
@@ -99,9 +85,7 @@ fn with_relations(conn: &mut SqliteConnection, rows: Vec<FaqRow>) -> QueryResult
         .map(|row| {
             let content = row.content;
             Faq {
-                links: FaqLinks {
-                    self_: format!("/v1/faqs/{}", content.slug),
-                },
+                links: FaqLinks { self_: format!("/v1/faqs/{}", content.slug) },
                 tags: tags.remove(&row.id).unwrap_or_default(),
                 post: content.post_id.and_then(|id| posts.get(&id).cloned()),
                 slug: content.slug,
@@ -120,19 +104,27 @@ fn with_relations(conn: &mut SqliteConnection, rows: Vec<FaqRow>) -> QueryResult
         .collect())
 }
 
-/// Words a reader reads in an FAQ entry: the question and the answer.
-pub fn word_count(input: &FaqInput) -> usize {
-    markdown::word_count(&input.question)
-        + markdown::word_count(&markdown::render(&input.answer).text)
-}
-
-/// Syncs an FAQ entry by slug, with its tags. `Err(message)` names an unknown reference.
+/// Syncs an FAQ entry by slug (the seed and import path).
 pub fn sync(
     conn: &mut SqliteConnection,
     input: &FaqInput,
     position: i32,
     now: &str,
 ) -> QueryResult<Result<Change, String>> {
+    let existing: Option<i32> =
+        faqs::table.filter(faqs::slug.eq(&input.slug)).select(faqs::id).first(conn).optional()?;
+    Ok(write(conn, input, existing, position, now)?.map(|(_, change)| change))
+}
+
+/// Writes an FAQ entry with its tags: a new one or the row with that id (whose slug may
+/// change). `Err(message)` names an unknown reference.
+pub fn write(
+    conn: &mut SqliteConnection,
+    input: &FaqInput,
+    existing: Option<i32>,
+    position: i32,
+    now: &str,
+) -> QueryResult<Result<(i32, Change), String>> {
     let post_id = match &input.post {
         Some(slug) => match crate::posts::query::ids_by_slugs(conn, std::slice::from_ref(slug))? {
             Ok(ids) => ids.first().copied(),
@@ -157,11 +149,10 @@ pub fn sync(
         status: input.status.clone(),
         published_at: input.published_at.clone(),
     };
-    let existing = faqs::table
-        .filter(faqs::slug.eq(&input.slug))
-        .select((faqs::id, FaqContent::as_select()))
-        .first::<(i32, FaqContent)>(conn)
-        .optional()?;
+    let existing = match existing {
+        Some(id) => Some((id, faqs::table.find(id).select(FaqContent::as_select()).first(conn)?)),
+        None => None,
+    };
     let (faq_id, change) = sync_row(
         conn,
         existing,
@@ -172,11 +163,7 @@ pub fn sync(
                 .returning(faqs::id)
                 .get_result(conn)
         },
-        |conn, id| {
-            diesel::update(faqs::table.find(id))
-                .set((&content, faqs::updated_at.eq(now)))
-                .execute(conn)
-        },
+        |conn, id| diesel::update(faqs::table.find(id)).set((&content, faqs::updated_at.eq(now))).execute(conn),
     )?;
     let current: Vec<i32> = faq_tags::table
         .filter(faq_tags::faq_id.eq(faq_id))
@@ -184,7 +171,7 @@ pub fn sync(
         .select(faq_tags::tag_id)
         .load(conn)?;
     if current == tag_ids {
-        return Ok(Ok(change));
+        return Ok(Ok((faq_id, change)));
     }
     diesel::delete(faq_tags::table.filter(faq_tags::faq_id.eq(faq_id))).execute(conn)?;
     for tag_id in &tag_ids {
@@ -193,10 +180,8 @@ pub fn sync(
             .execute(conn)?;
     }
     if change == Change::Unchanged {
-        diesel::update(faqs::table.find(faq_id))
-            .set(faqs::updated_at.eq(now))
-            .execute(conn)?;
-        return Ok(Ok(Change::Updated));
+        diesel::update(faqs::table.find(faq_id)).set(faqs::updated_at.eq(now)).execute(conn)?;
+        return Ok(Ok((faq_id, Change::Updated)));
     }
-    Ok(Ok(change))
+    Ok(Ok((faq_id, change)))
 }

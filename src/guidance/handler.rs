@@ -8,6 +8,7 @@ use crate::http::read;
 use crate::http::respond::{self, Data};
 use crate::openapi::{GuidanceBandResponse, GuidanceResponse};
 use crate::site;
+use crate::tokens::Caller;
 
 /// Get all session guidance
 ///
@@ -25,29 +26,21 @@ use crate::site;
         (status = 500, response = responses::InternalError),
     )
 )]
-pub async fn get_guidance(
-    req: HttpRequest,
-    pool: web::Data<DbPool>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
     read::reject_query_parameters(&req)?;
     let guidance = db::run(&pool, |conn| {
         let bands = query::bands(conn)?;
         let course = query::course(conn)?;
         let site = site::query::find(conn)?;
         match (course, site) {
-            (Some(course), Some(site)) => Ok(Guidance {
-                bands,
-                course,
-                disclaimer: site.disclaimer,
-                booking_url: site.booking_url,
-            }),
-            _ => Err(ApiError::Unavailable(
-                "The content library has not been seeded yet.".into(),
-            )),
+            (Some(course), Some(site)) => {
+                Ok(Guidance { bands, course, disclaimer: site.disclaimer, booking_url: site.booking_url })
+            }
+            _ => Err(ApiError::Unavailable("The content library has not been seeded yet.".into())),
         }
     })
     .await?;
-    respond::json(&req, &Data { data: guidance })
+    respond::json_for(&req, &caller, &Data { data: guidance }, None)
 }
 
 /// Get a guidance band
@@ -68,14 +61,11 @@ pub async fn get_guidance(
 pub async fn get_guidance_band(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(
-        &req,
-        &pool,
-        "guidance band",
-        slug.into_inner(),
-        |conn, slug, _now| query::find_band(conn, slug),
-    )
+    read::by_slug(&req, &pool, &caller, "guidance band", slug.into_inner(), |conn, slug, _viewer| {
+        query::find_band(conn, slug)
+    })
     .await
 }

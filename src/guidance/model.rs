@@ -110,18 +110,7 @@ pub struct BandInput {
 }
 
 /// The course advice as written in the seed file (and as stored).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    Insertable,
-    AsChangeset,
-    Queryable,
-    Selectable,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = guidance_course)]
 #[serde(deny_unknown_fields)]
 pub struct CourseInput {
@@ -182,14 +171,8 @@ impl BandContent {
                 max_days: self.pain_duration_max_days,
             },
             includes_recurring: self.includes_recurring,
-            sessions: IntRange {
-                min: self.sessions_min,
-                max: self.sessions_max,
-            },
-            weeks: self
-                .weeks_min
-                .zip(self.weeks_max)
-                .map(|(min, max)| IntRange { min, max }),
+            sessions: IntRange { min: self.sessions_min, max: self.sessions_max },
+            weeks: self.weeks_min.zip(self.weeks_max).map(|(min, max)| IntRange { min, max }),
             reassess_after_course: self.reassess_after_course,
             maintenance_interval: self.maintenance_interval,
             notes: self.notes,
@@ -201,14 +184,8 @@ impl BandContent {
 impl CourseInput {
     pub fn into_course(self, updated_at: String) -> GuidanceCourse {
         GuidanceCourse {
-            sessions_per_week: IntRange {
-                min: self.sessions_per_week_min,
-                max: self.sessions_per_week_max,
-            },
-            course_weeks: IntRange {
-                min: self.course_weeks_min,
-                max: self.course_weeks_max,
-            },
+            sessions_per_week: IntRange { min: self.sessions_per_week_min, max: self.sessions_per_week_max },
+            course_weeks: IntRange { min: self.course_weeks_min, max: self.course_weeks_max },
             maintenance_interval: self.maintenance_interval,
             frequency_notes: self.frequency_notes,
             maintenance_notes: self.maintenance_notes,

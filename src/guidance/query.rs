@@ -13,10 +13,7 @@ pub fn bands(conn: &mut SqliteConnection) -> QueryResult<Vec<GuidanceBand>> {
         .order(guidance_bands::pain_duration_min_days)
         .select((BandContent::as_select(), guidance_bands::updated_at))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(band, updated_at)| band.into_band(updated_at))
-        .collect())
+    Ok(rows.into_iter().map(|(band, updated_at)| band.into_band(updated_at)).collect())
 }
 
 pub fn find_band(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<GuidanceBand>> {
@@ -46,28 +43,18 @@ pub fn sync_band(conn: &mut SqliteConnection, input: &BandInput, now: &str) -> Q
         .optional()?;
     let insert = |conn: &mut SqliteConnection| {
         diesel::insert_into(guidance_bands::table)
-            .values((
-                &content,
-                guidance_bands::created_at.eq(now),
-                guidance_bands::updated_at.eq(now),
-            ))
+            .values((&content, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
             .returning(guidance_bands::id)
             .get_result(conn)
     };
     let update = |conn: &mut SqliteConnection, id: i32| {
-        diesel::update(guidance_bands::table.find(id))
-            .set((&content, guidance_bands::updated_at.eq(now)))
-            .execute(conn)
+        diesel::update(guidance_bands::table.find(id)).set((&content, guidance_bands::updated_at.eq(now))).execute(conn)
     };
     Ok(sync_row(conn, existing, &content, insert, update)?.1)
 }
 
 /// Inserts or updates the single course-advice row.
-pub fn sync_course(
-    conn: &mut SqliteConnection,
-    input: &CourseInput,
-    now: &str,
-) -> QueryResult<Change> {
+pub fn sync_course(conn: &mut SqliteConnection, input: &CourseInput, now: &str) -> QueryResult<Change> {
     let existing = guidance_course::table
         .select((guidance_course::id, CourseInput::as_select()))
         .first::<(i32, CourseInput)>(conn)
@@ -84,9 +71,7 @@ pub fn sync_course(
             .get_result(conn)
     };
     let update = |conn: &mut SqliteConnection, id: i32| {
-        diesel::update(guidance_course::table.find(id))
-            .set((input, guidance_course::updated_at.eq(now)))
-            .execute(conn)
+        diesel::update(guidance_course::table.find(id)).set((input, guidance_course::updated_at.eq(now))).execute(conn)
     };
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }

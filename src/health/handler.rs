@@ -20,10 +20,7 @@ pub struct Health {
 fn ok() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(Health {
-            status: "ok".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        })
+        .json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
 }
 
 /// Liveness
@@ -61,14 +58,10 @@ pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
         })?;
         match db::has_pending_migrations(conn) {
             Ok(false) => Ok(()),
-            Ok(true) => Err(ApiError::Unavailable(
-                "Database migrations are pending.".into(),
-            )),
+            Ok(true) => Err(ApiError::Unavailable("Database migrations are pending.".into())),
             Err(error) => {
                 log::error!("readiness: cannot read migrations: {error}");
-                Err(ApiError::Unavailable(
-                    "The database schema cannot be checked.".into(),
-                ))
+                Err(ApiError::Unavailable("The database schema cannot be checked.".into()))
             }
         }
     })

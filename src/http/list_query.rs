@@ -67,12 +67,9 @@ const SLUG_MAX: usize = 100;
 fn is_slug(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= SLUG_MAX
-        && value.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && value
+            .split('-')
+            .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 fn parse_positive(field: &str, value: &str, max: Option<i64>) -> Result<i64, FieldError> {
@@ -97,42 +94,26 @@ impl ListSpec {
         if self.filters.is_empty() {
             return "none".to_string();
         }
-        let names: Vec<String> = self
-            .filters
-            .iter()
-            .map(|f| format!("filter[{}]", f.name))
-            .collect();
+        let names: Vec<String> = self.filters.iter().map(|f| format!("filter[{}]", f.name)).collect();
         names.join(", ")
     }
 
-    fn parse_filter_value(
-        spec: &FilterSpec,
-        param: &str,
-        raw: &str,
-    ) -> Result<FilterValue, FieldError> {
+    fn parse_filter_value(spec: &FilterSpec, param: &str, raw: &str) -> Result<FilterValue, FieldError> {
         match spec.kind {
             FilterKind::Slug if is_slug(raw) => Ok(FilterValue::Text(raw.to_string())),
             FilterKind::Slug => Err(FieldError::new(
                 param,
-                format!(
-                    "must be a slug (lower-case letters, digits and single hyphens), got '{raw}'"
-                ),
+                format!("must be a slug (lower-case letters, digits and single hyphens), got '{raw}'"),
             )),
             FilterKind::Bool => match raw {
                 "true" => Ok(FilterValue::Bool(true)),
                 "false" => Ok(FilterValue::Bool(false)),
-                _ => Err(FieldError::new(
-                    param,
-                    format!("must be true or false, got '{raw}'"),
-                )),
+                _ => Err(FieldError::new(param, format!("must be true or false, got '{raw}'"))),
             },
-            FilterKind::OneOf(values) if values.contains(&raw) => {
-                Ok(FilterValue::Text(raw.to_string()))
+            FilterKind::OneOf(values) if values.contains(&raw) => Ok(FilterValue::Text(raw.to_string())),
+            FilterKind::OneOf(values) => {
+                Err(FieldError::new(param, format!("must be one of {}, got '{raw}'", values.join(", "))))
             }
-            FilterKind::OneOf(values) => Err(FieldError::new(
-                param,
-                format!("must be one of {}, got '{raw}'", values.join(", ")),
-            )),
         }
     }
 }
@@ -177,32 +158,20 @@ impl ListQuery {
                     Some((name, op)) => match spec.filters.iter().find(|f| f.name == name) {
                         None => errors.push(FieldError::new(
                             other,
-                            format!(
-                                "is not a filter of this list; filters: {}",
-                                spec.filter_names()
-                            ),
+                            format!("is not a filter of this list; filters: {}", spec.filter_names()),
                         )),
                         Some(_) if op.is_some_and(|op| op != "eq") => errors.push(FieldError::new(
                             other,
-                            format!(
-                                "the operator '{}' is not supported; operators: eq",
-                                op.unwrap_or_default()
-                            ),
+                            format!("the operator '{}' is not supported; operators: eq", op.unwrap_or_default()),
                         )),
                         Some(filter) => match ListSpec::parse_filter_value(filter, other, &value) {
-                            Ok(value) => filters.push(Filter {
-                                field: filter.name,
-                                value,
-                            }),
+                            Ok(value) => filters.push(Filter { field: filter.name, value }),
                             Err(error) => errors.push(error),
                         },
                     },
                     None => errors.push(FieldError::new(
                         other,
-                        format!(
-                            "is not a parameter of this list; parameters: {}",
-                            spec.allowed_parameters()
-                        ),
+                        format!("is not a parameter of this list; parameters: {}", spec.allowed_parameters()),
                     )),
                 },
             }
@@ -217,32 +186,24 @@ impl ListQuery {
             format!(
                 "{} query parameters are invalid: {}.",
                 errors.len(),
-                errors
-                    .iter()
-                    .map(|e| e.field.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
             )
         };
         Err(ApiError::BadRequest { detail, errors })
     }
 
     pub fn text(&self, field: &str) -> Option<&str> {
-        self.filters
-            .iter()
-            .find_map(|f| match (&f.value, f.field == field) {
-                (FilterValue::Text(value), true) => Some(value.as_str()),
-                _ => None,
-            })
+        self.filters.iter().find_map(|f| match (&f.value, f.field == field) {
+            (FilterValue::Text(value), true) => Some(value.as_str()),
+            _ => None,
+        })
     }
 
     pub fn boolean(&self, field: &str) -> Option<bool> {
-        self.filters
-            .iter()
-            .find_map(|f| match (&f.value, f.field == field) {
-                (FilterValue::Bool(value), true) => Some(*value),
-                _ => None,
-            })
+        self.filters.iter().find_map(|f| match (&f.value, f.field == field) {
+            (FilterValue::Bool(value), true) => Some(*value),
+            _ => None,
+        })
     }
 
     /// The filters re-encoded in a canonical order, for pagination links.

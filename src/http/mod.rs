@@ -7,3 +7,4 @@ pub mod read;
 pub mod request_id;
 pub mod respond;
 pub mod routes;
+pub mod write;

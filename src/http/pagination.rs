@@ -15,10 +15,7 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        PageRequest {
-            page: 1,
-            per_page: DEFAULT_PER_PAGE,
-        }
+        PageRequest { page: 1, per_page: DEFAULT_PER_PAGE }
     }
 }
 
@@ -78,22 +75,13 @@ pub struct ListPage<T> {
 
 impl<T> ListPage<T> {
     /// `base_query` is the request's query without `page`/`per_page`, already encoded.
-    pub fn new(
-        data: Vec<T>,
-        total: i64,
-        request: PageRequest,
-        path: &str,
-        base_query: &str,
-    ) -> Self {
+    pub fn new(data: Vec<T>, total: i64, request: PageRequest, path: &str, base_query: &str) -> Self {
         let total_pages = (total + request.per_page - 1) / request.per_page;
         let next = (request.page < total_pages).then_some(request.page + 1);
         let prev = (request.page > 1).then(|| (request.page - 1).min(total_pages.max(1)));
         let link = |page: i64| {
             let separator = if base_query.is_empty() { "" } else { "&" };
-            format!(
-                "{path}?{base_query}{separator}page={page}&per_page={}",
-                request.per_page
-            )
+            format!("{path}?{base_query}{separator}page={page}&per_page={}", request.per_page)
         };
         ListPage {
             data,
@@ -107,11 +95,7 @@ impl<T> ListPage<T> {
                     prev,
                 },
             },
-            links: ListLinks {
-                self_: link(request.page),
-                next: next.map(link),
-                prev: prev.map(link),
-            },
+            links: ListLinks { self_: link(request.page), next: next.map(link), prev: prev.map(link) },
         }
     }
 

@@ -9,7 +9,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, ResponseError};
+use actix_web::HttpMessage;
 
 use crate::error::{ApiError, PROBLEM_JSON};
 
@@ -31,9 +31,7 @@ fn new_request_id() -> String {
 fn accepted_id(value: &HeaderValue) -> Option<String> {
     let id = value.to_str().ok()?;
     let well_formed = (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     well_formed.then(|| id.to_string())
 }
 
@@ -41,11 +39,7 @@ pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let id = req
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(accepted_id)
-        .unwrap_or_else(new_request_id);
+    let id = req.headers().get(&REQUEST_ID).and_then(accepted_id).unwrap_or_else(new_request_id);
     req.extensions_mut().insert(RequestId(id.clone()));
     let path = req.path().to_string();
 
@@ -69,25 +63,16 @@ pub async fn middleware(
 fn as_problem(res: ServiceResponse<BoxBody>, path: &str, id: &str) -> ServiceResponse<BoxBody> {
     let api_error = match res.response().error() {
         Some(error) => match error.as_error::<ApiError>() {
-            Some(api_error) => Some(rebuild(api_error)),
-            None => Some(ApiError::Http {
-                status: res.status(),
-                detail: error.to_string(),
-            }),
+            Some(api_error) => Some(api_error.duplicate()),
+            None => Some(ApiError::Http { status: res.status(), detail: error.to_string() }),
         },
         None => {
-            let is_problem = res
-                .headers()
-                .get(CONTENT_TYPE)
-                .is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+            let is_problem =
+                res.headers().get(CONTENT_TYPE).is_some_and(|ct| ct.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
             // A problem document already (e.g. written by a handler): keep it.
             (!is_problem).then(|| ApiError::Http {
                 status: res.status(),
-                detail: res
-                    .status()
-                    .canonical_reason()
-                    .unwrap_or("Error")
-                    .to_string(),
+                detail: res.status().canonical_reason().unwrap_or("Error").to_string(),
             })
         }
     };
@@ -109,31 +94,4 @@ fn as_problem(res: ServiceResponse<BoxBody>, path: &str, id: &str) -> ServiceRes
         }
     }
     ServiceResponse::new(req, response)
-}
-
-/// `ApiError` is not `Clone` (it may hold foreign errors one day); rebuild the parts we render.
-fn rebuild(error: &ApiError) -> ApiError {
-    match error {
-        ApiError::NotFound(detail) => ApiError::NotFound(detail.clone()),
-        ApiError::MethodNotAllowed { method, allowed } => ApiError::MethodNotAllowed {
-            method: method.clone(),
-            allowed: allowed.clone(),
-        },
-        ApiError::BadRequest { detail, errors } => ApiError::BadRequest {
-            detail: detail.clone(),
-            errors: errors.clone(),
-        },
-        ApiError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit: *limit },
-        ApiError::Unavailable(detail) => ApiError::Unavailable(detail.clone()),
-        ApiError::Internal(detail) => ApiError::Internal(detail.clone()),
-        ApiError::Http { status, detail } => ApiError::Http {
-            status: *status,
-            detail: detail.clone(),
-        },
-    }
-}
-
-#[allow(dead_code)]
-fn _assert_response_error(error: &ApiError) -> actix_web::http::StatusCode {
-    error.status_code()
 }

@@ -7,9 +7,11 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::tokens::Caller;
 
-pub const PUBLIC_CACHE_CONTROL: &str =
-    "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
+pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60, s-maxage=300, stale-while-revalidate=600";
+/// For anything read with a token: drafts must never land in a shared cache.
+pub const PRIVATE_CACHE_CONTROL: &str = "private, no-store";
 
 /// `{"data": ...}`.
 #[derive(Serialize)]
@@ -32,30 +34,44 @@ fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
         .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == opaque)
 }
 
-/// Serialises `body` and answers 200 with it, or 304 when the client already has these bytes.
-pub fn json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {
-    json_with_links(req, body, None)
-}
-
-/// Like `json`, with an optional RFC 8288 `Link` header (list pagination).
-pub fn json_with_links<T: Serialize>(
+/// Serialises `body` and answers 200 with it, or 304 when the client already has these bytes;
+/// public caching for anonymous readers, none for token holders.
+pub fn json_for<T: Serialize>(
     req: &HttpRequest,
+    caller: &Caller,
     body: &T,
     link_header: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let cache_control = if caller.token.is_some() { PRIVATE_CACHE_CONTROL } else { PUBLIC_CACHE_CONTROL };
+    json_with(req, body, link_header, cache_control, StatusCode::OK)
+}
+
+/// The ETag a representation has when served.
+pub fn etag_of<T: Serialize>(body: &T) -> Result<String, ApiError> {
+    Ok(etag_for(&serde_json::to_vec(body).map_err(ApiError::internal)?))
+}
+
+pub fn json_with<T: Serialize>(
+    req: &HttpRequest,
+    body: &T,
+    link_header: Option<String>,
+    cache_control: &str,
+    status: StatusCode,
+) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
     let etag = etag_for(&bytes);
-    let not_modified = matches_if_none_match(req, &etag);
+    let not_modified = status == StatusCode::OK && matches_if_none_match(req, &etag);
     let mut response = if not_modified {
         HttpResponse::build(StatusCode::NOT_MODIFIED)
     } else {
-        let mut ok = HttpResponse::Ok();
+        let mut ok = HttpResponse::build(status);
         ok.insert_header((header::CONTENT_TYPE, "application/json"));
         ok
     };
     response
         .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE_CONTROL));
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .insert_header((header::VARY, "Authorization"));
     if let Some(link) = link_header.and_then(|link| HeaderValue::from_str(&link).ok()) {
         response.insert_header((header::LINK, link));
     }

@@ -62,15 +62,8 @@ pub fn assemble(sections: &[SectionContent]) -> Body {
     for section in sections {
         match &section.heading {
             Some(heading) => {
-                markdown.push(format!(
-                    "## {heading}\n\n{}",
-                    section.body_markdown.trim_end()
-                ));
-                html.push_str(&format!(
-                    "<h2 id=\"{}\">{}</h2>\n",
-                    section.anchor,
-                    escape_html(heading)
-                ));
+                markdown.push(format!("## {heading}\n\n{}", section.body_markdown.trim_end()));
+                html.push_str(&format!("<h2 id=\"{}\">{}</h2>\n", section.anchor, escape_html(heading)));
                 text.push(format!("{heading}\n\n{}", section.body_text));
             }
             None => {
@@ -80,11 +73,7 @@ pub fn assemble(sections: &[SectionContent]) -> Body {
         }
         html.push_str(&section.body_html);
     }
-    Body {
-        markdown: markdown.join("\n\n") + "\n",
-        html,
-        text: text.join("\n\n"),
-    }
+    Body { markdown: markdown.join("\n\n") + "\n", html, text: text.join("\n\n") }
 }
 
 pub fn into_sections(sections: Vec<SectionContent>) -> Vec<Section> {
@@ -104,9 +93,6 @@ pub fn into_sections(sections: Vec<SectionContent>) -> Vec<Section> {
 pub fn word_count(sections: &[SectionContent]) -> usize {
     sections
         .iter()
-        .map(|s| {
-            markdown::word_count(&s.body_text)
-                + s.heading.as_deref().map_or(0, markdown::word_count)
-        })
+        .map(|s| markdown::word_count(&s.body_text) + s.heading.as_deref().map_or(0, markdown::word_count))
         .sum()
 }

@@ -6,13 +6,9 @@ use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
 use crate::http::read;
 use crate::openapi::{PostList, PostResponse};
+use crate::tokens::Caller;
 
-const LIST: ListSpec = ListSpec {
-    filters: &[FilterSpec {
-        name: "tag",
-        kind: FilterKind::Slug,
-    }],
-};
+const LIST: ListSpec = ListSpec { filters: &[FilterSpec { name: "tag", kind: FilterKind::Slug }] };
 
 /// List posts
 ///
@@ -33,11 +29,8 @@ const LIST: ListSpec = ListSpec {
         (status = 500, response = responses::InternalError),
     )
 )]
-pub async fn list_posts(
-    req: HttpRequest,
-    pool: web::Data<DbPool>,
-) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &LIST, query::list).await
+pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    read::list(&req, &pool, &caller, &LIST, query::list).await
 }
 
 /// Get a post
@@ -61,7 +54,8 @@ pub async fn list_posts(
 pub async fn get_post(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, "post", slug.into_inner(), query::find_by_slug).await
+    read::by_slug(&req, &pool, &caller, "post", slug.into_inner(), query::find_by_slug).await
 }

@@ -12,6 +12,5 @@ use actix_web::web;
 use crate::http::routes::read;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/posts", handler::list_posts))
-        .service(read("/v1/posts/{slug}", handler::get_post));
+    cfg.service(read("/v1/posts", handler::list_posts)).service(read("/v1/posts/{slug}", handler::get_post));
 }

@@ -98,11 +98,7 @@ pub struct PostRef {
 
 impl PostRef {
     pub fn new(slug: String, title: String) -> PostRef {
-        PostRef {
-            href: format!("/v1/posts/{slug}"),
-            slug,
-            title,
-        }
+        PostRef { href: format!("/v1/posts/{slug}"), slug, title }
     }
 }
 
@@ -119,10 +115,7 @@ pub struct PostLinks {
 
 impl PostLinks {
     pub fn for_slug(slug: &str) -> PostLinks {
-        PostLinks {
-            self_: format!("/v1/posts/{slug}"),
-            faqs: format!("/v1/faqs?filter%5Bpost%5D={slug}"),
-        }
+        PostLinks { self_: format!("/v1/posts/{slug}"), faqs: format!("/v1/faqs?filter%5Bpost%5D={slug}") }
     }
 }
 
@@ -182,38 +175,76 @@ pub struct Section {
     pub text: String,
 }
 
-/// A post as written in the seed file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A post as written: the body of `POST /v1/posts`, the document `PATCH` merges into, and a
+/// post in a library file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostInput {
+    /// Unique; lower-case words joined by hyphens.
+    #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
     pub slug: String,
+    #[schema(example = "Is Massage Therapy Worth It for Back Pain? An Honest Answer")]
     pub title: String,
+    /// A short plain-text summary.
+    #[serde(default)]
     pub excerpt: String,
+    /// `draft` (the default), `scheduled` (public from `published_at`), `published` or `archived`.
+    #[serde(default = "draft")]
+    #[schema(value_type = PublicationStatus, example = "draft")]
     pub status: String,
+    /// Set by the server when a post is first published without one; required to schedule.
+    #[serde(default)]
+    #[schema(example = "2026-04-25T16:00:00Z")]
     pub published_at: Option<String>,
+    #[serde(default)]
     pub meta_title: Option<String>,
+    #[serde(default)]
     pub meta_description: Option<String>,
+    #[serde(default)]
     pub canonical_url: Option<String>,
+    #[serde(default)]
     pub cta: Option<CallToAction>,
+    /// Tag slugs, in display order.
+    #[serde(default)]
     pub tags: Vec<String>,
+    /// Citations by slug, each with the claim it backs in this post.
+    #[serde(default)]
     pub citations: Vec<CitationClaimInput>,
+    /// Slugs of the condition categories the post discusses.
+    #[serde(default)]
     pub condition_categories: Vec<String>,
+    #[serde(default)]
     pub key_points: KeyPoints,
+    /// The body: the lead (no heading) and sections under level-2 headings, in Markdown.
     pub sections: Vec<SectionInput>,
+    /// Old slugs that answer `301` to this post. Maintained by the server when a published
+    /// post's slug changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirect_from: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+fn draft() -> String {
+    "draft".to_string()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitationClaimInput {
     /// The citation's slug.
+    #[schema(example = "nhs-2024-back-pain")]
     pub citation: String,
+    /// The claim in this post that the citation backs.
     pub claim: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionInput {
+    /// The level-2 heading; null for the lead.
+    #[serde(default)]
+    #[schema(example = "What the evidence shows")]
     pub heading: Option<String>,
+    /// CommonMark. Raw HTML is shown as text, never passed through.
     pub markdown: String,
 }
 
@@ -258,9 +289,6 @@ pub struct SectionContent {
 
 impl PostContent {
     pub fn cta(&self) -> Option<CallToAction> {
-        self.cta_label
-            .clone()
-            .zip(self.cta_url.clone())
-            .map(|(label, url)| CallToAction { label, url })
+        self.cta_label.clone().zip(self.cta_url.clone()).map(|(label, url)| CallToAction { label, url })
     }
 }

@@ -11,6 +11,7 @@ use crate::http::list_query::ListQuery;
 use crate::schema::{post_key_points, post_sections, post_tags, posts, tags};
 use crate::site::query as site;
 use crate::tags::query as tag_query;
+use crate::visibility::Viewer;
 
 /// Statuses that are public once their `published_at` has come.
 pub const PUBLIC_STATUSES: [&str; 2] = ["published", "scheduled"];
@@ -22,31 +23,32 @@ pub type IsPublicPost<'a> = diesel::dsl::And<
 
 /// A post is public when it is published (or scheduled) and its time has come.
 pub fn is_public_post(now: &str) -> IsPublicPost<'_> {
-    posts::status
-        .eq_any(PUBLIC_STATUSES)
-        .and(posts::published_at.le(now))
+    posts::status.eq_any(PUBLIC_STATUSES).and(posts::published_at.le(now))
 }
 
-fn filtered<'a>(query: &ListQuery, now: &'a str) -> posts::BoxedQuery<'a, Sqlite> {
-    let mut boxed = posts::table.filter(is_public_post(now)).into_boxed();
+/// The posts the viewer may see.
+pub fn visible(viewer: &Viewer) -> posts::BoxedQuery<'_, Sqlite> {
+    if viewer.preview {
+        posts::table.into_boxed()
+    } else {
+        posts::table.filter(is_public_post(&viewer.now)).into_boxed()
+    }
+}
+
+fn filtered<'a>(query: &ListQuery, viewer: &'a Viewer) -> posts::BoxedQuery<'a, Sqlite> {
+    let mut boxed = visible(viewer);
     if let Some(tag) = query.text("tag") {
-        let tagged = post_tags::table
-            .inner_join(tags::table)
-            .filter(tags::slug.eq(tag.to_string()))
-            .select(post_tags::post_id);
+        let tagged =
+            post_tags::table.inner_join(tags::table).filter(tags::slug.eq(tag.to_string())).select(post_tags::post_id);
         boxed = boxed.filter(posts::id.eq_any(tagged));
     }
     boxed
 }
 
 /// A page of public posts, newest first, filtered, with the total.
-pub fn list(
-    conn: &mut SqliteConnection,
-    query: &ListQuery,
-    now: &str,
-) -> QueryResult<(Vec<PostSummary>, i64)> {
-    let total = filtered(query, now).count().get_result(conn)?;
-    let rows: Vec<PostRow> = filtered(query, now)
+pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<PostSummary>, i64)> {
+    let total = filtered(query, viewer).count().get_result(conn)?;
+    let rows: Vec<PostRow> = filtered(query, viewer)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(query.page.per_page)
         .offset(query.page.offset())
@@ -73,37 +75,18 @@ pub fn list(
 }
 
 /// One public post with everything it embeds.
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    now: &str,
-) -> QueryResult<Option<Post>> {
-    let Some(row) = posts::table
-        .filter(posts::slug.eq(slug))
-        .filter(is_public_post(now))
-        .select(PostRow::as_select())
-        .first(conn)
-        .optional()?
+pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Post>> {
+    let Some(row) = visible(viewer).filter(posts::slug.eq(slug)).select(PostRow::as_select()).first(conn).optional()?
     else {
         return Ok(None);
     };
     let sections = sections(conn, row.id)?;
     let key_points = key_points(conn, row.id)?;
-    let tags = tag_query::refs_for_posts(conn, &[row.id])?
-        .remove(&row.id)
-        .unwrap_or_default();
-    let citations = citations::for_posts(conn, &[row.id])?
-        .remove(&row.id)
-        .unwrap_or_default();
-    let categories = conditions::categories_for_posts(conn, &[row.id])?
-        .remove(&row.id)
-        .unwrap_or_default();
+    let tags = tag_query::refs_for_posts(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
+    let citations = citations::for_posts(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
+    let categories = conditions::categories_for_posts(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
     let author = match site::find(conn)? {
-        Some(site) => Author {
-            name: site.name,
-            url: site.website_url,
-            kind: "organization".to_string(),
-        },
+        Some(site) => Author { name: site.name, url: site.website_url, kind: "organization".to_string() },
         None => return Err(diesel::result::Error::NotFound),
     };
     let content = row.content;
@@ -156,23 +139,12 @@ pub fn key_points(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<KeyP
 }
 
 /// Post ids by slug (any status); an error names the first unknown slug.
-pub fn ids_by_slugs(
-    conn: &mut SqliteConnection,
-    slugs: &[String],
-) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
     let found: std::collections::HashMap<String, i32> = posts::table
         .filter(posts::slug.eq_any(slugs))
         .select((posts::slug, posts::id))
         .load::<(String, i32)>(conn)?
         .into_iter()
         .collect();
-    Ok(slugs
-        .iter()
-        .map(|slug| {
-            found
-                .get(slug)
-                .copied()
-                .ok_or_else(|| format!("unknown post '{slug}'"))
-        })
-        .collect())
+    Ok(slugs.iter().map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown post '{slug}'"))).collect())
 }

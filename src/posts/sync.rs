@@ -9,8 +9,10 @@ use super::query;
 use crate::citations::query as citations;
 use crate::conditions::query as conditions;
 use crate::db::{sync_row, Change};
-use crate::markdown::reading_time_minutes;
-use crate::schema::{post_citations, post_condition_categories, post_key_points, post_tags, posts};
+use crate::markdown::{self, reading_time_minutes};
+use crate::schema::{
+    faqs, post_citations, post_condition_categories, post_key_points, post_redirects, post_tags, posts,
+};
 use crate::tags::query as tags;
 
 /// The relations of a post, resolved to ids, in the post's order.
@@ -20,6 +22,8 @@ struct Relations {
     citations: Vec<(i32, String)>,
     categories: Vec<i32>,
     key_points: Vec<(String, String)>,
+    /// Old slugs that answer 301 to this post, sorted.
+    redirects: Vec<String>,
 }
 
 fn current_relations(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Relations> {
@@ -43,18 +47,15 @@ fn current_relations(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<R
         .order((post_key_points::kind, post_key_points::position))
         .select((post_key_points::kind, post_key_points::text))
         .load(conn)?;
-    Ok(Relations {
-        tags,
-        citations,
-        categories,
-        key_points,
-    })
+    let redirects = post_redirects::table
+        .filter(post_redirects::post_id.eq(post_id))
+        .order(post_redirects::old_slug)
+        .select(post_redirects::old_slug)
+        .load(conn)?;
+    Ok(Relations { tags, citations, categories, key_points, redirects })
 }
 
-fn wanted_relations(
-    conn: &mut SqliteConnection,
-    input: &PostInput,
-) -> QueryResult<Result<Relations, String>> {
+fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> QueryResult<Result<Relations, String>> {
     let tag_ids = match tags::ids_by_slugs(conn, &input.tags)? {
         Ok(ids) => ids,
         Err(error) => return Ok(Err(error)),
@@ -64,11 +65,10 @@ fn wanted_relations(
         Ok(ids) => ids,
         Err(error) => return Ok(Err(error)),
     };
-    let mut category_ids =
-        match conditions::category_ids_by_slugs(conn, &input.condition_categories)? {
-            Ok(ids) => ids,
-            Err(error) => return Ok(Err(error)),
-        };
+    let mut category_ids = match conditions::category_ids_by_slugs(conn, &input.condition_categories)? {
+        Ok(ids) => ids,
+        Err(error) => return Ok(Err(error)),
+    };
     category_ids.sort_unstable();
     // Stored order: "limitation" sorts before "mechanism".
     let key_points = input
@@ -76,39 +76,38 @@ fn wanted_relations(
         .limitations
         .iter()
         .map(|text| ("limitation".to_string(), text.clone()))
-        .chain(
-            input
-                .key_points
-                .mechanisms
-                .iter()
-                .map(|text| ("mechanism".to_string(), text.clone())),
-        )
+        .chain(input.key_points.mechanisms.iter().map(|text| ("mechanism".to_string(), text.clone())))
         .collect();
     Ok(Ok(Relations {
         tags: tag_ids,
-        citations: citation_ids
-            .into_iter()
-            .zip(input.citations.iter().map(|c| c.claim.clone()))
-            .collect(),
+        citations: citation_ids.into_iter().zip(input.citations.iter().map(|c| c.claim.clone())).collect(),
         categories: category_ids,
         key_points,
+        redirects: {
+            let mut redirects = input.redirect_from.clone();
+            redirects.sort();
+            redirects
+        },
     }))
 }
 
-fn replace_relations(
-    conn: &mut SqliteConnection,
-    post_id: i32,
-    relations: &Relations,
-) -> QueryResult<()> {
+fn replace_relations(conn: &mut SqliteConnection, post_id: i32, relations: &Relations) -> QueryResult<()> {
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post_id))).execute(conn)?;
-    diesel::delete(post_citations::table.filter(post_citations::post_id.eq(post_id)))
+    diesel::delete(post_citations::table.filter(post_citations::post_id.eq(post_id))).execute(conn)?;
+    diesel::delete(post_condition_categories::table.filter(post_condition_categories::post_id.eq(post_id)))
         .execute(conn)?;
-    diesel::delete(
-        post_condition_categories::table.filter(post_condition_categories::post_id.eq(post_id)),
-    )
-    .execute(conn)?;
-    diesel::delete(post_key_points::table.filter(post_key_points::post_id.eq(post_id)))
-        .execute(conn)?;
+    diesel::delete(post_key_points::table.filter(post_key_points::post_id.eq(post_id))).execute(conn)?;
+    diesel::delete(post_redirects::table.filter(post_redirects::post_id.eq(post_id))).execute(conn)?;
+    for old_slug in &relations.redirects {
+        // An old slug moves to this post, whichever post it pointed to before.
+        diesel::replace_into(post_redirects::table)
+            .values((
+                post_redirects::old_slug.eq(old_slug),
+                post_redirects::post_id.eq(post_id),
+                post_redirects::created_at.eq(crate::clock::now()),
+            ))
+            .execute(conn)?;
+    }
     for (position, tag_id) in relations.tags.iter().enumerate() {
         diesel::insert_into(post_tags::table)
             .values((
@@ -152,14 +151,9 @@ fn replace_relations(
     Ok(())
 }
 
-fn replace_sections(
-    conn: &mut SqliteConnection,
-    post_id: i32,
-    sections: &[SectionContent],
-) -> QueryResult<()> {
+fn replace_sections(conn: &mut SqliteConnection, post_id: i32, sections: &[SectionContent]) -> QueryResult<()> {
     use crate::schema::post_sections;
-    diesel::delete(post_sections::table.filter(post_sections::post_id.eq(post_id)))
-        .execute(conn)?;
+    diesel::delete(post_sections::table.filter(post_sections::post_id.eq(post_id))).execute(conn)?;
     for section in sections {
         diesel::insert_into(post_sections::table)
             .values((post_sections::post_id.eq(post_id), section))
@@ -168,17 +162,48 @@ fn replace_sections(
     Ok(())
 }
 
-/// Syncs a post by slug with everything it owns. `faq_words` counts the words of its FAQ
-/// entries, which readers read on the same page and so count towards the reading time.
-/// Returns `Err(message)` (inside the query result) when it references something unknown.
-pub fn sync_post(
+/// Words of the post's published FAQ entries: readers read them on the same page, so they
+/// count towards the reading time.
+fn faq_words(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<usize> {
+    let texts: Vec<(String, String)> = faqs::table
+        .filter(faqs::post_id.eq(post_id))
+        .filter(faqs::status.eq("published"))
+        .select((faqs::question, faqs::answer_text))
+        .load(conn)?;
+    Ok(texts.iter().map(|(question, answer)| markdown::word_count(question) + markdown::word_count(answer)).sum())
+}
+
+/// Recomputes the reading time (after the post's FAQ entries changed); true when it changed.
+pub fn refresh_reading_time(conn: &mut SqliteConnection, post_id: i32, now: &str) -> QueryResult<bool> {
+    let words: i32 = posts::table.find(post_id).select(posts::word_count).first(conn)?;
+    let minutes = reading_time_minutes(words as usize + faq_words(conn, post_id)?);
+    let changed = diesel::update(posts::table.find(post_id).filter(posts::reading_time_minutes.ne(minutes)))
+        .set((posts::reading_time_minutes.eq(minutes), posts::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// Syncs a post by slug (the seed and import path). `Err(message)` names an unknown reference.
+pub fn sync_post(conn: &mut SqliteConnection, input: &PostInput, now: &str) -> QueryResult<Result<Change, String>> {
+    let existing: Option<i32> =
+        posts::table.filter(posts::slug.eq(&input.slug)).select(posts::id).first(conn).optional()?;
+    Ok(write_post(conn, input, existing, now)?.map(|(_, change)| change))
+}
+
+/// Writes a post with everything it owns: a new one (`existing` None) or the row with that id,
+/// whose slug may change. Returns its id and what changed.
+pub fn write_post(
     conn: &mut SqliteConnection,
     input: &PostInput,
-    faq_words: usize,
+    existing: Option<i32>,
     now: &str,
-) -> QueryResult<Result<Change, String>> {
+) -> QueryResult<Result<(i32, Change), String>> {
     let sections = body::render_sections(&input.sections);
     let words = body::word_count(&sections);
+    let faq_words = match existing {
+        Some(id) => faq_words(conn, id)?,
+        None => 0,
+    };
     let cta = input.cta.clone();
     let content = PostContent {
         slug: input.slug.clone(),
@@ -199,30 +224,21 @@ pub fn sync_post(
         Err(error) => return Ok(Err(format!("post '{}': {error}", input.slug))),
     };
 
-    let existing = posts::table
-        .filter(posts::slug.eq(&input.slug))
-        .select((posts::id, PostContent::as_select()))
-        .first::<(i32, PostContent)>(conn)
-        .optional()?;
+    let current = match existing {
+        Some(id) => Some((id, posts::table.find(id).select(PostContent::as_select()).first(conn)?)),
+        None => None,
+    };
     let (post_id, change) = sync_row(
         conn,
-        existing,
+        current,
         &content,
         |conn| {
             diesel::insert_into(posts::table)
-                .values((
-                    &content,
-                    posts::created_at.eq(now),
-                    posts::updated_at.eq(now),
-                ))
+                .values((&content, posts::created_at.eq(now), posts::updated_at.eq(now)))
                 .returning(posts::id)
                 .get_result(conn)
         },
-        |conn, id| {
-            diesel::update(posts::table.find(id))
-                .set((&content, posts::updated_at.eq(now)))
-                .execute(conn)
-        },
+        |conn, id| diesel::update(posts::table.find(id)).set((&content, posts::updated_at.eq(now))).execute(conn),
     )?;
 
     let mut children_changed = false;
@@ -235,10 +251,8 @@ pub fn sync_post(
         children_changed = true;
     }
     if change == Change::Unchanged && children_changed {
-        diesel::update(posts::table.find(post_id))
-            .set(posts::updated_at.eq(now))
-            .execute(conn)?;
-        return Ok(Ok(Change::Updated));
+        diesel::update(posts::table.find(post_id)).set(posts::updated_at.eq(now)).execute(conn)?;
+        return Ok(Ok((post_id, Change::Updated)));
     }
-    Ok(Ok(change))
+    Ok(Ok((post_id, change)))
 }

@@ -13,16 +13,12 @@ pub const DEFAULT_SEED: &str = include_str!("../../content/seed.json");
 
 /// Parses and validates a library document; every problem is listed.
 pub fn parse(json: &str) -> Result<Library, String> {
-    let library: Library =
-        serde_json::from_str(json).map_err(|error| format!("invalid seed document: {error}"))?;
+    let library: Library = serde_json::from_str(json).map_err(|error| format!("invalid seed document: {error}"))?;
     let problems = validate::validate(&library);
     if problems.is_empty() {
         Ok(library)
     } else {
-        Err(format!(
-            "invalid seed document:\n  - {}",
-            problems.join("\n  - ")
-        ))
+        Err(format!("invalid seed document:\n  - {}", problems.join("\n  - ")))
     }
 }
 

@@ -28,11 +28,7 @@ impl SyncReport {
 
 impl std::fmt::Display for SyncReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} inserted, {} updated, {} unchanged",
-            self.inserted, self.updated, self.unchanged
-        )
+        write!(f, "{} inserted, {} updated, {} unchanged", self.inserted, self.updated, self.unchanged)
     }
 }
 
@@ -53,23 +49,14 @@ fn reference(result: Result<Change, String>) -> Result<Change, SyncError> {
 }
 
 /// Syncs the whole library, all or nothing.
-pub fn sync(
-    conn: &mut SqliteConnection,
-    library: &Library,
-    now: &str,
-) -> Result<SyncReport, String> {
-    conn.immediate_transaction(|conn| sync_all(conn, library, now))
-        .map_err(|error| match error {
-            SyncError::Database(error) => format!("sync failed: {error}"),
-            SyncError::Reference(message) => format!("sync failed: {message}"),
-        })
+pub fn sync(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, String> {
+    conn.immediate_transaction(|conn| sync_all(conn, library, now)).map_err(|error| match error {
+        SyncError::Database(error) => format!("sync failed: {error}"),
+        SyncError::Reference(message) => format!("sync failed: {message}"),
+    })
 }
 
-fn sync_all(
-    conn: &mut SqliteConnection,
-    library: &Library,
-    now: &str,
-) -> Result<SyncReport, SyncError> {
+fn sync_all(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     report.add(site::query::sync(conn, &library.site, now)?);
     for tag in &library.tags {
@@ -86,29 +73,25 @@ fn sync_all(
     for band in &library.guidance.bands {
         report.add(guidance::query::sync_band(conn, band, now)?);
     }
-    report.add(guidance::query::sync_course(
-        conn,
-        &library.guidance.course,
-        now,
-    )?);
+    report.add(guidance::query::sync_course(conn, &library.guidance.course, now)?);
     for post in &library.posts {
-        let faq_words = library
-            .faqs
-            .iter()
-            .filter(|faq| {
-                faq.post.as_deref() == Some(post.slug.as_str()) && faq.status == "published"
-            })
-            .map(faqs::query::word_count)
-            .sum();
-        report.add(reference(posts::sync::sync_post(
-            conn, post, faq_words, now,
-        )?)?);
+        report.add(reference(posts::sync::sync_post(conn, post, now)?)?);
     }
     let mut position_in_post = std::collections::HashMap::new();
     for faq in &library.faqs {
-        let position = position_in_post.entry(faq.post.clone()).or_insert(0);
-        report.add(reference(faqs::query::sync(conn, faq, *position, now)?)?);
-        *position += 1;
+        let next = position_in_post.entry(faq.post.clone()).or_insert(0);
+        let position = faq.position.unwrap_or(*next);
+        *next = position + 1;
+        report.add(reference(faqs::query::sync(conn, faq, position, now)?)?);
+    }
+    // Reading times count the FAQ entries, which were written after their posts.
+    for post in &library.posts {
+        if let Some(id) = posts::query::ids_by_slugs(conn, std::slice::from_ref(&post.slug))?
+            .ok()
+            .and_then(|ids| ids.first().copied())
+        {
+            posts::sync::refresh_reading_time(conn, id, now)?;
+        }
     }
     Ok(report)
 }

@@ -5,6 +5,7 @@ use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::read;
 use crate::openapi::SiteResponse;
+use crate::tokens::Caller;
 
 /// Get the site
 ///
@@ -22,13 +23,6 @@ use crate::openapi::SiteResponse;
         (status = 500, response = responses::InternalError),
     )
 )]
-pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    read::by_slug(
-        &req,
-        &pool,
-        "site",
-        "site".to_string(),
-        |conn, _slug, _now| query::find(conn),
-    )
-    .await
+pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    read::by_slug(&req, &pool, &caller, "site", "site".to_string(), |conn, _slug, _viewer| query::find(conn)).await
 }

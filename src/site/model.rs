@@ -42,18 +42,7 @@ pub struct Address {
 }
 
 /// The site as written in the seed file (and as stored).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    Insertable,
-    AsChangeset,
-    Queryable,
-    Selectable,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = site)]
 #[serde(deny_unknown_fields)]
 pub struct SiteInput {

@@ -6,6 +6,7 @@ use crate::error::{responses, ApiError};
 use crate::http::list_query::{ListSpec, PageParams};
 use crate::http::read;
 use crate::openapi::{TagList, TagResponse};
+use crate::tokens::Caller;
 
 const LIST: ListSpec = ListSpec { filters: &[] };
 
@@ -25,11 +26,8 @@ const LIST: ListSpec = ListSpec { filters: &[] };
         (status = 500, response = responses::InternalError),
     )
 )]
-pub async fn list_tags(
-    req: HttpRequest,
-    pool: web::Data<DbPool>,
-) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &LIST, query::list).await
+pub async fn list_tags(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    read::list(&req, &pool, &caller, &LIST, query::list).await
 }
 
 /// Get a tag
@@ -52,7 +50,8 @@ pub async fn list_tags(
 pub async fn get_tag(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, "tag", slug.into_inner(), query::find_by_slug).await
+    read::by_slug(&req, &pool, &caller, "tag", slug.into_inner(), query::find_by_slug).await
 }

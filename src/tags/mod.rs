@@ -9,6 +9,5 @@ use actix_web::web;
 use crate::http::routes::read;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/tags", handler::list_tags))
-        .service(read("/v1/tags/{slug}", handler::get_tag));
+    cfg.service(read("/v1/tags", handler::list_tags)).service(read("/v1/tags/{slug}", handler::get_tag));
 }

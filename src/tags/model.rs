@@ -47,18 +47,7 @@ pub struct TagRef {
 }
 
 /// A tag as written in the seed file (and, later, in write requests).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    Insertable,
-    AsChangeset,
-    Queryable,
-    Selectable,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable)]
 #[diesel(table_name = tags, treat_none_as_null = true)]
 #[serde(deny_unknown_fields)]
 pub struct TagInput {
@@ -80,11 +69,7 @@ impl Tag {
     pub fn from_row(row: TagRow, post_count: i64, faq_count: i64) -> Tag {
         let filter = |list: &str| format!("/v1/{list}?filter%5Btag%5D={}", row.slug);
         Tag {
-            links: TagLinks {
-                self_: format!("/v1/tags/{}", row.slug),
-                posts: filter("posts"),
-                faqs: filter("faqs"),
-            },
+            links: TagLinks { self_: format!("/v1/tags/{}", row.slug), posts: filter("posts"), faqs: filter("faqs") },
             slug: row.slug,
             name: row.name,
             description: row.description,

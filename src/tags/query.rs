@@ -8,17 +8,14 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Tag, TagInput, TagRef, TagRow};
 use crate::db::{sync_row, Change};
-use crate::faqs::query::public_faq_ids;
+use crate::faqs::query::visible_faq_ids;
 use crate::http::list_query::ListQuery;
 use crate::posts::query::is_public_post;
 use crate::schema::{faq_tags, post_tags, posts, tags};
+use crate::visibility::Viewer;
 
 /// A page of tags by name, with how many public posts and FAQ entries each has, and the total.
-pub fn list(
-    conn: &mut SqliteConnection,
-    query: &ListQuery,
-    now: &str,
-) -> QueryResult<(Vec<Tag>, i64)> {
+pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<Tag>, i64)> {
     let total = tags::table.count().get_result(conn)?;
     let rows: Vec<(i32, TagRow)> = tags::table
         .order((tags::name.asc(), tags::slug.asc()))
@@ -27,7 +24,7 @@ pub fn list(
         .select((tags::id, TagRow::as_select()))
         .load(conn)?;
     let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
-    let (post_counts, faq_counts) = counts(conn, now, &ids)?;
+    let (post_counts, faq_counts) = counts(conn, viewer, &ids)?;
     let tags = rows
         .into_iter()
         .map(|(id, row)| {
@@ -39,11 +36,7 @@ pub fn list(
     Ok((tags, total))
 }
 
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    now: &str,
-) -> QueryResult<Option<Tag>> {
+pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Tag>> {
     let Some((id, row)) = tags::table
         .filter(tags::slug.eq(slug))
         .select((tags::id, TagRow::as_select()))
@@ -52,7 +45,7 @@ pub fn find_by_slug(
     else {
         return Ok(None);
     };
-    let (post_counts, faq_counts) = counts(conn, now, &[id])?;
+    let (post_counts, faq_counts) = counts(conn, viewer, &[id])?;
     let posts = post_counts.get(&id).copied().unwrap_or(0);
     let faqs = faq_counts.get(&id).copied().unwrap_or(0);
     Ok(Some(Tag::from_row(row, posts, faqs)))
@@ -61,21 +54,18 @@ pub fn find_by_slug(
 type Counts = HashMap<i32, i64>;
 
 /// Public posts and FAQ entries per tag, for the given tags: two grouped queries.
-fn counts(
-    conn: &mut SqliteConnection,
-    now: &str,
-    tag_ids: &[i32],
-) -> QueryResult<(Counts, Counts)> {
-    let posts: Vec<(i32, i64)> = post_tags::table
-        .inner_join(posts::table)
-        .filter(is_public_post(now))
-        .filter(post_tags::tag_id.eq_any(tag_ids))
-        .group_by(post_tags::tag_id)
-        .select((post_tags::tag_id, count_star()))
-        .load(conn)?;
+fn counts(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
+    // Grouped queries cannot be boxed, so the two visibilities are two queries.
+    let tagged = post_tags::table.inner_join(posts::table).filter(post_tags::tag_id.eq_any(tag_ids));
+    let count = (post_tags::tag_id, count_star());
+    let posts: Vec<(i32, i64)> = if viewer.preview {
+        tagged.group_by(post_tags::tag_id).select(count).load(conn)?
+    } else {
+        tagged.filter(is_public_post(&viewer.now)).group_by(post_tags::tag_id).select(count).load(conn)?
+    };
     let faqs: Vec<(i32, i64)> = faq_tags::table
         .filter(faq_tags::tag_id.eq_any(tag_ids))
-        .filter(faq_tags::faq_id.eq_any(public_faq_ids(now)))
+        .filter(faq_tags::faq_id.eq_any(visible_faq_ids(viewer)))
         .group_by(faq_tags::tag_id)
         .select((faq_tags::tag_id, count_star()))
         .load(conn)?;
@@ -83,10 +73,7 @@ fn counts(
 }
 
 /// The tags of each given post, in the post's order.
-pub fn refs_for_posts(
-    conn: &mut SqliteConnection,
-    post_ids: &[i32],
-) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
+pub fn refs_for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
     let rows: Vec<(i32, String, String)> = post_tags::table
         .inner_join(tags::table)
         .filter(post_tags::post_id.eq_any(post_ids))
@@ -97,10 +84,7 @@ pub fn refs_for_posts(
 }
 
 /// The tags of each given FAQ entry, by name.
-pub fn refs_for_faqs(
-    conn: &mut SqliteConnection,
-    faq_ids: &[i32],
-) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
+pub fn refs_for_faqs(conn: &mut SqliteConnection, faq_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
     let rows: Vec<(i32, String, String)> = faq_tags::table
         .inner_join(tags::table)
         .filter(faq_tags::faq_id.eq_any(faq_ids))
@@ -113,34 +97,20 @@ pub fn refs_for_faqs(
 fn group_refs(rows: Vec<(i32, String, String)>) -> HashMap<i32, Vec<TagRef>> {
     let mut grouped: HashMap<i32, Vec<TagRef>> = HashMap::new();
     for (owner, slug, name) in rows {
-        grouped
-            .entry(owner)
-            .or_default()
-            .push(TagRef { slug, name });
+        grouped.entry(owner).or_default().push(TagRef { slug, name });
     }
     grouped
 }
 
 /// Tag ids by slug, for resolving references; `None` if any slug is unknown (named in the error).
-pub fn ids_by_slugs(
-    conn: &mut SqliteConnection,
-    slugs: &[String],
-) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
     let found: HashMap<String, i32> = tags::table
         .filter(tags::slug.eq_any(slugs))
         .select((tags::slug, tags::id))
         .load::<(String, i32)>(conn)?
         .into_iter()
         .collect();
-    Ok(slugs
-        .iter()
-        .map(|slug| {
-            found
-                .get(slug)
-                .copied()
-                .ok_or_else(|| format!("unknown tag '{slug}'"))
-        })
-        .collect())
+    Ok(slugs.iter().map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown tag '{slug}'"))).collect())
 }
 
 /// Inserts the tag or updates it by slug; unchanged content writes nothing.
@@ -157,9 +127,7 @@ pub fn sync(conn: &mut SqliteConnection, input: &TagInput, now: &str) -> QueryRe
             .get_result(conn)
     };
     let update = |conn: &mut SqliteConnection, id: i32| {
-        diesel::update(tags::table.find(id))
-            .set((input, tags::updated_at.eq(now)))
-            .execute(conn)
+        diesel::update(tags::table.find(id)).set((input, tags::updated_at.eq(now))).execute(conn)
     };
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }

@@ -3,12 +3,7 @@ use serde_json::Value;
 use crate::helpers::spawn_app;
 
 fn slugs(list: &Value) -> Vec<String> {
-    list["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["slug"].as_str().unwrap().to_string())
-        .collect()
+    list["data"].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap().to_string()).collect()
 }
 
 #[actix_web::test]
@@ -41,12 +36,7 @@ async fn three_categories_with_five_three_and_three_conditions() {
             assert_eq!(condition["category"]["slug"], category["slug"]);
             assert_eq!(condition["is_red_flag"], level == "refer");
             // Moderate responders carry what massage does not address; the others do not.
-            assert_eq!(
-                condition["caveat"].is_string(),
-                level == "moderate",
-                "{}",
-                condition["slug"]
-            );
+            assert_eq!(condition["caveat"].is_string(), level == "moderate", "{}", condition["slug"]);
         }
     }
 }
@@ -54,10 +44,7 @@ async fn three_categories_with_five_three_and_three_conditions() {
 #[actix_web::test]
 async fn a_category_by_slug() {
     let app = spawn_app().await;
-    let category = app
-        .get_ok("/v1/condition-categories/moderate-responders")
-        .await["data"]
-        .clone();
+    let category = app.get_ok("/v1/condition-categories/moderate-responders").await["data"].clone();
     let conditions = category["conditions"].as_array().unwrap();
     assert_eq!(conditions.len(), 3);
     assert!(conditions[1]["caveat"].as_str().unwrap().contains("disc"));
@@ -68,27 +55,9 @@ async fn a_category_by_slug() {
 async fn red_flags_are_listed_by_filter() {
     let app = spawn_app().await;
     let red = app.get_ok("/v1/conditions?filter[is_red_flag]=true").await;
-    assert_eq!(
-        slugs(&red),
-        [
-            "progressive-neurological-symptoms",
-            "back-pain-after-trauma",
-            "systemic-warning-signs"
-        ]
-    );
-    let summaries: String = red["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["summary"].as_str().unwrap())
-        .collect();
-    for sign in [
-        "weakness or numbness in the legs",
-        "trauma",
-        "unexplained weight loss",
-        "fever",
-        "bowel/bladder",
-    ] {
+    assert_eq!(slugs(&red), ["progressive-neurological-symptoms", "back-pain-after-trauma", "systemic-warning-signs"]);
+    let summaries: String = red["data"].as_array().unwrap().iter().map(|c| c["summary"].as_str().unwrap()).collect();
+    for sign in ["weakness or numbness in the legs", "trauma", "unexplained weight loss", "fever", "bowel/bladder"] {
         assert!(summaries.contains(sign), "red flags mention '{sign}'");
     }
     let not_red = app.get_ok("/v1/conditions?filter[is_red_flag]=false").await;
@@ -100,22 +69,11 @@ async fn conditions_filter_by_category_region_and_level() {
     let app = spawn_app().await;
     let all = app.get_ok("/v1/conditions").await;
     assert_eq!(all["meta"]["pagination"]["total"], 11);
-    let moderate = app
-        .get_ok("/v1/conditions?filter[category]=moderate-responders")
-        .await;
-    assert_eq!(
-        slugs(&moderate),
-        [
-            "acute-lower-back-pain",
-            "disc-related-back-pain",
-            "sciatica"
-        ]
-    );
+    let moderate = app.get_ok("/v1/conditions?filter[category]=moderate-responders").await;
+    assert_eq!(slugs(&moderate), ["acute-lower-back-pain", "disc-related-back-pain", "sciatica"]);
     let upper = app.get_ok("/v1/conditions?filter[region]=upper_back").await;
     assert_eq!(slugs(&upper), ["desk-posture-upper-back-pain"]);
-    let strong_lower = app
-        .get_ok("/v1/conditions?filter[response_level]=strong&filter[region]=lower_back")
-        .await;
+    let strong_lower = app.get_ok("/v1/conditions?filter[response_level]=strong&filter[region]=lower_back").await;
     assert_eq!(strong_lower["meta"]["pagination"]["total"], 3);
 }
 
@@ -125,32 +83,17 @@ async fn a_condition_by_slug() {
     let sciatica = app.get_ok("/v1/conditions/sciatica").await["data"].clone();
     assert_eq!(sciatica["response_level"], "moderate");
     assert_eq!(sciatica["region"], "lower_back");
-    assert!(sciatica["caveat"]
-        .as_str()
-        .unwrap()
-        .contains("nerve compression"));
+    assert!(sciatica["caveat"].as_str().unwrap().contains("nerve compression"));
     app.get_problem("/v1/conditions/nope", 404).await;
 }
 
 #[actix_web::test]
 async fn malformed_condition_filters_are_400s_naming_the_parameter() {
     let app = spawn_app().await;
-    let problem = app
-        .get_problem("/v1/conditions?filter[is_red_flag]=yes", 400)
-        .await;
+    let problem = app.get_problem("/v1/conditions?filter[is_red_flag]=yes", 400).await;
     assert_eq!(problem["errors"][0]["field"], "filter[is_red_flag]");
-    let problem = app
-        .get_problem("/v1/conditions?filter[region]=neck", 400)
-        .await;
-    assert!(problem["errors"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("lower_back, upper_back, whole_back"));
-    let problem = app
-        .get_problem("/v1/conditions?filter[colour]=red", 400)
-        .await;
-    assert!(problem["errors"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("filter[category]"));
+    let problem = app.get_problem("/v1/conditions?filter[region]=neck", 400).await;
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("lower_back, upper_back, whole_back"));
+    let problem = app.get_problem("/v1/conditions?filter[colour]=red", 400).await;
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("filter[category]"));
 }

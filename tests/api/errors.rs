@@ -30,38 +30,26 @@ async fn unknown_and_repeated_parameters_are_a_400_listing_what_is_allowed() {
     let problem = app.get_problem("/v1/faqs?sort=title", 400).await;
     assert_eq!(problem["errors"][0]["field"], "sort");
     let message = problem["errors"][0]["message"].as_str().unwrap();
-    assert!(
-        message.contains("page, per_page, filter[post], filter[tag]"),
-        "{message}"
-    );
+    assert!(message.contains("page, per_page, filter[post], filter[tag]"), "{message}");
 
     let problem = app.get_problem("/v1/posts?page=1&page=2", 400).await;
     assert_eq!(problem["errors"][0]["message"], "is given more than once");
 
     let problem = app.get_problem("/v1/posts?filter[tag][gt]=a", 400).await;
-    assert!(problem["errors"][0]["message"]
-        .as_str()
-        .unwrap()
-        .contains("operator 'gt'"));
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("operator 'gt'"));
 
-    let problem = app
-        .get_problem("/v1/posts?filter[tag]=Not%20A%20Slug", 400)
-        .await;
+    let problem = app.get_problem("/v1/posts?filter[tag]=Not%20A%20Slug", 400).await;
     assert_eq!(problem["errors"][0]["field"], "filter[tag]");
 
     // Several problems are reported together.
-    let problem = app
-        .get_problem("/v1/tags?page=0&per_page=500&x=1", 400)
-        .await;
+    let problem = app.get_problem("/v1/tags?page=0&per_page=500&x=1", 400).await;
     assert_eq!(problem["errors"].as_array().unwrap().len(), 3);
 }
 
 #[actix_web::test]
 async fn detail_routes_take_no_query_parameters() {
     let app = spawn_app().await;
-    let problem = app
-        .get_problem(&format!("/v1/posts/{POST_SLUG}?include=faqs"), 400)
-        .await;
+    let problem = app.get_problem(&format!("/v1/posts/{POST_SLUG}?include=faqs"), 400).await;
     assert_eq!(problem["errors"][0]["field"], "include");
     app.get_problem("/v1/guidance?x=1", 400).await;
     app.get_problem("/v1/site?page=1", 400).await;
@@ -70,14 +58,7 @@ async fn detail_routes_take_no_query_parameters() {
 #[actix_web::test]
 async fn unknown_paths_are_a_404_problem() {
     let app = spawn_app().await;
-    for path in [
-        "/nope",
-        "/v1",
-        "/v1/post",
-        "/v2/posts",
-        "/v1/posts/a/b",
-        "/v1/posts/%00",
-    ] {
+    for path in ["/nope", "/v1", "/v1/post", "/v2/posts", "/v1/posts/a/b", "/v1/posts/%00"] {
         let response = app.get(path).await;
         assert_problem(&response, 404, path);
     }
@@ -86,13 +67,7 @@ async fn unknown_paths_are_a_404_problem() {
 #[actix_web::test]
 async fn strange_slugs_are_404s_not_500s() {
     let app = spawn_app().await;
-    for slug in [
-        "UPPER",
-        "%E2%9C%93",
-        "a%20b",
-        "'%20OR%201=1",
-        &"x".repeat(2000),
-    ] {
+    for slug in ["UPPER", "%E2%9C%93", "a%20b", "'%20OR%201=1", &"x".repeat(2000)] {
         let response = app.get(&format!("/v1/posts/{slug}")).await;
         assert_eq!(response.status.as_u16(), 404, "{slug}");
     }
@@ -102,12 +77,7 @@ async fn strange_slugs_are_404s_not_500s() {
 async fn other_methods_on_read_routes_are_a_405_with_allow() {
     let app = spawn_app().await;
     for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
-        for path in [
-            "/v1/posts",
-            &format!("/v1/posts/{POST_SLUG}"),
-            "/v1/guidance",
-            "/healthz",
-        ] {
+        for path in ["/v1/posts", &format!("/v1/posts/{POST_SLUG}"), "/v1/guidance", "/healthz"] {
             let response = app.request(method.clone(), path, &[]).await;
             assert_problem(&response, 405, path);
             assert_eq!(response.header("allow"), Some("GET, HEAD"));

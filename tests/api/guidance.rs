@@ -33,10 +33,7 @@ async fn the_bands_carry_the_seed_numbers() {
     assert_eq!(course["sessions_per_week"], json!({"min": 1, "max": 2}));
     assert_eq!(course["course_weeks"], json!({"min": 3, "max": 4}));
     assert_eq!(course["maintenance_interval"], "monthly");
-    assert!(guidance["disclaimer"]
-        .as_str()
-        .unwrap()
-        .contains("not a diagnosis"));
+    assert!(guidance["disclaimer"].as_str().unwrap().contains("not a diagnosis"));
     assert_eq!(guidance["booking_url"], "https://easycozy.ca/booking");
 }
 
@@ -50,19 +47,12 @@ async fn bands_cover_every_duration_exactly_once() {
             .iter()
             .filter(|b| {
                 let range = &b["pain_duration"];
-                day >= range["min_days"].as_i64().unwrap()
-                    && range["max_days"].as_i64().is_none_or(|max| day <= max)
+                day >= range["min_days"].as_i64().unwrap() && range["max_days"].as_i64().is_none_or(|max| day <= max)
             })
             .count();
         assert_eq!(matching, 1, "day {day}");
     }
-    assert_eq!(
-        bands
-            .iter()
-            .filter(|b| b["includes_recurring"] == true)
-            .count(),
-        1
-    );
+    assert_eq!(bands.iter().filter(|b| b["includes_recurring"] == true).count(), 1);
 }
 
 #[actix_web::test]
@@ -71,9 +61,6 @@ async fn a_band_by_slug() {
     let band = app.get_ok("/v1/guidance/sub-acute").await["data"].clone();
     assert_eq!(band["name"], "Sub-acute back pain");
     assert_eq!(band["duration_label"], "a few weeks to three months");
-    assert!(band["notes"]
-        .as_str()
-        .unwrap()
-        .contains("two to four sessions"));
+    assert!(band["notes"].as_str().unwrap().contains("two to four sessions"));
     app.get_problem("/v1/guidance/nope", 404).await;
 }

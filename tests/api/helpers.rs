@@ -28,12 +28,8 @@ pub struct TestResponse {
 
 impl TestResponse {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
-            panic!(
-                "body is not JSON ({error}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("body is not JSON ({error}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -49,8 +45,7 @@ pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("test.db");
     let database_url = db_path.to_str().unwrap().to_string();
-    let app =
-        Application::build(Config::for_database(database_url.clone())).expect("the app builds");
+    let app = Application::build(Config::for_database(database_url.clone())).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
@@ -64,33 +59,14 @@ pub async fn spawn_app() -> TestApp {
 
 impl TestApp {
     /// Sends a request and checks the response against the spec.
-    pub async fn request(
-        &self,
-        method: Method,
-        path: &str,
-        headers: &[(&str, &str)],
-    ) -> TestResponse {
-        let mut request = self
-            .client
-            .request(method.clone(), format!("{}{}", self.address, path));
+    pub async fn request(&self, method: Method, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = self.client.request(method.clone(), format!("{}{}", self.address, path));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
-        let mut response = request
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("{method} {path}: {error}"));
-        let body = response
-            .body()
-            .limit(16 << 20)
-            .await
-            .expect("body")
-            .to_vec();
-        let response = TestResponse {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body,
-        };
+        let mut response = request.send().await.unwrap_or_else(|error| panic!("{method} {path}: {error}"));
+        let body = response.body().limit(16 << 20).await.expect("body").to_vec();
+        let response = TestResponse { status: response.status(), headers: response.headers().clone(), body };
         spec::check_response(&self.spec, &method, path, &response);
         response
     }
@@ -102,12 +78,7 @@ impl TestApp {
     /// GETs a path that must answer 200 with JSON, and returns the JSON.
     pub async fn get_ok(&self, path: &str) -> Value {
         let response = self.get(path).await;
-        assert_eq!(
-            response.status,
-            StatusCode::OK,
-            "GET {path}: {}",
-            String::from_utf8_lossy(&response.body)
-        );
+        assert_eq!(response.status, StatusCode::OK, "GET {path}: {}", String::from_utf8_lossy(&response.body));
         assert_eq!(response.content_type(), "application/json", "GET {path}");
         response.json()
     }
@@ -121,33 +92,21 @@ impl TestApp {
 
     pub fn connection(&self) -> diesel::sqlite::SqliteConnection {
         use diesel::Connection;
-        diesel::sqlite::SqliteConnection::establish(&self.database_url)
-            .expect("open the test database")
+        diesel::sqlite::SqliteConnection::establish(&self.database_url).expect("open the test database")
     }
 }
 
 /// Asserts an RFC 9457 problem document with the given status, the request id and path.
 pub fn assert_problem(response: &TestResponse, status: u16, path: &str) {
-    assert_eq!(
-        response.status.as_u16(),
-        status,
-        "{path}: {}",
-        String::from_utf8_lossy(&response.body)
-    );
-    assert_eq!(
-        response.content_type(),
-        "application/problem+json",
-        "{path}"
-    );
+    assert_eq!(response.status.as_u16(), status, "{path}: {}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.content_type(), "application/problem+json", "{path}");
     let problem = response.json();
     assert_eq!(problem["status"], status, "{path}");
     let code = problem["code"].as_str().expect("code");
     assert_eq!(problem["type"], format!("/problems/{code}"));
     assert!(!problem["title"].as_str().unwrap().is_empty());
     assert!(!problem["detail"].as_str().unwrap().is_empty());
-    let request_id = response
-        .header("x-request-id")
-        .expect("X-Request-Id header");
+    let request_id = response.header("x-request-id").expect("X-Request-Id header");
     assert_eq!(problem["request_id"], request_id, "{path}");
     let path_only = path.split('?').next().unwrap();
     assert_eq!(problem["instance"], path_only, "{path}");

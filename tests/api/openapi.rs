@@ -27,10 +27,7 @@ async fn the_served_spec_is_the_committed_one() {
     let app = spawn_app().await;
     let served = app.get("/openapi.json").await;
     assert_eq!(served.status.as_u16(), 200);
-    assert_eq!(
-        served.body,
-        clinic_content::openapi::spec_json().into_bytes()
-    );
+    assert_eq!(served.body, clinic_content::openapi::spec_json().into_bytes());
 }
 
 #[test]
@@ -42,28 +39,16 @@ fn every_operation_is_documented_for_client_generators() {
     let mut operation_ids = HashSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
-            let id = operation["operationId"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{method} {path}: operationId"));
-            assert!(
-                operation_ids.insert(id.to_string()),
-                "duplicate operationId {id}"
-            );
-            assert!(
-                !operation["summary"].as_str().unwrap_or("").is_empty(),
-                "{method} {path}: summary"
-            );
-            assert!(
-                !operation["tags"].as_array().unwrap().is_empty(),
-                "{method} {path}: tags"
-            );
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path}: operationId"));
+            assert!(operation_ids.insert(id.to_string()), "duplicate operationId {id}");
+            assert!(!operation["summary"].as_str().unwrap_or("").is_empty(), "{method} {path}: summary");
+            assert!(!operation["tags"].as_array().unwrap().is_empty(), "{method} {path}: tags");
             let responses = operation["responses"].as_object().unwrap();
             assert!(responses.contains_key("200"), "{method} {path}: 200");
             for (status, response) in responses {
                 if status.starts_with('4') || status.starts_with('5') {
                     let reference = response["$ref"].as_str().unwrap_or_default();
-                    let content = &spec["components"]["responses"]
-                        [reference.rsplit('/').next().unwrap()]["content"];
+                    let content = &spec["components"]["responses"][reference.rsplit('/').next().unwrap()]["content"];
                     assert!(
                         content.get("application/problem+json").is_some(),
                         "{method} {path} {status}: errors are problem documents"

@@ -16,31 +16,19 @@ struct Name {
 }
 
 fn columns_in_database(conn: &mut SqliteConnection, table: &str) -> Vec<String> {
-    diesel::sql_query(format!(
-        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
-    ))
-    .load::<Name>(conn)
-    .unwrap()
-    .into_iter()
-    .map(|n| n.name)
-    .collect()
+    diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
+        .load::<Name>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|n| n.name)
+        .collect()
 }
 
 /// Column names in the order diesel selects them, read off the SQL diesel generates.
 fn columns_in_schema(select_sql: &str, table: &str) -> Vec<String> {
-    let list = select_sql
-        .strip_prefix("SELECT ")
-        .unwrap()
-        .split(" FROM ")
-        .next()
-        .unwrap();
+    let list = select_sql.strip_prefix("SELECT ").unwrap().split(" FROM ").next().unwrap();
     list.split(", ")
-        .map(|column| {
-            column
-                .trim_start_matches(&format!("`{table}`."))
-                .trim_matches('`')
-                .to_string()
-        })
+        .map(|column| column.trim_start_matches(&format!("`{table}`.")).trim_matches('`').to_string())
         .collect()
 }
 
@@ -90,5 +78,8 @@ async fn schema_rs_matches_the_migrations() {
         faq_tags,
         guidance_bands,
         guidance_course,
+        api_tokens,
+        post_redirects,
+        content_version,
     );
 }

@@ -25,14 +25,12 @@ fn dump(conn: &mut SqliteConnection) -> String {
     .collect();
     let mut out = String::new();
     for table in tables {
-        let columns: Vec<String> = diesel::sql_query(format!(
-            "SELECT name AS value FROM pragma_table_info('{table}')"
-        ))
-        .load::<Row>(conn)
-        .unwrap()
-        .into_iter()
-        .map(|r| format!("quote({})", r.value))
-        .collect();
+        let columns: Vec<String> = diesel::sql_query(format!("SELECT name AS value FROM pragma_table_info('{table}')"))
+            .load::<Row>(conn)
+            .unwrap()
+            .into_iter()
+            .map(|r| format!("quote({})", r.value))
+            .collect();
         let rows = diesel::sql_query(format!(
             "SELECT coalesce(group_concat(line, char(10)), '') AS value FROM (SELECT {} AS line FROM {table} ORDER BY rowid)",
             columns.join(" || ',' || ")
@@ -51,19 +49,8 @@ async fn seeding_twice_changes_nothing() {
     let before = dump(&mut conn);
     assert!(before.contains("Easy Cozy Wellness"));
     let report = seed::sync(&mut conn, &seed::default_library(), "2030-01-01T00:00:00Z").unwrap();
-    assert_eq!(
-        report,
-        SyncReport {
-            inserted: 0,
-            updated: 0,
-            unchanged: 34
-        }
-    );
-    assert_eq!(
-        dump(&mut conn),
-        before,
-        "not a byte changed, updated_at included"
-    );
+    assert_eq!(report, SyncReport { inserted: 0, updated: 0, unchanged: 34 });
+    assert_eq!(dump(&mut conn), before, "not a byte changed, updated_at included");
 }
 
 #[actix_web::test]
@@ -74,25 +61,12 @@ async fn a_changed_entry_is_updated_alone() {
     library.faqs[3].question = "How often should I book a massage for back pain?".into();
     library.condition_categories[1].conditions[2].caveat = Some("Edited caveat.".into());
     let report = seed::sync(&mut conn, &library, "2030-01-01T00:00:00Z").unwrap();
-    assert_eq!(
-        report,
-        SyncReport {
-            inserted: 0,
-            updated: 2,
-            unchanged: 32
-        }
-    );
+    assert_eq!(report, SyncReport { inserted: 0, updated: 2, unchanged: 32 });
 
     let faq = app.get_ok("/v1/faqs/how-often-massage-for-back-pain").await["data"].clone();
-    assert_eq!(
-        faq["question"],
-        "How often should I book a massage for back pain?"
-    );
+    assert_eq!(faq["question"], "How often should I book a massage for back pain?");
     assert_eq!(faq["updated_at"], "2030-01-01T00:00:00Z");
-    let other = app
-        .get_ok("/v1/faqs/is-massage-therapy-worth-it-for-back-pain")
-        .await["data"]
-        .clone();
+    let other = app.get_ok("/v1/faqs/is-massage-therapy-worth-it-for-back-pain").await["data"].clone();
     assert_ne!(other["updated_at"], "2030-01-01T00:00:00Z");
     let sciatica = app.get_ok("/v1/conditions/sciatica").await["data"].clone();
     assert_eq!(sciatica["caveat"], "Edited caveat.");
@@ -103,21 +77,13 @@ async fn a_post_section_edit_updates_the_post_and_its_rendering() {
     let app = spawn_app().await;
     let mut conn = app.connection();
     let mut library = seed::default_library();
-    library.posts[0].sections[1]
-        .markdown
-        .push_str("\n\nAn added <script>alert(1)</script> paragraph.");
+    library.posts[0].sections[1].markdown.push_str("\n\nAn added <script>alert(1)</script> paragraph.");
     let report = seed::sync(&mut conn, &library, "2030-01-01T00:00:00Z").unwrap();
     assert_eq!(report.updated, 1);
-    let post = app
-        .get_ok("/v1/posts/is-massage-therapy-worth-it-for-back-pain")
-        .await["data"]
-        .clone();
+    let post = app.get_ok("/v1/posts/is-massage-therapy-worth-it-for-back-pain").await["data"].clone();
     assert_eq!(post["updated_at"], "2030-01-01T00:00:00Z");
     let html = post["sections"][1]["html"].as_str().unwrap();
-    assert!(
-        html.contains("An added &lt;script&gt;alert(1)&lt;/script&gt; paragraph."),
-        "{html}"
-    );
+    assert!(html.contains("An added &lt;script&gt;alert(1)&lt;/script&gt; paragraph."), "{html}");
     assert!(!post["body"]["html"].as_str().unwrap().contains("<script"));
 }
 
@@ -151,20 +117,13 @@ fn validation_reports_every_problem() {
         "published_at '25 April 2026'",
         "unknown post 'missing-post'",
     ] {
-        assert!(
-            error.contains(expected),
-            "missing '{expected}' in:\n{error}"
-        );
+        assert!(error.contains(expected), "missing '{expected}' in:\n{error}");
     }
 }
 
 #[test]
 fn unknown_fields_in_a_library_are_rejected() {
-    let json = seed::DEFAULT_SEED.replacen(
-        "\"format_version\": 1,",
-        "\"format_version\": 1, \"colour\": \"red\",",
-        1,
-    );
+    let json = seed::DEFAULT_SEED.replacen("\"format_version\": 1,", "\"format_version\": 1, \"colour\": \"red\",", 1);
     let error = seed::parse(&json).unwrap_err();
     assert!(error.contains("unknown field `colour`"), "{error}");
 }
@@ -175,20 +134,12 @@ fn the_seed_command_is_idempotent() {
     let db = dir.path().join("cli.db");
     let run = || {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_clinic-content"))
-            .args([
-                "seed",
-                "--file",
-                concat!(env!("CARGO_MANIFEST_DIR"), "/content/seed.json"),
-            ])
+            .args(["seed", "--file", concat!(env!("CARGO_MANIFEST_DIR"), "/content/seed.json")])
             .env("DATABASE_URL", &db)
             .env("RUST_LOG", "warn")
             .output()
             .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).unwrap()
     };
     assert_eq!(run().trim(), "seeded: 34 inserted, 0 updated, 0 unchanged");

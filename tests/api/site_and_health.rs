@@ -9,10 +9,7 @@ async fn the_site_is_the_clinic() {
     assert_eq!(site["address"]["region_code"], "BC");
     assert_eq!(site["address"]["country"], "Canada");
     assert_eq!(site["booking_url"], "https://easycozy.ca/booking");
-    assert!(site["description"]
-        .as_str()
-        .unwrap()
-        .contains("massage and acupressure clinic"));
+    assert!(site["description"].as_str().unwrap().contains("massage and acupressure clinic"));
     assert!(!site["disclaimer"].as_str().unwrap().is_empty());
 }
 

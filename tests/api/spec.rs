@@ -8,22 +8,11 @@ use serde_json::Value;
 
 use crate::helpers::TestResponse;
 
-const ANNOTATIONS: &[&str] = &[
-    "description",
-    "example",
-    "examples",
-    "format",
-    "title",
-    "default",
-    "deprecated",
-];
+const ANNOTATIONS: &[&str] = &["description", "example", "examples", "format", "title", "default", "deprecated"];
 
 fn resolve<'a>(spec: &'a Value, reference: &str) -> &'a Value {
-    let pointer = reference
-        .strip_prefix('#')
-        .unwrap_or_else(|| panic!("external $ref {reference}"));
-    spec.pointer(pointer)
-        .unwrap_or_else(|| panic!("dangling $ref {reference}"))
+    let pointer = reference.strip_prefix('#').unwrap_or_else(|| panic!("external $ref {reference}"));
+    spec.pointer(pointer).unwrap_or_else(|| panic!("dangling $ref {reference}"))
 }
 
 fn type_matches(name: &str, value: &Value) -> bool {
@@ -47,13 +36,7 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &
     for (keyword, argument) in schema {
         match keyword.as_str() {
             k if ANNOTATIONS.contains(&k) => {}
-            "$ref" => validate(
-                spec,
-                resolve(spec, argument.as_str().unwrap()),
-                value,
-                at,
-                errors,
-            ),
+            "$ref" => validate(spec, resolve(spec, argument.as_str().unwrap()), value, at, errors),
             "type" => {
                 let names: Vec<&str> = match argument {
                     Value::String(name) => vec![name.as_str()],
@@ -81,9 +64,7 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &
                     })
                     .count();
                 if matching != 1 {
-                    errors.push(format!(
-                        "{at}: {matching} of oneOf {argument} match {value}"
-                    ));
+                    errors.push(format!("{at}: {matching} of oneOf {argument} match {value}"));
                 }
             }
             "allOf" => {
@@ -105,20 +86,14 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &
                     let declared = argument.as_object().unwrap();
                     for (name, field) in object {
                         match declared.get(name) {
-                            Some(field_schema) => {
-                                validate(spec, field_schema, field, &format!("{at}.{name}"), errors)
-                            }
-                            None => {
-                                errors.push(format!("{at}: property '{name}' is not in the schema"))
-                            }
+                            Some(field_schema) => validate(spec, field_schema, field, &format!("{at}.{name}"), errors),
+                            None => errors.push(format!("{at}: property '{name}' is not in the schema")),
                         }
                     }
                 }
             }
             "additionalProperties" => {
-                if let (Some(object), false) =
-                    (value.as_object(), schema.contains_key("properties"))
-                {
+                if let (Some(object), false) = (value.as_object(), schema.contains_key("properties")) {
                     for (name, field) in object {
                         if argument.is_object() {
                             validate(spec, argument, field, &format!("{at}.{name}"), errors);
@@ -147,9 +122,7 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &
                     }
                 }
             }
-            other => panic!(
-                "the test's schema checker does not understand the keyword '{other}' (at {at})"
-            ),
+            other => panic!("the test's schema checker does not understand the keyword '{other}' (at {at})"),
         }
     }
 }
@@ -157,11 +130,7 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &
 /// The spec's path template for a concrete path (`/v1/posts/x` → `/v1/posts/{slug}`).
 pub fn template_for<'a>(spec: &'a Value, path: &str) -> Option<&'a str> {
     let path = path.split('?').next().unwrap();
-    let path = if path.len() > 1 {
-        path.trim_end_matches('/')
-    } else {
-        path
-    };
+    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
     let segments: Vec<&str> = path.split('/').collect();
     let paths = spec["paths"].as_object().unwrap();
     let mut candidates: Vec<&str> = paths
@@ -170,9 +139,10 @@ pub fn template_for<'a>(spec: &'a Value, path: &str) -> Option<&'a str> {
         .filter(|template| {
             let parts: Vec<&str> = template.split('/').collect();
             parts.len() == segments.len()
-                && parts.iter().zip(&segments).all(|(part, segment)| {
-                    part == segment || (part.starts_with('{') && !segment.is_empty())
-                })
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(part, segment)| part == segment || (part.starts_with('{') && !segment.is_empty()))
         })
         .collect();
     // A literal segment beats a parameter.
@@ -189,18 +159,10 @@ pub fn check_response(spec: &Value, method: &Method, path: &str, response: &Test
             "{method} {path} answered {} but is not in the spec",
             response.status
         );
-        assert_eq!(
-            response.content_type(),
-            "application/problem+json",
-            "{method} {path}"
-        );
+        assert_eq!(response.content_type(), "application/problem+json", "{method} {path}");
         return;
     };
-    let operation_method = if *method == Method::HEAD {
-        "get".to_string()
-    } else {
-        method.as_str().to_lowercase()
-    };
+    let operation_method = if *method == Method::HEAD { "get".to_string() } else { method.as_str().to_lowercase() };
     let Some(operation) = spec["paths"][template].get(&operation_method) else {
         // The route exists for other methods: this must be a 405 problem.
         assert_eq!(response.status.as_u16(), 405, "{method} {path}");
@@ -209,18 +171,13 @@ pub fn check_response(spec: &Value, method: &Method, path: &str, response: &Test
     };
     let status = response.status.as_str();
     let Some(mut documented) = operation["responses"].get(status) else {
-        panic!(
-            "{method} {path} answered {status}, which the spec does not document for {template}"
-        );
+        panic!("{method} {path} answered {status}, which the spec does not document for {template}");
     };
     if let Some(reference) = documented.get("$ref") {
         documented = resolve(spec, reference.as_str().unwrap());
     }
     let Some(content) = documented.get("content").and_then(Value::as_object) else {
-        assert!(
-            response.body.is_empty(),
-            "{method} {path} {status}: the spec documents no body"
-        );
+        assert!(response.body.is_empty(), "{method} {path} {status}: the spec documents no body");
         return;
     };
     if *method == Method::HEAD {
@@ -229,17 +186,10 @@ pub fn check_response(spec: &Value, method: &Method, path: &str, response: &Test
     }
     let content_type = response.content_type();
     let Some(media) = content.get(content_type) else {
-        panic!(
-            "{method} {path} {status}: content type '{content_type}' is not documented ({:?})",
-            content.keys()
-        );
+        panic!("{method} {path} {status}: content type '{content_type}' is not documented ({:?})", content.keys());
     };
     let value: Value = serde_json::from_slice(&response.body).expect("JSON body");
     let mut errors = Vec::new();
     validate(spec, &media["schema"], &value, "$", &mut errors);
-    assert!(
-        errors.is_empty(),
-        "{method} {path} {status} violates the spec:\n{}",
-        errors.join("\n")
-    );
+    assert!(errors.is_empty(), "{method} {path} {status} violates the spec:\n{}", errors.join("\n"));
 }

@@ -31,10 +31,7 @@ async fn citations_list_their_sources_and_claims() {
     let list = app.get_ok("/v1/citations").await;
     let citations = list["data"].as_array().unwrap();
     assert_eq!(citations.len(), 3);
-    let mut publishers: Vec<&str> = citations
-        .iter()
-        .map(|c| c["publisher"].as_str().unwrap())
-        .collect();
+    let mut publishers: Vec<&str> = citations.iter().map(|c| c["publisher"].as_str().unwrap()).collect();
     publishers.sort();
     assert_eq!(publishers, ["Government of Canada", "NHS", "Physiopedia"]);
     for citation in citations {

@@ -1,0 +1,299 @@
+//! The write side, once for every resource: bearer-token checks, body limits and parsing,
+//! JSON merge patch (RFC 7386), validation that reports every bad field, optimistic concurrency
+//! with `If-Match`, one immediate transaction per write, and the content version bump that tells
+//! caches the content changed.
+//!
+//! A resource takes part by implementing `Writable`: how to load its current state in input
+//! form, validate an input, save it, delete it, and read its representation.
+
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::respond::{self, Data, PRIVATE_CACHE_CONTROL};
+use crate::clock;
+use crate::db::{self, DbPool};
+use crate::error::{ApiError, FieldError};
+use crate::schema::content_version;
+use crate::tokens::{Caller, Scope};
+use crate::visibility::Viewer;
+
+/// The largest request body accepted (413 above it).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+pub trait Writable: 'static {
+    /// The write body, and the resource's form in a library document.
+    type Input: Serialize + DeserializeOwned + Send + 'static;
+    /// The representation reads serve.
+    type Output: Serialize + Send + 'static;
+    /// "post", "FAQ entry", ...
+    const NAME: &'static str;
+    /// "/v1/posts"
+    const COLLECTION: &'static str;
+
+    fn slug(input: &Self::Input) -> &str;
+    /// The current state in input form, by slug, whatever its status.
+    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, Self::Input)>>;
+    /// Every problem with the input (references are checked here too); empty when valid.
+    fn validate(
+        conn: &mut SqliteConnection,
+        input: &Self::Input,
+        existing: Option<i32>,
+    ) -> QueryResult<Vec<FieldError>>;
+    /// Inserts (`existing` None) or updates the resource; returns its id.
+    fn save(
+        conn: &mut SqliteConnection,
+        input: &Self::Input,
+        existing: Option<(i32, &Self::Input)>,
+        now: &str,
+    ) -> Result<i32, ApiError>;
+    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError>;
+    /// The representation as a preview reader sees it.
+    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Self::Output>>;
+}
+
+/// The version every cache compares; bumped in each write transaction.
+pub fn bump_content_version(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    diesel::update(content_version::table.find(1))
+        .set(content_version::version.eq(content_version::version + 1))
+        .returning(content_version::version)
+        .get_result(conn)
+}
+
+fn check_content_type(headers: &HeaderMap, allowed: &[&str]) -> Result<(), ApiError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if allowed.contains(&essence.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType(format!(
+            "The body must be sent as {}; got '{content_type}'.",
+            allowed.join(" or ")
+        )))
+    }
+}
+
+fn parse_json(body: &Bytes) -> Result<Value, ApiError> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge { limit: MAX_BODY_BYTES });
+    }
+    serde_json::from_slice(body).map_err(|error| ApiError::bad_param("body", format!("is not valid JSON: {error}")))
+}
+
+/// Turns a JSON value into the input type; an unknown field or a wrong type is a 422 naming
+/// the field.
+pub fn input_from<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path == "." { "body".to_string() } else { path };
+        let message = error.inner().to_string();
+        ApiError::validation(vec![FieldError::new(field, message)])
+    })
+}
+
+/// RFC 7386: objects merge recursively, `null` removes, anything else replaces.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Default::default());
+    }
+    let target = target.as_object_mut().expect("an object");
+    for (key, value) in patch {
+        if value.is_null() {
+            target.remove(key);
+        } else {
+            merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
+        }
+    }
+}
+
+fn if_match_header(req: &HttpRequest) -> Option<String> {
+    req.headers().get(header::IF_MATCH).map(|value| value.to_str().unwrap_or("").to_string())
+}
+
+/// Compares `If-Match` with the current representation's ETag (strong comparison).
+fn check_if_match<T: Serialize>(if_match: &Option<String>, current: &T) -> Result<(), ApiError> {
+    let Some(if_match) = if_match else {
+        return Ok(());
+    };
+    let etag = respond::etag_of(current)?;
+    let matches = if_match.split(',').map(str::trim).any(|candidate| candidate == "*" || candidate == etag);
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed(
+            "The resource changed since you read it (If-Match does not match its ETag); read it again and retry."
+                .into(),
+        ))
+    }
+}
+
+fn written<T: Serialize>(
+    req: &HttpRequest,
+    status: StatusCode,
+    data: T,
+    location: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = respond::json_with(req, &Data { data }, None, PRIVATE_CACHE_CONTROL, status)?;
+    if let Some(location) = location.and_then(|l| header::HeaderValue::from_str(&l).ok()) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+fn preview() -> Viewer {
+    Viewer { now: clock::now(), preview: true }
+}
+
+fn reject_slug_change_conflict<R: Writable>(
+    conn: &mut SqliteConnection,
+    input: &R::Input,
+    id: Option<i32>,
+) -> Result<(), ApiError> {
+    if let Some((other, _)) = R::load(conn, R::slug(input))? {
+        if Some(other) != id {
+            return Err(ApiError::Conflict(format!(
+                "A {} with the slug '{}' already exists.",
+                R::NAME,
+                R::slug(input)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `POST /v1/{collection}`: 201 with the new resource and its `Location`.
+pub async fn create<R: Writable>(
+    req: HttpRequest,
+    pool: &DbPool,
+    caller: Caller,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Scope::Write)?;
+    check_content_type(req.headers(), &["application/json"])?;
+    let input: R::Input = input_from(parse_json(&body)?)?;
+    let output = db::run(pool, move |conn| {
+        conn.immediate_transaction(|conn| {
+            reject_slug_change_conflict::<R>(conn, &input, None)?;
+            let errors = R::validate(conn, &input, None)?;
+            if !errors.is_empty() {
+                return Err(ApiError::validation(errors));
+            }
+            R::save(conn, &input, None, &clock::now())?;
+            bump_content_version(conn)?;
+            R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
+        })
+    })
+    .await?;
+    let location = format!("{}/{}", R::COLLECTION, slug_of_output(&output)?);
+    written(&req, StatusCode::CREATED, output, Some(location))
+}
+
+/// The slug field of a representation (every representation has one).
+fn slug_of_output<T: Serialize>(output: &T) -> Result<String, ApiError> {
+    serde_json::to_value(output)
+        .ok()
+        .and_then(|value| value.get("slug").and_then(Value::as_str).map(str::to_string))
+        .ok_or_else(|| ApiError::internal("representation without a slug"))
+}
+
+/// `PATCH /v1/{collection}/{slug}` with a JSON merge patch: 200 with the updated resource.
+pub async fn update<R: Writable>(
+    req: HttpRequest,
+    pool: &DbPool,
+    caller: Caller,
+    slug: String,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Scope::Write)?;
+    check_content_type(req.headers(), &["application/merge-patch+json", "application/json"])?;
+    let patch = parse_json(&body)?;
+    if !patch.is_object() {
+        return Err(ApiError::bad_param("body", "must be a JSON object (a JSON merge patch)"));
+    }
+    let if_match = if_match_header(&req);
+    let output = db::run(pool, move |conn| {
+        conn.immediate_transaction(|conn| {
+            let (id, current) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
+            let representation =
+                R::find(conn, &slug, &preview())?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
+            check_if_match(&if_match, &Data { data: representation })?;
+            let mut merged = serde_json::to_value(&current).map_err(ApiError::internal)?;
+            merge_patch(&mut merged, &patch);
+            let input: R::Input = input_from(merged)?;
+            reject_slug_change_conflict::<R>(conn, &input, Some(id))?;
+            let errors = R::validate(conn, &input, Some(id))?;
+            if !errors.is_empty() {
+                return Err(ApiError::validation(errors));
+            }
+            R::save(conn, &input, Some((id, &current)), &clock::now())?;
+            bump_content_version(conn)?;
+            R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
+        })
+    })
+    .await?;
+    written(&req, StatusCode::OK, output, None)
+}
+
+/// `DELETE /v1/{collection}/{slug}`: 204.
+pub async fn delete<R: Writable>(
+    req: HttpRequest,
+    pool: &DbPool,
+    caller: Caller,
+    slug: String,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Scope::Write)?;
+    let if_match = if_match_header(&req);
+    db::run(pool, move |conn| {
+        conn.immediate_transaction(|conn| {
+            let (id, _) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
+            if let Some(representation) = R::find(conn, &slug, &preview())? {
+                check_if_match(&if_match, &Data { data: representation })?;
+            }
+            R::delete(conn, id)?;
+            bump_content_version(conn)?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_patch;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_follows_rfc_7386() {
+        // The examples of RFC 7386, appendix A.
+        let cases = [
+            (json!({"a": "b"}), json!({"a": "c"}), json!({"a": "c"})),
+            (json!({"a": "b"}), json!({"b": "c"}), json!({"a": "b", "b": "c"})),
+            (json!({"a": "b"}), json!({"a": null}), json!({})),
+            (json!({"a": "b", "b": "c"}), json!({"a": null}), json!({"b": "c"})),
+            (json!({"a": ["b"]}), json!({"a": "c"}), json!({"a": "c"})),
+            (json!({"a": "c"}), json!({"a": ["b"]}), json!({"a": ["b"]})),
+            (json!({"a": {"b": "c"}}), json!({"a": {"b": "d", "c": null}}), json!({"a": {"b": "d"}})),
+            (json!({"a": [{"b": "c"}]}), json!({"a": [1]}), json!({"a": [1]})),
+            (json!(["a", "b"]), json!(["c", "d"]), json!(["c", "d"])),
+            (json!({"a": "b"}), json!(["c"]), json!(["c"])),
+            (json!({"e": null}), json!({"a": 1}), json!({"e": null, "a": 1})),
+            (json!([1, 2]), json!({"a": "b", "c": null}), json!({"a": "b"})),
+            (json!({}), json!({"a": {"bb": {"ccc": null}}}), json!({"a": {"bb": {}}})),
+        ];
+        for (mut target, patch, expected) in cases {
+            merge_patch(&mut target, &patch);
+            assert_eq!(target, expected, "patch {patch}");
+        }
+    }
+}

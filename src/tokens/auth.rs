@@ -1,0 +1,94 @@
+//! Who is calling: anonymous, or the holder of a valid token with a scope.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpRequest};
+
+use super::model::Scope;
+use super::query::{self, Verified};
+use crate::clock;
+use crate::db::{self, DbPool};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's id, name and scope, when one was presented and is valid.
+    pub token: Option<(i32, String, Scope)>,
+}
+
+impl Caller {
+    pub fn anonymous() -> Caller {
+        Caller { token: None }
+    }
+
+    pub fn scope(&self) -> Option<Scope> {
+        self.token.as_ref().map(|(_, _, scope)| *scope)
+    }
+
+    /// May see drafts, scheduled and archived content.
+    pub fn can_preview(&self) -> bool {
+        self.scope().is_some()
+    }
+
+    pub fn require(&self, needed: Scope) -> Result<(), ApiError> {
+        match self.scope() {
+            None => Err(ApiError::Unauthorized {
+                detail: "This route needs a token: send `Authorization: Bearer <token>`.".into(),
+                invalid_token: false,
+            }),
+            Some(scope) if scope >= needed => Ok(()),
+            Some(scope) => Err(ApiError::Forbidden {
+                detail: format!(
+                    "This route needs a token with the '{}' scope; this one has '{}'.",
+                    needed.as_str(),
+                    scope.as_str()
+                ),
+                needed: needed.as_str(),
+            }),
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let invalid = || ApiError::Unauthorized {
+        detail: "The Authorization header must be `Bearer <token>`.".into(),
+        invalid_token: true,
+    };
+    let value = value.to_str().map_err(|_| invalid())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(invalid)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() || token.len() > 200 {
+        return Err(invalid());
+    }
+    Ok(Some(token.trim().to_string()))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = bearer(req);
+        let pool = req.app_data::<web::Data<DbPool>>().cloned();
+        Box::pin(async move {
+            let Some(token) = token? else {
+                return Ok(Caller::anonymous());
+            };
+            let pool = pool.ok_or_else(|| ApiError::internal("no database pool"))?;
+            let verified = db::run(&pool, move |conn| Ok(query::verify(conn, &token, &clock::now())?)).await?;
+            match verified {
+                Verified::Valid { id, name, scope } => Ok(Caller { token: Some((id, name, scope)) }),
+                Verified::Invalid => {
+                    Err(ApiError::Unauthorized { detail: "The token is not valid.".into(), invalid_token: true })
+                }
+                Verified::Revoked => {
+                    Err(ApiError::Unauthorized { detail: "The token has been revoked.".into(), invalid_token: true })
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,92 @@
+//! Database access for tokens.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{constant_time_eq, hash, lookup_of, NewToken, Scope, TokenInfo};
+use crate::schema::api_tokens;
+
+/// Creates a token and returns its plaintext (shown once) and its row.
+pub fn create(conn: &mut SqliteConnection, name: &str, scope: Scope, now: &str) -> Result<(String, TokenInfo), String> {
+    let new = NewToken::generate()?;
+    let info = diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::name.eq(name),
+            api_tokens::scope.eq(scope.as_str()),
+            api_tokens::lookup.eq(&new.lookup),
+            api_tokens::token_hash.eq(new.hash.as_slice()),
+            api_tokens::created_at.eq(now),
+        ))
+        .returning(TokenInfo::as_returning())
+        .get_result(conn)
+        .map_err(|error| format!("cannot store the token: {error}"))?;
+    Ok((new.token, info))
+}
+
+pub fn list(conn: &mut SqliteConnection) -> QueryResult<Vec<TokenInfo>> {
+    api_tokens::table.order(api_tokens::id).select(TokenInfo::as_select()).load(conn)
+}
+
+/// Revokes the token with this id or name; returns how many were revoked.
+pub fn revoke(conn: &mut SqliteConnection, id_or_name: &str, now: &str) -> QueryResult<usize> {
+    let target = api_tokens::table.filter(api_tokens::revoked_at.is_null());
+    match id_or_name.parse::<i32>() {
+        Ok(id) => {
+            diesel::update(target.filter(api_tokens::id.eq(id))).set(api_tokens::revoked_at.eq(now)).execute(conn)
+        }
+        Err(_) => diesel::update(target.filter(api_tokens::name.eq(id_or_name)))
+            .set(api_tokens::revoked_at.eq(now))
+            .execute(conn),
+    }
+}
+
+/// What a presented token turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verified {
+    Valid { id: i32, name: String, scope: Scope },
+    Invalid,
+    Revoked,
+}
+
+/// Finds the token by its lookup prefix and compares hashes in constant time.
+pub fn verify(conn: &mut SqliteConnection, token: &str, now: &str) -> QueryResult<Verified> {
+    let Some(lookup) = lookup_of(token) else {
+        return Ok(Verified::Invalid);
+    };
+    let row: Option<(i32, String, String, Vec<u8>, Option<String>, Option<String>)> = api_tokens::table
+        .filter(api_tokens::lookup.eq(lookup))
+        .select((
+            api_tokens::id,
+            api_tokens::name,
+            api_tokens::scope,
+            api_tokens::token_hash,
+            api_tokens::revoked_at,
+            api_tokens::last_used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, name, scope, stored, revoked_at, last_used_at)) = row else {
+        return Ok(Verified::Invalid);
+    };
+    if !constant_time_eq(&hash(token), &stored) {
+        return Ok(Verified::Invalid);
+    }
+    if revoked_at.is_some() {
+        return Ok(Verified::Revoked);
+    }
+    // Record use at most once a minute, so reads with a token do not each write.
+    let stale = last_used_at.is_none_or(|last| last.as_str() < minute_ago(now).as_str());
+    if stale {
+        diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(now)).execute(conn)?;
+    }
+    match Scope::parse(&scope) {
+        Some(scope) => Ok(Verified::Valid { id, name, scope }),
+        None => Ok(Verified::Invalid),
+    }
+}
+
+fn minute_ago(now: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(now)
+        .map(|time| crate::clock::format(time.with_timezone(&chrono::Utc) - chrono::Duration::seconds(60)))
+        .unwrap_or_default()
+}
