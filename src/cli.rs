@@ -1,10 +1,13 @@
-//! The command line: `serve` (the default), `migrate`, `seed`, `openapi`.
+//! The command line: `serve` (the default), `migrate`, `seed`, `import`, `export`, `backup`,
+//! `token`, `openapi`.
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use diesel::sqlite::SqliteConnection;
 
 use crate::config::Config;
+use crate::tokens::{query as tokens, Scope};
 use crate::{clock, db, openapi, seed, Application};
 
 /// A headless content JSON API for a health clinic's educational content.
@@ -25,21 +28,91 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations.
     Migrate,
-    /// Sync a library document into the database: upsert by slug, idempotent, all or nothing.
+    /// Sync the bundled content (content/seed.json as compiled in), or a library file, into the
+    /// database: upsert by slug, idempotent, all or nothing; nothing is deleted.
     Seed {
-        /// The library JSON file; the bundled content/seed.json when omitted.
+        /// A library JSON file to sync instead of the bundled content.
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Load a library document (the format `export` writes): validated first, then synced all
+    /// or nothing; running it twice changes nothing.
+    Import {
+        /// The library JSON file, or - for standard input.
+        file: PathBuf,
+    },
+    /// Write the whole library as one JSON document to standard output (or --output).
+    Export {
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Write a consistent copy of the live database to PATH (safe while the server runs).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        path: PathBuf,
+    },
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print the OpenAPI document.
     Openapi,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once; only its hash is stored.
+    Create {
+        /// What the token is for, e.g. "admin UI" or "site preview".
+        #[arg(long)]
+        name: String,
+        /// preview (read drafts), write (write content), or admin (everything).
+        #[arg(long, value_parser = ["preview", "write", "admin"])]
+        scope: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by id or name.
+    Revoke {
+        /// The token's id or name.
+        token: String,
+    },
+}
+
+fn open(config: &Config) -> Result<db::DbConn, String> {
+    let pool = db::connect(&config.database_url, 1)?;
+    let mut conn = pool.get().map_err(|error| error.to_string())?;
+    db::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn sync_file(conn: &mut SqliteConnection, path: Option<&PathBuf>) -> Result<seed::SyncReport, String> {
+    let library = match path {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut json = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut json)
+                .map_err(|error| format!("cannot read standard input: {error}"))?;
+            seed::parse(&json)?
+        }
+        Some(path) => {
+            let json =
+                std::fs::read_to_string(path).map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+            seed::parse(&json)?
+        }
+        None => seed::default_library(),
+    };
+    seed::sync(conn, &library, &clock::now())
+}
+
 pub fn run(cli: Cli) -> Result<(), String> {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(Config::from_env()?),
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", openapi::spec_json());
+        return Ok(());
+    }
+    let config = Config::from_env()?;
+    match command {
+        Command::Serve => serve(config),
         Command::Migrate => {
-            let config = Config::from_env()?;
             let pool = db::connect(&config.database_url, 1)?;
             let mut conn = pool.get().map_err(|error| error.to_string())?;
             let applied = db::migrate(&mut conn)?;
@@ -47,34 +120,86 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Seed { file } => {
-            let config = Config::from_env()?;
-            let library = match file {
-                Some(path) => {
-                    let json = std::fs::read_to_string(&path)
-                        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-                    seed::parse(&json)?
-                }
-                None => seed::default_library(),
-            };
-            let pool = db::connect(&config.database_url, 1)?;
-            let mut conn = pool.get().map_err(|error| error.to_string())?;
-            db::migrate(&mut conn)?;
-            let report = seed::sync(&mut conn, &library, &clock::now())?;
-            println!("seeded: {report}");
+            let report = sync_file(&mut *open(&config)?, file.as_ref())?;
+            let source = file.map_or("the bundled content".to_string(), |f| f.display().to_string());
+            println!("seeded from {source}: {report}");
             Ok(())
         }
-        Command::Openapi => {
-            print!("{}", openapi::spec_json());
+        Command::Import { file } => {
+            let report = sync_file(&mut *open(&config)?, Some(&file))?;
+            println!("imported: {report}");
             Ok(())
+        }
+        Command::Export { output } => {
+            let json = seed::export::to_json(&seed::export::export(&mut *open(&config)?)?);
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, json).map_err(|error| format!("cannot write {}: {error}", path.display()))
+                }
+                None => {
+                    print!("{json}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Backup { path } => {
+            db::backup(&mut *open(&config)?, &path)?;
+            println!("backed up to {}", path.display());
+            Ok(())
+        }
+        Command::Token(command) => token(&mut *open(&config)?, command),
+        Command::Openapi => unreachable!("handled above"),
+    }
+}
+
+fn token(conn: &mut SqliteConnection, command: TokenCommand) -> Result<(), String> {
+    match command {
+        TokenCommand::Create { name, scope } => {
+            let scope = Scope::parse(&scope).ok_or("scope must be preview, write or admin")?;
+            if name.trim().is_empty() || name.len() > 100 {
+                return Err("--name must be 1 to 100 characters".into());
+            }
+            let (token, info) = tokens::create(conn, &name, scope, &clock::now())?;
+            eprintln!(
+                "Created token {} '{}' with scope {}. It is shown once; store it now:",
+                info.id, info.name, info.scope
+            );
+            println!("{token}");
+            Ok(())
+        }
+        TokenCommand::List => {
+            let list = tokens::list(conn).map_err(|error| error.to_string())?;
+            println!("{:>4}  {:<8}  {:<30}  {:<20}  {:<20}  status", "id", "scope", "name", "created", "last used");
+            for t in list {
+                let status = t.revoked_at.as_deref().map_or("active".to_string(), |at| format!("revoked {at}"));
+                println!(
+                    "{:>4}  {:<8}  {:<30}  {:<20}  {:<20}  {status}",
+                    t.id,
+                    t.scope,
+                    t.name,
+                    t.created_at,
+                    t.last_used_at.as_deref().unwrap_or("never")
+                );
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { token } => {
+            match tokens::revoke(conn, &token, &clock::now()).map_err(|error| error.to_string())? {
+                0 => Err(format!("no active token has the id or name '{token}'")),
+                n => {
+                    println!("revoked {n} token(s)");
+                    Ok(())
+                }
+            }
         }
     }
 }
 
 fn serve(config: Config) -> Result<(), String> {
-    let address = format!("{}:{}", config.bind_address, config.port);
     actix_web::rt::System::new().block_on(async move {
+        let bind_address = config.bind_address.clone();
         let app = Application::build(config)?;
-        log::info!("clinic-content listening on http://{address} (try /v1/posts or /openapi.json)");
+        log::info!("clinic-content listening on http://{bind_address}:{} (try /v1/posts or /openapi.json)", app.port());
         app.run_until_stopped().await.map_err(|error| error.to_string())
     })
 }

@@ -15,9 +15,6 @@ pub struct Config {
     pub pool_size: u32,
     /// `WORKERS`: HTTP worker threads, default one per core.
     pub workers: Option<usize>,
-    /// `PUBLIC_BASE_URL`: where this API is reachable from outside, for the OpenAPI `servers`
-    /// entry. Default `http://{BIND_ADDRESS}:{PORT}`.
-    pub public_base_url: Option<String>,
 }
 
 impl Config {
@@ -50,7 +47,6 @@ impl Config {
             port,
             pool_size,
             workers,
-            public_base_url: env::var("PUBLIC_BASE_URL").ok(),
         })
     }
 
@@ -62,7 +58,6 @@ impl Config {
             port: 0,
             pool_size: 4,
             workers: Some(2),
-            public_base_url: None,
         }
     }
 }

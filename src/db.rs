@@ -123,3 +123,17 @@ pub fn sync_row<C: PartialEq>(
         }
     }
 }
+
+/// A consistent copy of the live database (`VACUUM INTO`), safe while the server writes.
+pub fn backup(conn: &mut SqliteConnection, path: &std::path::Path) -> Result<(), String> {
+    use diesel::RunQueryDsl;
+    if path.exists() {
+        return Err(format!("{} exists already; choose a new path", path.display()));
+    }
+    let target = path.to_str().ok_or("the backup path must be valid UTF-8")?;
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(target)
+        .execute(conn)
+        .map(|_| ())
+        .map_err(|error| format!("backup failed: {error}"))
+}

@@ -327,6 +327,48 @@ pub mod responses {
     #[allow(dead_code)]
     pub struct InternalError(Problem);
 
+    /// Every way a write can fail, for the OpenAPI responses of write routes.
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum WriteErrors {
+        /// The body is not JSON or the route was given an unknown parameter.
+        #[response(status = 400, content_type = "application/problem+json")]
+        BadRequest(#[to_schema] Problem),
+        /// No token, or an invalid or revoked one (`WWW-Authenticate` says which).
+        #[response(status = 401, content_type = "application/problem+json")]
+        Unauthorized(#[to_schema] Problem),
+        /// The token's scope does not allow writes.
+        #[response(status = 403, content_type = "application/problem+json")]
+        Forbidden(#[to_schema] Problem),
+        /// No such resource.
+        #[response(status = 404, content_type = "application/problem+json")]
+        NotFound(#[to_schema] Problem),
+        /// The slug is taken, or the resource is still referenced.
+        #[response(status = 409, content_type = "application/problem+json")]
+        Conflict(#[to_schema] Problem),
+        /// `If-Match` does not match the current ETag: someone else changed it first.
+        #[response(status = 412, content_type = "application/problem+json")]
+        PreconditionFailed(#[to_schema] Problem),
+        /// The body is larger than 256 KiB.
+        #[response(status = 413, content_type = "application/problem+json")]
+        PayloadTooLarge(#[to_schema] Problem),
+        /// The body is not `application/json` (or `application/merge-patch+json` for PATCH).
+        #[response(status = 415, content_type = "application/problem+json")]
+        UnsupportedMediaType(#[to_schema] Problem),
+        /// Invalid fields; `errors` lists every one.
+        #[response(status = 422, content_type = "application/problem+json")]
+        Validation(#[to_schema] Problem),
+        /// The server failed; the body carries a request id and no internals.
+        #[response(status = 500, content_type = "application/problem+json")]
+        InternalError(#[to_schema] Problem),
+    }
+
+    /// The token sent is malformed, unknown or revoked (reads need no token, but a bad one is refused).
+    #[derive(ToResponse)]
+    #[response(content_type = "application/problem+json")]
+    #[allow(dead_code)]
+    pub struct Unauthorized(Problem);
+
     /// The service cannot serve yet (database unreachable or migrations pending).
     #[derive(ToResponse)]
     #[response(content_type = "application/problem+json")]

@@ -1,21 +1,28 @@
 //! The OpenAPI document, generated from the handlers and types. `openapi/openapi.json` is the
 //! committed copy; a test fails when they differ (`UPDATE_OPENAPI=1 cargo test` rewrites it).
 
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::Ref;
 use utoipa::openapi::{InfoBuilder, LicenseBuilder, OpenApi as Spec, ServerBuilder};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::citations::model::{Citation, CitedClaim, PostCitation};
-use crate::conditions::model::{CategoryRef, Condition, ConditionCategory, Region, ResponseLevel};
+use crate::citations::model::{Citation, CitationInput, CitedClaim, PostCitation};
+use crate::conditions::model::{
+    CategoryRef, CategoryWrite, Condition, ConditionCategory, ConditionWrite, Region, ResponseLevel,
+};
 use crate::error::{responses, FieldError, Problem};
-use crate::faqs::model::{Faq, FaqLinks};
-use crate::guidance::model::{DurationRange, Guidance, GuidanceBand, GuidanceCourse, IntRange, MaintenanceInterval};
+use crate::faqs::model::{Faq, FaqInput, FaqLinks};
+use crate::guidance::model::{
+    BandInput, CourseInput, DurationRange, Guidance, GuidanceBand, GuidanceCourse, IntRange, MaintenanceInterval,
+};
 use crate::health::handler::Health;
 use crate::http::pagination::{ListLinks, ListMeta, Pagination};
 use crate::posts::model::{
-    Author, Body, CallToAction, KeyPoints, Post, PostLinks, PostRef, PostSummary, PublicationStatus, Section,
+    Author, Body, CallToAction, CitationClaimInput, KeyPoints, Post, PostInput, PostLinks, PostRef, PostSummary,
+    PublicationStatus, Section, SectionInput,
 };
-use crate::site::model::{Address, Site};
-use crate::tags::model::{Tag, TagLinks, TagRef};
+use crate::site::model::{Address, Site, SiteInput};
+use crate::tags::model::{Tag, TagInput, TagLinks, TagRef};
 
 /// Declares `{"data": T}` for the spec.
 macro_rules! envelope {
@@ -52,6 +59,7 @@ envelope!(ConditionCategoryResponse, ConditionCategory);
 envelope!(ConditionResponse, Condition);
 envelope!(GuidanceResponse, Guidance);
 envelope!(GuidanceBandResponse, GuidanceBand);
+envelope!(GuidanceCourseResponse, GuidanceCourse);
 list_envelope!(PostList, PostSummary);
 list_envelope!(FaqList, Faq);
 list_envelope!(TagList, Tag);
@@ -59,24 +67,81 @@ list_envelope!(CitationList, Citation);
 list_envelope!(ConditionCategoryList, ConditionCategory);
 list_envelope!(ConditionList, Condition);
 
+/// The bearer-token security scheme of write and preview access. Reads take a token
+/// optionally (it shows drafts) and refuse a bad one with a 401; both are added to every read
+/// here rather than repeated on each handler.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, spec: &mut Spec) {
+        for (path, item) in spec.paths.paths.iter_mut() {
+            let Some(get) = item.get.as_mut() else { continue };
+            if path.starts_with("/v1/") {
+                get.responses.responses.insert("401".into(), Ref::from_response_name("Unauthorized").into());
+                get.security = Some(vec![
+                    SecurityRequirement::default(),
+                    SecurityRequirement::new("bearer", Vec::<String>::new()),
+                ]);
+            }
+        }
+        let components = spec.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A token made with `clinic-content token create --name NAME --scope preview|write|admin`. \
+                         Any valid token also lets the read routes show drafts, scheduled and archived content.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&BearerAuth),
     paths(
         crate::site::handler::get_site,
+        crate::site::handler::update_site,
         crate::posts::handler::list_posts,
+        crate::posts::handler::create_post,
         crate::posts::handler::get_post,
+        crate::posts::handler::update_post,
+        crate::posts::handler::delete_post,
         crate::faqs::handler::list_faqs,
+        crate::faqs::handler::create_faq,
         crate::faqs::handler::get_faq,
+        crate::faqs::handler::update_faq,
+        crate::faqs::handler::delete_faq,
         crate::conditions::handler::list_condition_categories,
+        crate::conditions::handler::create_condition_category,
         crate::conditions::handler::get_condition_category,
+        crate::conditions::handler::update_condition_category,
+        crate::conditions::handler::delete_condition_category,
         crate::conditions::handler::list_conditions,
+        crate::conditions::handler::create_condition,
         crate::conditions::handler::get_condition,
+        crate::conditions::handler::update_condition,
+        crate::conditions::handler::delete_condition,
         crate::guidance::handler::get_guidance,
+        crate::guidance::handler::replace_guidance_bands,
+        crate::guidance::handler::get_guidance_course,
+        crate::guidance::handler::update_guidance_course,
         crate::guidance::handler::get_guidance_band,
+        crate::guidance::handler::update_guidance_band,
         crate::tags::handler::list_tags,
+        crate::tags::handler::create_tag,
         crate::tags::handler::get_tag,
+        crate::tags::handler::update_tag,
+        crate::tags::handler::delete_tag,
         crate::citations::handler::list_citations,
+        crate::citations::handler::create_citation,
         crate::citations::handler::get_citation,
+        crate::citations::handler::update_citation,
+        crate::citations::handler::delete_citation,
         crate::health::handler::healthz,
         crate::health::handler::readyz,
         openapi_json,
@@ -88,8 +153,16 @@ list_envelope!(ConditionList, Condition);
             PublicationStatus, Faq, FaqLinks, Tag, TagRef, TagLinks, Citation, CitedClaim, PostCitation,
             ConditionCategory, Condition, CategoryRef, ResponseLevel, Region,
             Guidance, GuidanceBand, GuidanceCourse, IntRange, DurationRange, MaintenanceInterval, Health,
+            PostInput, SectionInput, CitationClaimInput, FaqInput, TagInput, CitationInput, SiteInput, CategoryWrite,
+            ConditionWrite, BandInput, CourseInput,
         ),
-        responses(responses::BadRequest, responses::NotFound, responses::InternalError, responses::Unavailable),
+        responses(
+            responses::BadRequest,
+            responses::NotFound,
+            responses::Unauthorized,
+            responses::InternalError,
+            responses::Unavailable
+        ),
     ),
     tags(
         (name = "site", description = "The clinic that publishes the content."),

@@ -1,6 +1,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::model::CitationInput;
 use super::query;
+use super::write::Citations;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{ListSpec, PageParams};
@@ -57,3 +59,17 @@ pub async fn get_citation(
 ) -> Result<HttpResponse, ApiError> {
     read::by_slug(&req, &pool, &caller, "citation", slug.into_inner(), query::find_by_slug).await
 }
+
+crate::write_handlers!(
+    Citations,
+    input: CitationInput,
+    response: CitationResponse,
+    tag: "citations",
+    name: "citation",
+    collection: "/v1/citations",
+    item: "/v1/citations/{slug}",
+    slug_example: "nhs-2024-back-pain",
+    create: create_citation / "createCitation",
+    update: update_citation / "updateCitation",
+    delete: delete_citation / "deleteCitation",
+);

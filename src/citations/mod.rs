@@ -3,12 +3,22 @@
 pub mod handler;
 pub mod model;
 pub mod query;
+pub mod write;
 
 use actix_web::web;
 
-use crate::http::routes::read;
+use crate::http::routes::{get, resource};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/citations", handler::list_citations))
-        .service(read("/v1/citations/{slug}", handler::get_citation));
+    cfg.service(
+        resource("/v1/citations", "GET, HEAD, POST")
+            .route(get().to(handler::list_citations))
+            .route(web::post().to(handler::create_citation)),
+    )
+    .service(
+        resource("/v1/citations/{slug}", "GET, HEAD, PATCH, DELETE")
+            .route(get().to(handler::get_citation))
+            .route(web::patch().to(handler::update_citation))
+            .route(web::delete().to(handler::delete_citation)),
+    );
 }

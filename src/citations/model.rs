@@ -53,7 +53,9 @@ pub struct PostCitation {
 }
 
 /// A citation as written in the seed file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable, ToSchema,
+)]
 #[diesel(table_name = citations, treat_none_as_null = true)]
 #[serde(deny_unknown_fields)]
 pub struct CitationInput {

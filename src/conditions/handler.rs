@@ -1,7 +1,9 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::model::{CategoryWrite, ConditionWrite};
 use super::model::{REGIONS, RESPONSE_LEVELS};
 use super::query;
+use super::write::{Categories, Conditions};
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
@@ -123,3 +125,31 @@ pub async fn get_condition(
 ) -> Result<HttpResponse, ApiError> {
     read::by_slug(&req, &pool, &caller, "condition", slug.into_inner(), query::find_condition).await
 }
+
+crate::write_handlers!(
+    Categories,
+    input: CategoryWrite,
+    response: ConditionCategoryResponse,
+    tag: "conditions",
+    name: "condition category",
+    collection: "/v1/condition-categories",
+    item: "/v1/condition-categories/{slug}",
+    slug_example: "moderate-responders",
+    create: create_condition_category / "createConditionCategory",
+    update: update_condition_category / "updateConditionCategory",
+    delete: delete_condition_category / "deleteConditionCategory",
+);
+
+crate::write_handlers!(
+    Conditions,
+    input: ConditionWrite,
+    response: ConditionResponse,
+    tag: "conditions",
+    name: "condition",
+    collection: "/v1/conditions",
+    item: "/v1/conditions/{slug}",
+    slug_example: "sciatica",
+    create: create_condition / "createCondition",
+    update: update_condition / "updateCondition",
+    delete: delete_condition / "deleteCondition",
+);

@@ -4,14 +4,33 @@
 pub mod handler;
 pub mod model;
 pub mod query;
+pub mod write;
 
 use actix_web::web;
 
-use crate::http::routes::read;
+use crate::http::routes::{get, resource};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/condition-categories", handler::list_condition_categories))
-        .service(read("/v1/condition-categories/{slug}", handler::get_condition_category))
-        .service(read("/v1/conditions", handler::list_conditions))
-        .service(read("/v1/conditions/{slug}", handler::get_condition));
+    cfg.service(
+        resource("/v1/condition-categories", "GET, HEAD, POST")
+            .route(get().to(handler::list_condition_categories))
+            .route(web::post().to(handler::create_condition_category)),
+    )
+    .service(
+        resource("/v1/condition-categories/{slug}", "GET, HEAD, PATCH, DELETE")
+            .route(get().to(handler::get_condition_category))
+            .route(web::patch().to(handler::update_condition_category))
+            .route(web::delete().to(handler::delete_condition_category)),
+    )
+    .service(
+        resource("/v1/conditions", "GET, HEAD, POST")
+            .route(get().to(handler::list_conditions))
+            .route(web::post().to(handler::create_condition)),
+    )
+    .service(
+        resource("/v1/conditions/{slug}", "GET, HEAD, PATCH, DELETE")
+            .route(get().to(handler::get_condition))
+            .route(web::patch().to(handler::update_condition))
+            .route(web::delete().to(handler::delete_condition)),
+    );
 }

@@ -180,3 +180,46 @@ impl CategoryRow {
         CategoryRef { slug: self.slug.clone(), name: self.name.clone(), response_level: self.response_level.clone() }
     }
 }
+
+/// A condition category as written: the body of `POST /v1/condition-categories` and the
+/// document `PATCH` merges into. Its conditions are written through `/v1/conditions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryWrite {
+    #[schema(example = "moderate-responders")]
+    pub slug: String,
+    #[schema(example = "Moderate responders")]
+    pub name: String,
+    pub description: String,
+    #[schema(value_type = ResponseLevel, example = "moderate")]
+    pub response_level: String,
+    /// Display order among categories; new categories go last when omitted.
+    #[serde(default)]
+    pub position: Option<i32>,
+}
+
+/// A condition as written: the body of `POST /v1/conditions` and the document `PATCH` merges
+/// into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionWrite {
+    #[schema(example = "sciatica")]
+    pub slug: String,
+    /// The slug of its category.
+    #[schema(example = "moderate-responders")]
+    pub category: String,
+    #[schema(example = "Back pain with sciatica")]
+    pub name: String,
+    pub summary: String,
+    /// What massage does not address, if anything.
+    #[serde(default)]
+    pub caveat: Option<String>,
+    #[schema(value_type = Region, example = "lower_back")]
+    pub region: String,
+    /// Must be true exactly for conditions in a `refer` category.
+    #[serde(default)]
+    pub is_red_flag: bool,
+    /// Display order within the category; new conditions go last when omitted.
+    #[serde(default)]
+    pub position: Option<i32>,
+}

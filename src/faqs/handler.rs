@@ -1,6 +1,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::model::FaqInput;
 use super::query;
+use super::write::Faqs;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
@@ -59,3 +61,17 @@ pub async fn get_faq(
 ) -> Result<HttpResponse, ApiError> {
     read::by_slug(&req, &pool, &caller, "FAQ entry", slug.into_inner(), query::find_by_slug).await
 }
+
+crate::write_handlers!(
+    Faqs,
+    input: FaqInput,
+    response: FaqResponse,
+    tag: "faqs",
+    name: "FAQ entry",
+    collection: "/v1/faqs",
+    item: "/v1/faqs/{slug}",
+    slug_example: "how-often-massage-for-back-pain",
+    create: create_faq / "createFaq",
+    update: update_faq / "updateFaq",
+    delete: delete_faq / "deleteFaq",
+);

@@ -3,11 +3,22 @@
 pub mod handler;
 pub mod model;
 pub mod query;
+pub mod write;
 
 use actix_web::web;
 
-use crate::http::routes::read;
+use crate::http::routes::{get, resource};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/faqs", handler::list_faqs)).service(read("/v1/faqs/{slug}", handler::get_faq));
+    cfg.service(
+        resource("/v1/faqs", "GET, HEAD, POST")
+            .route(get().to(handler::list_faqs))
+            .route(web::post().to(handler::create_faq)),
+    )
+    .service(
+        resource("/v1/faqs/{slug}", "GET, HEAD, PATCH, DELETE")
+            .route(get().to(handler::get_faq))
+            .route(web::patch().to(handler::update_faq))
+            .route(web::delete().to(handler::delete_faq)),
+    );
 }

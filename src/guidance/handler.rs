@@ -1,14 +1,20 @@
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::model::Guidance;
+use super::model::{BandInput, Guidance};
 use super::query;
+use super::write::{replace_bands, Bands, Course};
+use crate::clock;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
-use crate::http::read;
+use crate::http::respond::PRIVATE_CACHE_CONTROL;
 use crate::http::respond::{self, Data};
-use crate::openapi::{GuidanceBandResponse, GuidanceResponse};
+use crate::http::{read, write};
+use crate::openapi::{GuidanceBandResponse, GuidanceCourseResponse, GuidanceResponse};
 use crate::site;
 use crate::tokens::Caller;
+use crate::tokens::Scope;
 
 /// Get all session guidance
 ///
@@ -43,6 +49,18 @@ pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Cal
     respond::json_for(&req, &caller, &Data { data: guidance }, None)
 }
 
+/// All guidance with the clinic's disclaimer and booking link.
+fn load_guidance(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Guidance, ApiError> {
+    let bands = query::bands(conn)?;
+    let course = query::course(conn)?;
+    match (course, site::query::find(conn)?) {
+        (Some(course), Some(site)) => {
+            Ok(Guidance { bands, course, disclaimer: site.disclaimer, booking_url: site.booking_url })
+        }
+        _ => Err(ApiError::Unavailable("The content library has not been seeded yet.".into())),
+    }
+}
+
 /// Get a guidance band
 #[utoipa::path(
     get,
@@ -68,4 +86,120 @@ pub async fn get_guidance_band(
         query::find_band(conn, slug)
     })
     .await
+}
+
+/// Get the course advice
+///
+/// How often during the initial course, and maintenance after it; the same object as
+/// `course` in `GET /v1/guidance`.
+#[utoipa::path(
+    get,
+    path = "/v1/guidance/course",
+    tag = "guidance",
+    operation_id = "getGuidanceCourse",
+    responses(
+        (status = 200, description = "The course advice", body = GuidanceCourseResponse),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn get_guidance_course(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    read::by_slug(&req, &pool, &caller, "course advice", "course".to_string(), |conn, _slug, _viewer| {
+        query::course(conn)
+    })
+    .await
+}
+
+/// Update the course advice
+///
+/// A JSON merge patch (RFC 7386) of the course advice. Needs the `write` scope.
+#[utoipa::path(
+    patch,
+    path = "/v1/guidance/course",
+    tag = "guidance",
+    operation_id = "updateGuidanceCourse",
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields of CourseInput to change."),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = GuidanceCourseResponse),
+        responses::WriteErrors,
+    )
+)]
+pub async fn update_guidance_course(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    write::update::<Course>(req, &pool, caller, "course".to_string(), body).await
+}
+
+/// Update a guidance band
+///
+/// A JSON merge patch (RFC 7386) of one band. The bands must still cover every duration from
+/// day 0 exactly once, so moving a boundary usually means replacing the set with
+/// `PUT /v1/guidance/bands`. Needs the `write` scope.
+#[utoipa::path(
+    patch,
+    path = "/v1/guidance/{slug}",
+    tag = "guidance",
+    operation_id = "updateGuidanceBand",
+    params(("slug" = String, Path, description = "The band's slug.", example = "chronic")),
+    request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields of BandInput to change."),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = GuidanceBandResponse),
+        responses::WriteErrors,
+    )
+)]
+pub async fn update_guidance_band(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    slug: web::Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    write::update::<Bands>(req, &pool, caller, slug.into_inner(), body).await
+}
+
+/// Replace every guidance band
+///
+/// The whole set at once, validated as a whole: every duration from day 0 in exactly one band,
+/// exactly one band for recurring pain. Bands not in the list are removed. Needs the `write`
+/// scope. Answers with all guidance, as `GET /v1/guidance`.
+#[utoipa::path(
+    put,
+    path = "/v1/guidance/bands",
+    tag = "guidance",
+    operation_id = "replaceGuidanceBands",
+    request_body(content = Vec<BandInput>, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Replaced", body = GuidanceResponse),
+        responses::WriteErrors,
+    )
+)]
+pub async fn replace_guidance_bands(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Scope::Write)?;
+    let bands: Vec<BandInput> = write::parse_body(&req, &body)?;
+    let guidance = db::run(&pool, move |conn| {
+        conn.immediate_transaction(|conn| {
+            replace_bands(conn, &bands, &clock::now())?;
+            write::bump_content_version(conn)?;
+            load_guidance(conn)
+        })
+    })
+    .await?;
+    respond::json_with(&req, &Data { data: guidance }, None, PRIVATE_CACHE_CONTROL, StatusCode::OK)
 }

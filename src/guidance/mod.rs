@@ -4,12 +4,24 @@
 pub mod handler;
 pub mod model;
 pub mod query;
+pub mod write;
 
 use actix_web::web;
 
-use crate::http::routes::read;
+use crate::http::routes::{get, resource};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/guidance", handler::get_guidance))
-        .service(read("/v1/guidance/{slug}", handler::get_guidance_band));
+    // The literal paths come before `{slug}`; their names are reserved band slugs.
+    cfg.service(resource("/v1/guidance", "GET, HEAD").route(get().to(handler::get_guidance)))
+        .service(resource("/v1/guidance/bands", "PUT").route(web::put().to(handler::replace_guidance_bands)))
+        .service(
+            resource("/v1/guidance/course", "GET, HEAD, PATCH")
+                .route(get().to(handler::get_guidance_course))
+                .route(web::patch().to(handler::update_guidance_course)),
+        )
+        .service(
+            resource("/v1/guidance/{slug}", "GET, HEAD, PATCH")
+                .route(get().to(handler::get_guidance_band))
+                .route(web::patch().to(handler::update_guidance_band)),
+        );
 }

@@ -91,7 +91,7 @@ pub struct GuidanceCourse {
 }
 
 /// A band as written in the seed file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BandInput {
     pub slug: String,
@@ -110,7 +110,9 @@ pub struct BandInput {
 }
 
 /// The course advice as written in the seed file (and as stored).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable, ToSchema,
+)]
 #[diesel(table_name = guidance_course)]
 #[serde(deny_unknown_fields)]
 pub struct CourseInput {
@@ -158,6 +160,24 @@ impl BandContent {
             reassess_after_course: input.reassess_after_course,
             maintenance_interval: input.maintenance_interval.clone(),
             notes: input.notes.clone(),
+        }
+    }
+
+    pub fn into_input(self) -> BandInput {
+        BandInput {
+            slug: self.slug,
+            name: self.name,
+            duration_label: self.duration_label,
+            pain_duration_min_days: self.pain_duration_min_days,
+            pain_duration_max_days: self.pain_duration_max_days,
+            includes_recurring: self.includes_recurring,
+            sessions_min: self.sessions_min,
+            sessions_max: self.sessions_max,
+            weeks_min: self.weeks_min,
+            weeks_max: self.weeks_max,
+            reassess_after_course: self.reassess_after_course,
+            maintenance_interval: self.maintenance_interval,
+            notes: self.notes,
         }
     }
 

@@ -120,6 +120,12 @@ fn if_match_header(req: &HttpRequest) -> Option<String> {
     req.headers().get(header::IF_MATCH).map(|value| value.to_str().unwrap_or("").to_string())
 }
 
+/// Parses a JSON body (content type, size and shape checked) into `T`.
+pub fn parse_body<T: DeserializeOwned>(req: &HttpRequest, body: &Bytes) -> Result<T, ApiError> {
+    check_content_type(req.headers(), &["application/json"])?;
+    input_from(parse_json(body)?)
+}
+
 /// Compares `If-Match` with the current representation's ETag (strong comparison).
 fn check_if_match<T: Serialize>(if_match: &Option<String>, current: &T) -> Result<(), ApiError> {
     let Some(if_match) = if_match else {
@@ -265,7 +271,7 @@ pub async fn delete<R: Writable>(
         })
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, PRIVATE_CACHE_CONTROL)).finish())
 }
 
 #[cfg(test)]
@@ -296,4 +302,97 @@ mod tests {
             assert_eq!(target, expected, "patch {patch}");
         }
     }
+}
+
+/// Declares the create, update and delete handlers of a `Writable` resource, with their OpenAPI
+/// documentation, so every resource's write routes behave and are documented the same way.
+#[macro_export]
+macro_rules! write_handlers {
+    (
+        $writable:ty,
+        input: $input:ty,
+        response: $response:ty,
+        tag: $tag:literal,
+        name: $name:literal,
+        collection: $collection:literal,
+        item: $item:literal,
+        slug_example: $example:literal,
+        create: $create:ident / $create_id:literal,
+        update: $update:ident / $update_id:literal,
+        delete: $delete:ident / $delete_id:literal $(,)?
+    ) => {
+        #[utoipa::path(
+            post,
+            path = $collection,
+            tag = $tag,
+            operation_id = $create_id,
+            summary = concat!("Create a ", $name),
+            description = concat!("Needs a token with the `write` scope. Answers 201 with the new ", $name, " and its `Location`."),
+            request_body(content = $input, content_type = "application/json"),
+            security(("bearer" = [])),
+            responses(
+                (status = 201, description = "Created; `Location` names it", body = $response),
+                $crate::error::responses::WriteErrors,
+            )
+        )]
+        pub async fn $create(
+            req: actix_web::HttpRequest,
+            pool: actix_web::web::Data<$crate::db::DbPool>,
+            caller: $crate::tokens::Caller,
+            body: actix_web::web::Bytes,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::http::write::create::<$writable>(req, &pool, caller, body).await
+        }
+
+        #[utoipa::path(
+            patch,
+            path = $item,
+            tag = $tag,
+            operation_id = $update_id,
+            summary = concat!("Update a ", $name),
+            description = concat!("A JSON merge patch (RFC 7386) of the ", $name, "'s input form: give the fields to change; ",
+                "`null` removes an optional field; lists are replaced whole. Send `If-Match` with the ETag you read ",
+                "to get a 412 instead of overwriting someone else's change. Needs the `write` scope."),
+            params(("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example)),
+            request_body(content = Object, content_type = "application/merge-patch+json",
+                description = concat!("Fields of the ", $name, "'s input form to change.")),
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = "Updated", body = $response),
+                $crate::error::responses::WriteErrors,
+            )
+        )]
+        pub async fn $update(
+            req: actix_web::HttpRequest,
+            pool: actix_web::web::Data<$crate::db::DbPool>,
+            caller: $crate::tokens::Caller,
+            slug: actix_web::web::Path<String>,
+            body: actix_web::web::Bytes,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::http::write::update::<$writable>(req, &pool, caller, slug.into_inner(), body).await
+        }
+
+        #[utoipa::path(
+            delete,
+            path = $item,
+            tag = $tag,
+            operation_id = $delete_id,
+            summary = concat!("Delete a ", $name),
+            description = "Needs the `write` scope. `If-Match` is honoured as for updates.",
+            params(("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example)),
+            security(("bearer" = [])),
+            responses(
+                (status = 204, description = "Deleted"),
+                $crate::error::responses::WriteErrors,
+            )
+        )]
+        pub async fn $delete(
+            req: actix_web::HttpRequest,
+            pool: actix_web::web::Data<$crate::db::DbPool>,
+            caller: $crate::tokens::Caller,
+            slug: actix_web::web::Path<String>,
+        ) -> Result<actix_web::HttpResponse, $crate::error::ApiError> {
+            $crate::http::write::delete::<$writable>(req, &pool, caller, slug.into_inner()).await
+        }
+    };
 }

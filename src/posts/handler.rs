@@ -1,12 +1,17 @@
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::model::PostInput;
 use super::query;
-use crate::db::DbPool;
+use super::write::{redirect_target, Posts};
+use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
 use crate::http::read;
+use crate::http::respond::PUBLIC_CACHE_CONTROL;
 use crate::openapi::{PostList, PostResponse};
 use crate::tokens::Caller;
+use crate::visibility::Viewer;
 
 const LIST: ListSpec = ListSpec { filters: &[FilterSpec { name: "tag", kind: FilterKind::Slug }] };
 
@@ -45,6 +50,7 @@ pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Calle
     params(("slug" = String, Path, description = "The post's slug.", example = "is-massage-therapy-worth-it-for-back-pain")),
     responses(
         (status = 200, description = "The post", body = PostResponse),
+        (status = 301, description = "The post was renamed; `Location` gives its current URL"),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
         (status = 400, response = responses::BadRequest),
         (status = 404, response = responses::NotFound),
@@ -57,5 +63,34 @@ pub async fn get_post(
     caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "post", slug.into_inner(), query::find_by_slug).await
+    let slug = slug.into_inner();
+    match read::by_slug(&req, &pool, &caller, "post", slug.clone(), query::find_by_slug).await {
+        Err(ApiError::NotFound(detail)) => {
+            // A renamed post answers at its old slug with a permanent redirect.
+            let viewer = Viewer::for_caller(&caller);
+            let target = db::run(&pool, move |conn| Ok(redirect_target(conn, &slug, &viewer)?)).await?;
+            match target {
+                Some(new_slug) => Ok(HttpResponse::MovedPermanently()
+                    .insert_header((header::LOCATION, format!("/v1/posts/{new_slug}")))
+                    .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE_CONTROL))
+                    .finish()),
+                None => Err(ApiError::NotFound(detail)),
+            }
+        }
+        other => other,
+    }
 }
+
+crate::write_handlers!(
+    Posts,
+    input: PostInput,
+    response: PostResponse,
+    tag: "posts",
+    name: "post",
+    collection: "/v1/posts",
+    item: "/v1/posts/{slug}",
+    slug_example: "is-massage-therapy-worth-it-for-back-pain",
+    create: create_post / "createPost",
+    update: update_post / "updatePost",
+    delete: delete_post / "deletePost",
+);

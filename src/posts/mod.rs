@@ -6,11 +6,22 @@ pub mod handler;
 pub mod model;
 pub mod query;
 pub mod sync;
+pub mod write;
 
 use actix_web::web;
 
-use crate::http::routes::read;
+use crate::http::routes::{get, resource};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/posts", handler::list_posts)).service(read("/v1/posts/{slug}", handler::get_post));
+    cfg.service(
+        resource("/v1/posts", "GET, HEAD, POST")
+            .route(get().to(handler::list_posts))
+            .route(web::post().to(handler::create_post)),
+    )
+    .service(
+        resource("/v1/posts/{slug}", "GET, HEAD, PATCH, DELETE")
+            .route(get().to(handler::get_post))
+            .route(web::patch().to(handler::update_post))
+            .route(web::delete().to(handler::delete_post)),
+    );
 }

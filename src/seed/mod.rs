@@ -1,6 +1,7 @@
 //! The seed content as data: `content/seed.json` (compiled into the binary, so a first run needs
 //! no files) or any file of the same format, synced into the database idempotently.
 
+pub mod export;
 pub mod format;
 pub mod sync;
 pub mod validate;
@@ -13,13 +14,15 @@ pub const DEFAULT_SEED: &str = include_str!("../../content/seed.json");
 
 /// Parses and validates a library document; every problem is listed.
 pub fn parse(json: &str) -> Result<Library, String> {
-    let library: Library = serde_json::from_str(json).map_err(|error| format!("invalid seed document: {error}"))?;
+    let deserializer = &mut serde_json::Deserializer::from_str(json);
+    let library: Library = serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| format!("invalid library document at {}: {}", error.path(), error.inner()))?;
     let problems = validate::validate(&library);
     if problems.is_empty() {
-        Ok(library)
-    } else {
-        Err(format!("invalid seed document:\n  - {}", problems.join("\n  - ")))
+        return Ok(library);
     }
+    let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
+    Err(format!("invalid library document ({} problems):\n  - {}", lines.len(), lines.join("\n  - ")))
 }
 
 pub fn default_library() -> Library {

@@ -42,7 +42,9 @@ pub struct Address {
 }
 
 /// The site as written in the seed file (and as stored).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable, ToSchema,
+)]
 #[diesel(table_name = site)]
 #[serde(deny_unknown_fields)]
 pub struct SiteInput {

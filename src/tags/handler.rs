@@ -1,6 +1,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::model::TagInput;
 use super::query;
+use super::write::Tags;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{ListSpec, PageParams};
@@ -55,3 +57,17 @@ pub async fn get_tag(
 ) -> Result<HttpResponse, ApiError> {
     read::by_slug(&req, &pool, &caller, "tag", slug.into_inner(), query::find_by_slug).await
 }
+
+crate::write_handlers!(
+    Tags,
+    input: TagInput,
+    response: TagResponse,
+    tag: "tags",
+    name: "tag",
+    collection: "/v1/tags",
+    item: "/v1/tags/{slug}",
+    slug_example: "sciatica",
+    create: create_tag / "createTag",
+    update: update_tag / "updateTag",
+    delete: delete_tag / "deleteTag",
+);

@@ -3,11 +3,22 @@
 pub mod handler;
 pub mod model;
 pub mod query;
+pub mod write;
 
 use actix_web::web;
 
-use crate::http::routes::read;
+use crate::http::routes::{get, resource};
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.service(read("/v1/tags", handler::list_tags)).service(read("/v1/tags/{slug}", handler::get_tag));
+    cfg.service(
+        resource("/v1/tags", "GET, HEAD, POST")
+            .route(get().to(handler::list_tags))
+            .route(web::post().to(handler::create_tag)),
+    )
+    .service(
+        resource("/v1/tags/{slug}", "GET, HEAD, PATCH, DELETE")
+            .route(get().to(handler::get_tag))
+            .route(web::patch().to(handler::update_tag))
+            .route(web::delete().to(handler::delete_tag)),
+    );
 }

@@ -47,7 +47,9 @@ pub struct TagRef {
 }
 
 /// A tag as written in the seed file (and, later, in write requests).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable, ToSchema,
+)]
 #[diesel(table_name = tags, treat_none_as_null = true)]
 #[serde(deny_unknown_fields)]
 pub struct TagInput {

@@ -60,11 +60,26 @@ pub async fn spawn_app() -> TestApp {
 impl TestApp {
     /// Sends a request and checks the response against the spec.
     pub async fn request(&self, method: Method, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        self.send(method, path, headers, None).await
+    }
+
+    /// Sends a request with an optional body and checks the response against the spec.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> TestResponse {
         let mut request = self.client.request(method.clone(), format!("{}{}", self.address, path));
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
-        let mut response = request.send().await.unwrap_or_else(|error| panic!("{method} {path}: {error}"));
+        let sent = match body {
+            Some(body) => request.send_body(body).await,
+            None => request.send().await,
+        };
+        let mut response = sent.unwrap_or_else(|error| panic!("{method} {path}: {error}"));
         let body = response.body().limit(16 << 20).await.expect("body").to_vec();
         let response = TestResponse { status: response.status(), headers: response.headers().clone(), body };
         spec::check_response(&self.spec, &method, path, &response);
@@ -88,6 +103,45 @@ impl TestApp {
         let response = self.get(path).await;
         assert_problem(&response, status, path);
         response.json()
+    }
+
+    /// Sends JSON with a bearer token (`application/json`, or merge patch for PATCH).
+    pub async fn write(&self, method: Method, path: &str, token: &str, body: &serde_json::Value) -> TestResponse {
+        self.write_with(method, path, token, body, &[]).await
+    }
+
+    pub async fn write_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+        extra: &[(&str, &str)],
+    ) -> TestResponse {
+        let auth = format!("Bearer {token}");
+        let content_type = if method == Method::PATCH { "application/merge-patch+json" } else { "application/json" };
+        let mut headers = vec![("Authorization", auth.as_str()), ("Content-Type", content_type)];
+        headers.extend_from_slice(extra);
+        self.send(method, path, &headers, Some(serde_json::to_vec(body).unwrap())).await
+    }
+
+    /// GET with a bearer token.
+    pub async fn get_as(&self, path: &str, token: &str) -> TestResponse {
+        let auth = format!("Bearer {token}");
+        self.request(Method::GET, path, &[("Authorization", &auth)]).await
+    }
+
+    /// A new token with this scope ("preview", "write" or "admin").
+    pub fn token(&self, scope: &str) -> String {
+        let scope = clinic_content::tokens::Scope::parse(scope).expect("a scope");
+        let (token, _) = clinic_content::tokens::query::create(
+            &mut self.connection(),
+            &format!("test {scope:?}"),
+            scope,
+            "2026-01-01T00:00:00Z",
+        )
+        .expect("token");
+        token
     }
 
     pub fn connection(&self) -> diesel::sqlite::SqliteConnection {

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, so it links once.
 
+mod authoring;
 mod conditions;
 mod errors;
 mod faqs;

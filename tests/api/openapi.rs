@@ -44,11 +44,15 @@ fn every_operation_is_documented_for_client_generators() {
             assert!(!operation["summary"].as_str().unwrap_or("").is_empty(), "{method} {path}: summary");
             assert!(!operation["tags"].as_array().unwrap().is_empty(), "{method} {path}: tags");
             let responses = operation["responses"].as_object().unwrap();
-            assert!(responses.contains_key("200"), "{method} {path}: 200");
+            assert!(responses.keys().any(|status| status.starts_with('2')), "{method} {path}: a success response");
             for (status, response) in responses {
                 if status.starts_with('4') || status.starts_with('5') {
-                    let reference = response["$ref"].as_str().unwrap_or_default();
-                    let content = &spec["components"]["responses"][reference.rsplit('/').next().unwrap()]["content"];
+                    let content = match response["$ref"].as_str() {
+                        Some(reference) => {
+                            &spec["components"]["responses"][reference.rsplit('/').next().unwrap()]["content"]
+                        }
+                        None => &response["content"],
+                    };
                     assert!(
                         content.get("application/problem+json").is_some(),
                         "{method} {path} {status}: errors are problem documents"
@@ -64,5 +68,5 @@ fn every_operation_is_documented_for_client_generators() {
             }
         }
     }
-    assert_eq!(operation_ids.len(), 18);
+    assert_eq!(operation_ids.len(), 41);
 }

@@ -111,11 +111,11 @@ fn validation_reports_every_problem() {
     let json = serde_json::to_string(&library).unwrap();
     let error = seed::parse(&json).unwrap_err();
     for expected in [
-        "band 'sub-acute' starts at day 30",
-        "guidance band 'chronic'",
-        "tag 'Bad Slug'",
-        "published_at '25 April 2026'",
-        "unknown post 'missing-post'",
+        "guidance.bands: no band covers days 28 to 29: band 'sub-acute' starts at day 30",
+        "guidance.bands[2].sessions_max: must be from 9 to 100, got 6",
+        "tags[1].slug: must be a slug",
+        "posts[0].published_at: must be an RFC 3339 UTC time like 2026-04-25T16:00:00Z, got '25 April 2026'",
+        "faqs[0].post: no post has the slug 'missing-post'",
     ] {
         assert!(error.contains(expected), "missing '{expected}' in:\n{error}");
     }
@@ -142,6 +142,7 @@ fn the_seed_command_is_idempotent() {
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).unwrap()
     };
-    assert_eq!(run().trim(), "seeded: 34 inserted, 0 updated, 0 unchanged");
-    assert_eq!(run().trim(), "seeded: 0 inserted, 0 updated, 34 unchanged");
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/content/seed.json");
+    assert_eq!(run().trim(), format!("seeded from {file}: 34 inserted, 0 updated, 0 unchanged"));
+    assert_eq!(run().trim(), format!("seeded from {file}: 0 inserted, 0 updated, 34 unchanged"));
 }

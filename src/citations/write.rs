@@ -1,0 +1,94 @@
+//! Writing citations.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{Citation, CitationInput};
+use super::query;
+use crate::error::{ApiError, FieldError};
+use crate::http::write::Writable;
+use crate::schema::{citations, post_citations};
+use crate::validation::Check;
+use crate::visibility::Viewer;
+
+impl CitationInput {
+    pub fn validate(&self, check: &mut Check) {
+        check.slug("slug", &self.slug);
+        check.text("publisher", &self.publisher, 1, 200);
+        check.text("title", &self.title, 1, 300);
+        if let Some(year) = self.year {
+            check.range("year", year.into(), 1800, 2200);
+        }
+        check.url("url", &self.url);
+        if let Some(date) = &self.accessed_on {
+            check.that(chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(), "accessed_on", || {
+                format!("must be a date like 2026-04-25, got '{date}'")
+            });
+        }
+    }
+}
+
+pub struct Citations;
+
+impl Writable for Citations {
+    type Input = CitationInput;
+    type Output = Citation;
+    const NAME: &'static str = "citation";
+    const COLLECTION: &'static str = "/v1/citations";
+
+    fn slug(input: &CitationInput) -> &str {
+        &input.slug
+    }
+
+    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, CitationInput)>> {
+        citations::table
+            .filter(citations::slug.eq(slug))
+            .select((citations::id, CitationInput::as_select()))
+            .first(conn)
+            .optional()
+    }
+
+    fn validate(
+        _conn: &mut SqliteConnection,
+        input: &CitationInput,
+        _existing: Option<i32>,
+    ) -> QueryResult<Vec<FieldError>> {
+        let mut check = Check::new("");
+        input.validate(&mut check);
+        Ok(check.errors)
+    }
+
+    fn save(
+        conn: &mut SqliteConnection,
+        input: &CitationInput,
+        existing: Option<(i32, &CitationInput)>,
+        now: &str,
+    ) -> Result<i32, ApiError> {
+        Ok(match existing {
+            Some((id, _)) => {
+                diesel::update(citations::table.find(id)).set((input, citations::updated_at.eq(now))).execute(conn)?;
+                id
+            }
+            None => diesel::insert_into(citations::table)
+                .values((input, citations::created_at.eq(now), citations::updated_at.eq(now)))
+                .returning(citations::id)
+                .get_result(conn)?,
+        })
+    }
+
+    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+        let cited_by: i64 =
+            post_citations::table.filter(post_citations::citation_id.eq(id)).count().get_result(conn)?;
+        if cited_by > 0 {
+            return Err(ApiError::Conflict(format!(
+                "The citation backs claims in {cited_by} post(s); remove it from them first."
+            )));
+        }
+        diesel::delete(citations::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Citation>> {
+        query::find_by_slug(conn, slug, viewer)
+    }
+}

@@ -1,0 +1,276 @@
+//! Writing condition categories and conditions.
+
+use diesel::dsl::max;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{
+    CategoryInput, CategoryWrite, Condition, ConditionCategory, ConditionInput, ConditionWrite, REGIONS,
+    RESPONSE_LEVELS,
+};
+use super::query;
+use crate::error::{ApiError, FieldError};
+use crate::http::write::Writable;
+use crate::schema::{condition_categories, conditions};
+use crate::validation::{Check, InDatabase, Kind};
+use crate::visibility::Viewer;
+
+impl CategoryWrite {
+    pub fn validate(&self, check: &mut Check) {
+        check.slug("slug", &self.slug);
+        check.text("name", &self.name, 1, 200);
+        check.text("description", &self.description, 1, 2000);
+        check.one_of("response_level", &self.response_level, RESPONSE_LEVELS);
+        if let Some(position) = self.position {
+            check.range("position", position.into(), 0, 10_000);
+        }
+    }
+}
+
+impl ConditionInput {
+    pub fn validate(&self, check: &mut Check, response_level: &str) {
+        check.slug("slug", &self.slug);
+        check.text("name", &self.name, 1, 200);
+        check.text("summary", &self.summary, 1, 2000);
+        check.optional_text("caveat", self.caveat.as_deref(), 2000);
+        check.one_of("region", &self.region, REGIONS);
+        check.that(self.is_red_flag == (response_level == "refer"), "is_red_flag", || {
+            "must be true exactly when the category's response_level is 'refer'".to_string()
+        });
+    }
+}
+
+impl CategoryInput {
+    pub fn fields(&self) -> CategoryWrite {
+        CategoryWrite {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            response_level: self.response_level.clone(),
+            position: None,
+        }
+    }
+}
+
+impl ConditionWrite {
+    fn as_input(&self) -> ConditionInput {
+        ConditionInput {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            summary: self.summary.clone(),
+            caveat: self.caveat.clone(),
+            region: self.region.clone(),
+            is_red_flag: self.is_red_flag,
+        }
+    }
+}
+
+pub struct Categories;
+
+impl Writable for Categories {
+    type Input = CategoryWrite;
+    type Output = ConditionCategory;
+    const NAME: &'static str = "condition category";
+    const COLLECTION: &'static str = "/v1/condition-categories";
+
+    fn slug(input: &CategoryWrite) -> &str {
+        &input.slug
+    }
+
+    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, CategoryWrite)>> {
+        let row: Option<(i32, String, String, String, String, i32)> = condition_categories::table
+            .filter(condition_categories::slug.eq(slug))
+            .select((
+                condition_categories::id,
+                condition_categories::slug,
+                condition_categories::name,
+                condition_categories::description,
+                condition_categories::response_level,
+                condition_categories::position,
+            ))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(|(id, slug, name, description, response_level, position)| {
+            (id, CategoryWrite { slug, name, description, response_level, position: Some(position) })
+        }))
+    }
+
+    fn validate(
+        conn: &mut SqliteConnection,
+        input: &CategoryWrite,
+        existing: Option<i32>,
+    ) -> QueryResult<Vec<FieldError>> {
+        let mut check = Check::new("");
+        input.validate(&mut check);
+        if let Some(id) = existing {
+            let mismatched: i64 = conditions::table
+                .filter(conditions::category_id.eq(id))
+                .filter(conditions::is_red_flag.ne(input.response_level == "refer"))
+                .count()
+                .get_result(conn)?;
+            check.that(mismatched == 0, "response_level", || {
+                format!("{mismatched} condition(s) in this category would no longer match it: red flags belong exactly in 'refer' categories")
+            });
+        }
+        Ok(check.errors)
+    }
+
+    fn save(
+        conn: &mut SqliteConnection,
+        input: &CategoryWrite,
+        existing: Option<(i32, &CategoryWrite)>,
+        now: &str,
+    ) -> Result<i32, ApiError> {
+        let position = match input.position {
+            Some(position) => position,
+            None => condition_categories::table
+                .select(max(condition_categories::position))
+                .first::<Option<i32>>(conn)?
+                .map_or(0, |p| p + 1),
+        };
+        let values = (
+            condition_categories::slug.eq(&input.slug),
+            condition_categories::name.eq(&input.name),
+            condition_categories::description.eq(&input.description),
+            condition_categories::response_level.eq(&input.response_level),
+            condition_categories::position.eq(position),
+            condition_categories::updated_at.eq(now),
+        );
+        Ok(match existing {
+            Some((id, _)) => {
+                diesel::update(condition_categories::table.find(id)).set(values).execute(conn)?;
+                id
+            }
+            None => diesel::insert_into(condition_categories::table)
+                .values((values, condition_categories::created_at.eq(now)))
+                .returning(condition_categories::id)
+                .get_result(conn)?,
+        })
+    }
+
+    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+        let count: i64 = conditions::table.filter(conditions::category_id.eq(id)).count().get_result(conn)?;
+        if count > 0 {
+            return Err(ApiError::Conflict(format!(
+                "The category still has {count} condition(s); move or delete them first."
+            )));
+        }
+        diesel::delete(condition_categories::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<ConditionCategory>> {
+        query::find_category(conn, slug, viewer)
+    }
+}
+
+pub struct Conditions;
+
+impl Writable for Conditions {
+    type Input = ConditionWrite;
+    type Output = Condition;
+    const NAME: &'static str = "condition";
+    const COLLECTION: &'static str = "/v1/conditions";
+
+    fn slug(input: &ConditionWrite) -> &str {
+        &input.slug
+    }
+
+    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, ConditionWrite)>> {
+        let row: Option<(i32, String, String, String, Option<String>, String, bool, i32, String)> = conditions::table
+            .inner_join(condition_categories::table)
+            .filter(conditions::slug.eq(slug))
+            .select((
+                conditions::id,
+                conditions::name,
+                conditions::summary,
+                conditions::region,
+                conditions::caveat,
+                conditions::slug,
+                conditions::is_red_flag,
+                conditions::position,
+                condition_categories::slug,
+            ))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(|(id, name, summary, region, caveat, slug, is_red_flag, position, category)| {
+            (
+                id,
+                ConditionWrite { slug, category, name, summary, caveat, region, is_red_flag, position: Some(position) },
+            )
+        }))
+    }
+
+    fn validate(
+        conn: &mut SqliteConnection,
+        input: &ConditionWrite,
+        _existing: Option<i32>,
+    ) -> QueryResult<Vec<FieldError>> {
+        let mut check = Check::new("");
+        check.reference(&mut InDatabase(conn), "category", Kind::ConditionCategory, &input.category);
+        let level: Option<String> = condition_categories::table
+            .filter(condition_categories::slug.eq(&input.category))
+            .select(condition_categories::response_level)
+            .first(conn)
+            .optional()?;
+        input.as_input().validate(&mut check, level.as_deref().unwrap_or(""));
+        if level.is_none() {
+            // Without a category the red-flag rule cannot be judged; the category error says why.
+            check.errors.retain(|error| error.field != "is_red_flag");
+        }
+        if let Some(position) = input.position {
+            check.range("position", position.into(), 0, 10_000);
+        }
+        Ok(check.errors)
+    }
+
+    fn save(
+        conn: &mut SqliteConnection,
+        input: &ConditionWrite,
+        existing: Option<(i32, &ConditionWrite)>,
+        now: &str,
+    ) -> Result<i32, ApiError> {
+        let category_id: i32 = condition_categories::table
+            .filter(condition_categories::slug.eq(&input.category))
+            .select(condition_categories::id)
+            .first(conn)?;
+        let position = match input.position {
+            Some(position) => position,
+            None => conditions::table
+                .filter(conditions::category_id.eq(category_id))
+                .select(max(conditions::position))
+                .first::<Option<i32>>(conn)?
+                .map_or(0, |p| p + 1),
+        };
+        let values = (
+            conditions::slug.eq(&input.slug),
+            conditions::category_id.eq(category_id),
+            conditions::position.eq(position),
+            conditions::name.eq(&input.name),
+            conditions::summary.eq(&input.summary),
+            conditions::caveat.eq(&input.caveat),
+            conditions::region.eq(&input.region),
+            conditions::is_red_flag.eq(input.is_red_flag),
+            conditions::updated_at.eq(now),
+        );
+        Ok(match existing {
+            Some((id, _)) => {
+                diesel::update(conditions::table.find(id)).set(values).execute(conn)?;
+                id
+            }
+            None => diesel::insert_into(conditions::table)
+                .values((values, conditions::created_at.eq(now)))
+                .returning(conditions::id)
+                .get_result(conn)?,
+        })
+    }
+
+    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+        diesel::delete(conditions::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Condition>> {
+        query::find_condition(conn, slug, viewer)
+    }
+}

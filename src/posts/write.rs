@@ -1,0 +1,211 @@
+//! Writing posts: validation, the editorial workflow, and slug history.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{CallToAction, CitationClaimInput, KeyPoints, Post, PostInput, PostRow, SectionInput, STATUSES};
+use super::{query, sync};
+use crate::error::{ApiError, FieldError};
+use crate::http::write::Writable;
+use crate::schema::{
+    citations, condition_categories, post_citations, post_condition_categories, post_redirects, post_tags, posts, tags,
+};
+use crate::validation::{is_slug, Check, InDatabase, Kind, References};
+use crate::visibility::Viewer;
+
+impl PostInput {
+    pub fn validate(&self, check: &mut Check, refs: &mut dyn References) {
+        check.slug("slug", &self.slug);
+        check.text("title", &self.title, 1, 300);
+        check.text("excerpt", &self.excerpt, 0, 1000);
+        check.one_of("status", &self.status, STATUSES);
+        match &self.published_at {
+            Some(time) => check.time("published_at", time),
+            None => check.that(self.status != "scheduled", "published_at", || "is required to schedule a post".into()),
+        }
+        check.optional_text("meta_title", self.meta_title.as_deref(), 300);
+        check.optional_text("meta_description", self.meta_description.as_deref(), 500);
+        if let Some(url) = &self.canonical_url {
+            check.url("canonical_url", url);
+        }
+        if let Some(cta) = &self.cta {
+            check.text("cta.label", &cta.label, 1, 100);
+            check.url("cta.url", &cta.url);
+        }
+        for (i, tag) in self.tags.iter().enumerate() {
+            check.reference(refs, &format!("tags[{i}]"), Kind::Tag, tag);
+        }
+        check.distinct("tags", self.tags.iter().map(String::as_str));
+        for (i, cited) in self.citations.iter().enumerate() {
+            check.reference(refs, &format!("citations[{i}].citation"), Kind::Citation, &cited.citation);
+            check.text(&format!("citations[{i}].claim"), &cited.claim, 1, 2000);
+        }
+        check.distinct("citations", self.citations.iter().map(|c| c.citation.as_str()));
+        for (i, category) in self.condition_categories.iter().enumerate() {
+            check.reference(refs, &format!("condition_categories[{i}]"), Kind::ConditionCategory, category);
+        }
+        check.distinct("condition_categories", self.condition_categories.iter().map(String::as_str));
+        for (field, points) in [
+            ("key_points.mechanisms", &self.key_points.mechanisms),
+            ("key_points.limitations", &self.key_points.limitations),
+        ] {
+            check.that(points.len() <= 50, field, || "must have at most 50 points".into());
+            for (i, point) in points.iter().enumerate() {
+                check.text(&format!("{field}[{i}]"), point, 1, 1000);
+            }
+        }
+        check.that(!self.sections.is_empty(), "sections", || "must have at least one section".into());
+        check.that(self.sections.len() <= 200, "sections", || "must have at most 200 sections".into());
+        for (i, section) in self.sections.iter().enumerate() {
+            check.optional_text(&format!("sections[{i}].heading"), section.heading.as_deref(), 300);
+            check.text(&format!("sections[{i}].markdown"), &section.markdown, 0, 100_000);
+        }
+        // The post's own slug may be listed (after renaming back); it is dropped on save.
+        for (i, old) in self.redirect_from.iter().enumerate() {
+            check.slug(&format!("redirect_from[{i}]"), old);
+        }
+    }
+}
+
+/// A post's current state in input form (the form of a library document), whatever its status.
+pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
+    let Some(row) = posts::table.filter(posts::slug.eq(slug)).select(PostRow::as_select()).first(conn).optional()?
+    else {
+        return Ok(None);
+    };
+    let id = row.id;
+    let sections = query::sections(conn, id)?
+        .into_iter()
+        .map(|section| SectionInput { heading: section.heading, markdown: section.body_markdown })
+        .collect();
+    let key_points: KeyPoints = query::key_points(conn, id)?;
+    let tags = post_tags::table
+        .inner_join(tags::table)
+        .filter(post_tags::post_id.eq(id))
+        .order(post_tags::position)
+        .select(tags::slug)
+        .load(conn)?;
+    let citations = post_citations::table
+        .inner_join(citations::table)
+        .filter(post_citations::post_id.eq(id))
+        .order(post_citations::position)
+        .select((citations::slug, post_citations::claim))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(citation, claim)| CitationClaimInput { citation, claim })
+        .collect();
+    let condition_categories = post_condition_categories::table
+        .inner_join(condition_categories::table)
+        .filter(post_condition_categories::post_id.eq(id))
+        .order(condition_categories::position)
+        .select(condition_categories::slug)
+        .load(conn)?;
+    let redirect_from = post_redirects::table
+        .filter(post_redirects::post_id.eq(id))
+        .order(post_redirects::old_slug)
+        .select(post_redirects::old_slug)
+        .load(conn)?;
+    let content = row.content;
+    let cta = content.cta();
+    Ok(Some((
+        id,
+        PostInput {
+            slug: content.slug,
+            title: content.title,
+            excerpt: content.excerpt,
+            status: content.status,
+            published_at: content.published_at,
+            meta_title: content.meta_title,
+            meta_description: content.meta_description,
+            canonical_url: content.canonical_url,
+            cta: cta.map(|CallToAction { label, url }| CallToAction { label, url }),
+            tags,
+            citations,
+            condition_categories,
+            key_points,
+            sections,
+            redirect_from,
+        },
+    )))
+}
+
+pub struct Posts;
+
+impl Writable for Posts {
+    type Input = PostInput;
+    type Output = Post;
+    const NAME: &'static str = "post";
+    const COLLECTION: &'static str = "/v1/posts";
+
+    fn slug(input: &PostInput) -> &str {
+        &input.slug
+    }
+
+    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
+        load_input(conn, slug)
+    }
+
+    fn validate(conn: &mut SqliteConnection, input: &PostInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
+        let mut check = Check::new("");
+        input.validate(&mut check, &mut InDatabase(conn));
+        for (i, old) in input.redirect_from.iter().enumerate().filter(|(_, old)| is_slug(old)) {
+            let live: Option<i32> =
+                posts::table.filter(posts::slug.eq(old)).select(posts::id).first(conn).optional()?;
+            check.that(live.is_none() || live == existing, &format!("redirect_from[{i}]"), || {
+                format!("'{old}' is the slug of another post")
+            });
+        }
+        Ok(check.errors)
+    }
+
+    fn save(
+        conn: &mut SqliteConnection,
+        input: &PostInput,
+        existing: Option<(i32, &PostInput)>,
+        now: &str,
+    ) -> Result<i32, ApiError> {
+        let mut input = input.clone();
+        // The server keeps published_at: publishing without one means now.
+        if input.status == "published" && input.published_at.is_none() {
+            input.published_at = Some(now.to_string());
+        }
+        // A published post that changes slug keeps answering at the old one, with a 301.
+        if let Some((_, old)) = existing {
+            let was_public = matches!(old.status.as_str(), "published" | "scheduled");
+            if old.slug != input.slug && was_public && !input.redirect_from.contains(&old.slug) {
+                input.redirect_from.push(old.slug.clone());
+            }
+        }
+        // The slug is live now, so it no longer redirects anywhere.
+        let slug = input.slug.clone();
+        input.redirect_from.retain(|old| *old != slug);
+        diesel::delete(post_redirects::table.filter(post_redirects::old_slug.eq(&input.slug))).execute(conn)?;
+        let written = sync::write_post(conn, &input, existing.map(|(id, _)| id), now)?;
+        written.map(|(id, _)| id).map_err(ApiError::internal)
+    }
+
+    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+        // Its FAQ entries stay, without a post; its redirects go with it.
+        diesel::delete(posts::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Post>> {
+        query::find_by_slug(conn, slug, viewer)
+    }
+}
+
+/// Where an old slug of a post now lives, if the viewer may see that post.
+pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str, viewer: &Viewer) -> QueryResult<Option<String>> {
+    query::visible(viewer)
+        .filter(
+            posts::id.eq_any(
+                post_redirects::table
+                    .filter(post_redirects::old_slug.eq(old_slug.to_string()))
+                    .select(post_redirects::post_id),
+            ),
+        )
+        .select(posts::slug)
+        .first(conn)
+        .optional()
+}

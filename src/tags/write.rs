@@ -1,0 +1,75 @@
+//! Writing tags.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{Tag, TagInput};
+use super::query;
+use crate::error::{ApiError, FieldError};
+use crate::http::write::Writable;
+use crate::schema::tags;
+use crate::validation::Check;
+use crate::visibility::Viewer;
+
+impl TagInput {
+    pub fn validate(&self, check: &mut Check) {
+        check.slug("slug", &self.slug);
+        check.text("name", &self.name, 1, 100);
+        check.optional_text("description", self.description.as_deref(), 1000);
+    }
+}
+
+pub struct Tags;
+
+impl Writable for Tags {
+    type Input = TagInput;
+    type Output = Tag;
+    const NAME: &'static str = "tag";
+    const COLLECTION: &'static str = "/v1/tags";
+
+    fn slug(input: &TagInput) -> &str {
+        &input.slug
+    }
+
+    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, TagInput)>> {
+        tags::table.filter(tags::slug.eq(slug)).select((tags::id, TagInput::as_select())).first(conn).optional()
+    }
+
+    fn validate(
+        _conn: &mut SqliteConnection,
+        input: &TagInput,
+        _existing: Option<i32>,
+    ) -> QueryResult<Vec<FieldError>> {
+        let mut check = Check::new("");
+        input.validate(&mut check);
+        Ok(check.errors)
+    }
+
+    fn save(
+        conn: &mut SqliteConnection,
+        input: &TagInput,
+        existing: Option<(i32, &TagInput)>,
+        now: &str,
+    ) -> Result<i32, ApiError> {
+        Ok(match existing {
+            Some((id, _)) => {
+                diesel::update(tags::table.find(id)).set((input, tags::updated_at.eq(now))).execute(conn)?;
+                id
+            }
+            None => diesel::insert_into(tags::table)
+                .values((input, tags::created_at.eq(now), tags::updated_at.eq(now)))
+                .returning(tags::id)
+                .get_result(conn)?,
+        })
+    }
+
+    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+        // Posts and FAQ entries lose the tag (their link rows cascade).
+        diesel::delete(tags::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Tag>> {
+        query::find_by_slug(conn, slug, viewer)
+    }
+}
