@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
 use super::model::{
-    CategoryInput, CategoryWrite, Condition, ConditionCategory, ConditionInput, ConditionWrite, REGIONS,
+    CategoryInput, CategoryWrite, Condition, ConditionCategory, ConditionInput, ConditionRow, ConditionWrite, REGIONS,
     RESPONSE_LEVELS,
 };
 use super::query;
@@ -177,27 +177,24 @@ impl Writable for Conditions {
     }
 
     fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, ConditionWrite)>> {
-        let row: Option<(i32, String, String, String, Option<String>, String, bool, i32, String)> = conditions::table
+        let row: Option<(i32, String, ConditionRow)> = conditions::table
             .inner_join(condition_categories::table)
             .filter(conditions::slug.eq(slug))
-            .select((
-                conditions::id,
-                conditions::name,
-                conditions::summary,
-                conditions::region,
-                conditions::caveat,
-                conditions::slug,
-                conditions::is_red_flag,
-                conditions::position,
-                condition_categories::slug,
-            ))
+            .select((conditions::id, condition_categories::slug, ConditionRow::as_select()))
             .first(conn)
             .optional()?;
-        Ok(row.map(|(id, name, summary, region, caveat, slug, is_red_flag, position, category)| {
-            (
-                id,
-                ConditionWrite { slug, category, name, summary, caveat, region, is_red_flag, position: Some(position) },
-            )
+        Ok(row.map(|(id, category, c)| {
+            let write = ConditionWrite {
+                slug: c.slug,
+                category,
+                name: c.name,
+                summary: c.summary,
+                caveat: c.caveat,
+                region: c.region,
+                is_red_flag: c.is_red_flag,
+                position: Some(c.position),
+            };
+            (id, write)
         }))
     }
 

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
-use super::model::{CallToAction, CitationClaimInput, KeyPoints, Post, PostInput, PostRow, SectionInput, STATUSES};
+use super::model::{CitationClaimInput, KeyPoints, Post, PostInput, PostRow, SectionInput, STATUSES};
 use super::{query, sync};
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
@@ -118,7 +118,7 @@ pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option
             meta_title: content.meta_title,
             meta_description: content.meta_description,
             canonical_url: content.canonical_url,
-            cta: cta.map(|CallToAction { label, url }| CallToAction { label, url }),
+            cta,
             tags,
             citations,
             condition_categories,

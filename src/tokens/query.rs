@@ -40,6 +40,17 @@ pub fn revoke(conn: &mut SqliteConnection, id_or_name: &str, now: &str) -> Query
     }
 }
 
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+struct StoredToken {
+    id: i32,
+    name: String,
+    scope: String,
+    token_hash: Vec<u8>,
+    revoked_at: Option<String>,
+    last_used_at: Option<String>,
+}
+
 /// What a presented token turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
@@ -53,19 +64,12 @@ pub fn verify(conn: &mut SqliteConnection, token: &str, now: &str) -> QueryResul
     let Some(lookup) = lookup_of(token) else {
         return Ok(Verified::Invalid);
     };
-    let row: Option<(i32, String, String, Vec<u8>, Option<String>, Option<String>)> = api_tokens::table
+    let row: Option<StoredToken> = api_tokens::table
         .filter(api_tokens::lookup.eq(lookup))
-        .select((
-            api_tokens::id,
-            api_tokens::name,
-            api_tokens::scope,
-            api_tokens::token_hash,
-            api_tokens::revoked_at,
-            api_tokens::last_used_at,
-        ))
+        .select(StoredToken::as_select())
         .first(conn)
         .optional()?;
-    let Some((id, name, scope, stored, revoked_at, last_used_at)) = row else {
+    let Some(StoredToken { id, name, scope, token_hash: stored, revoked_at, last_used_at }) = row else {
         return Ok(Verified::Invalid);
     };
     if !constant_time_eq(&hash(token), &stored) {

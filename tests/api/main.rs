@@ -8,6 +8,7 @@ mod guidance;
 mod helpers;
 mod http;
 mod openapi;
+mod operations;
 mod posts;
 mod schema;
 mod seed;
