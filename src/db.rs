@@ -137,3 +137,9 @@ pub fn backup(conn: &mut SqliteConnection, path: &std::path::Path) -> Result<(),
         .map(|_| ())
         .map_err(|error| format!("backup failed: {error}"))
 }
+
+/// Puts rows loaded with `id IN (...)` back in the order of `ids` (dropping any not loaded).
+pub fn in_order<T>(ids: &[i32], rows: Vec<(i32, T)>) -> Vec<T> {
+    let mut by_id: std::collections::HashMap<i32, T> = rows.into_iter().collect();
+    ids.iter().filter_map(|id| by_id.remove(id)).collect()
+}

@@ -8,7 +8,10 @@ pub mod cli;
 pub mod clock;
 pub mod conditions;
 pub mod config;
+pub mod content_state;
+pub mod crypto;
 pub mod db;
+pub mod docs;
 pub mod error;
 pub mod faqs;
 pub mod guidance;
@@ -18,6 +21,7 @@ pub mod markdown;
 pub mod openapi;
 pub mod posts;
 pub mod schema;
+pub mod search;
 pub mod seed;
 pub mod site;
 pub mod tags;
@@ -51,6 +55,17 @@ pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
         let report = seed::sync(&mut conn, &seed::default_library(), &clock::now())?;
         log::info!("seeded an empty database with the bundled content: {report}");
     }
+    // A database from before search existed gets its index built once.
+    let indexed: i64 = diesel::sql_query("SELECT count(*) AS n FROM search_index")
+        .get_result::<search::query::CountRow>(&mut conn)
+        .map(|row| row.n)
+        .map_err(|error| format!("cannot read the search index: {error}"))?;
+    if indexed == 0 {
+        search::index::rebuild(&mut conn).map_err(|error| format!("cannot build the search index: {error}"))?;
+    }
+    http::cursor::init(&mut conn)?;
+    content_state::refresh(&mut conn, &clock::now())
+        .map_err(|error| format!("cannot read the content version: {error}"))?;
     Ok(pool)
 }
 
@@ -74,13 +89,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(guidance::config)
     .configure(tags::config)
     .configure(citations::config)
+    .configure(search::config)
     .configure(health::config)
+    .configure(docs::config)
     .service(read("/openapi.json", openapi::openapi_json));
 }
 
 pub struct Application {
     port: u16,
     server: Server,
+    pool: DbPool,
 }
 
 impl Application {
@@ -88,6 +106,7 @@ impl Application {
     pub fn build(config: Config) -> Result<Application, String> {
         let pool = prepare_database(&config)?;
         let spec = web::Data::new(openapi::SpecJson(openapi::spec_json()));
+        let background_pool = pool.clone();
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
             App::new()
@@ -106,7 +125,7 @@ impl Application {
             .bind((config.bind_address.as_str(), config.port))
             .map_err(|error| format!("cannot listen on {}:{}: {error}", config.bind_address, config.port))?;
         let port = server.addrs().first().map(|addr| addr.port()).unwrap_or(config.port);
-        Ok(Application { port, server: server.run() })
+        Ok(Application { port, server: server.run(), pool: background_pool })
     }
 
     pub fn port(&self) -> u16 {
@@ -114,6 +133,20 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        // Writes by other processes (the CLI, other instances) reach the caches within REFRESH.
+        let pool = self.pool.clone();
+        let refresher = actix_web::rt::spawn(async move {
+            let mut tick = actix_web::rt::time::interval(content_state::REFRESH);
+            loop {
+                tick.tick().await;
+                let refreshed = db::run(&pool, |conn| Ok(content_state::refresh(conn, &clock::now())?)).await;
+                if let Err(error) = refreshed {
+                    log::warn!("cannot refresh the content version: {error}");
+                }
+            }
+        });
+        let result = self.server.await;
+        refresher.abort();
+        result
     }
 }

@@ -21,6 +21,7 @@ use crate::posts::model::{
     Author, Body, CallToAction, CitationClaimInput, KeyPoints, Post, PostInput, PostLinks, PostRef, PostSummary,
     PublicationStatus, Section, SectionInput,
 };
+use crate::search::query::SearchHit;
 use crate::site::model::{Address, Site, SiteInput};
 use crate::tags::model::{Tag, TagInput, TagLinks, TagRef};
 
@@ -66,6 +67,7 @@ list_envelope!(TagList, Tag);
 list_envelope!(CitationList, Citation);
 list_envelope!(ConditionCategoryList, ConditionCategory);
 list_envelope!(ConditionList, Condition);
+list_envelope!(SearchResults, SearchHit);
 
 /// The bearer-token security scheme of write and preview access. Reads take a token
 /// optionally (it shows drafts) and refuse a bad one with a 401; both are added to every read
@@ -142,6 +144,7 @@ impl Modify for BearerAuth {
         crate::citations::handler::get_citation,
         crate::citations::handler::update_citation,
         crate::citations::handler::delete_citation,
+        crate::search::handler::search,
         crate::health::handler::healthz,
         crate::health::handler::readyz,
         openapi_json,
@@ -154,7 +157,7 @@ impl Modify for BearerAuth {
             ConditionCategory, Condition, CategoryRef, ResponseLevel, Region,
             Guidance, GuidanceBand, GuidanceCourse, IntRange, DurationRange, MaintenanceInterval, Health,
             PostInput, SectionInput, CitationClaimInput, FaqInput, TagInput, CitationInput, SiteInput, CategoryWrite,
-            ConditionWrite, BandInput, CourseInput,
+            ConditionWrite, BandInput, CourseInput, SearchHit,
         ),
         responses(
             responses::BadRequest,
@@ -172,6 +175,7 @@ impl Modify for BearerAuth {
         (name = "guidance", description = "How many sessions, by how long the pain has lasted; frequency and maintenance."),
         (name = "tags", description = "Topics and keywords."),
         (name = "citations", description = "External sources and the claims they back."),
+        (name = "search", description = "Full-text search across posts, FAQ entries, conditions and guidance."),
         (name = "health", description = "Liveness and readiness probes."),
         (name = "meta", description = "This document."),
     )

@@ -257,8 +257,16 @@ diesel::table! {
     content_version (id) {
         id -> Integer,
         version -> BigInt,
+        changed_at -> Text,
     }
 }
 
 diesel::joinable!(post_redirects -> posts (post_id));
 diesel::allow_tables_to_appear_in_same_query!(post_redirects, posts);
+
+diesel::table! {
+    service_secrets (name) {
+        name -> Text,
+        value -> Binary,
+    }
+}

@@ -5,12 +5,36 @@ use super::query;
 use super::write::Citations;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
-use crate::http::list_query::{ListSpec, PageParams};
+use crate::http::list_query::{
+    FilterKind, FilterSpec, KeyKind, ListSpec, PageParams, SortSpec, Target, NO_PARAMETERS, ORDERED,
+};
 use crate::http::read;
 use crate::openapi::{CitationList, CitationResponse};
 use crate::tokens::Caller;
 
-const LIST: ListSpec = ListSpec { filters: &[] };
+pub static LIST: ListSpec = ListSpec {
+    table: "citations",
+    id: "citations.id",
+    public: "",
+    public_binds: 0,
+    filters: &[FilterSpec {
+        name: "year",
+        kind: FilterKind::Int,
+        ops: ORDERED,
+        target: Target::Column("citations.year"),
+        preview_only: false,
+    }],
+    sorts: &[
+        SortSpec { name: "publisher", sql: "citations.publisher", kind: KeyKind::Text },
+        SortSpec { name: "year", sql: "coalesce(citations.year, 0)", kind: KeyKind::Int },
+        SortSpec { name: "title", sql: "citations.title", kind: KeyKind::Text },
+    ],
+    default_sort: "publisher",
+    fields: &["slug", "publisher", "title", "year", "url", "accessed_on", "claims", "updated_at"],
+    includes: &[],
+    search: None,
+    paged: true,
+};
 
 /// List citations
 ///
@@ -33,7 +57,7 @@ pub async fn list_citations(
     pool: web::Data<DbPool>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &caller, &LIST, query::list).await
+    read::list(&req, &pool, &caller, &LIST, query::by_ids).await
 }
 
 /// Get a citation
@@ -57,7 +81,7 @@ pub async fn get_citation(
     caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "citation", slug.into_inner(), query::find_by_slug).await
+    read::by_slug(&req, &pool, &caller, "citation", slug.into_inner(), &NO_PARAMETERS, query::find_by_slug).await
 }
 
 crate::write_handlers!(

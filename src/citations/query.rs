@@ -13,25 +13,35 @@ use crate::posts::query::is_public_post;
 use crate::schema::{citations, post_citations, posts};
 use crate::visibility::Viewer;
 
-/// A page of citations by publisher and year, each with the published claims it backs.
-pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<Citation>, i64)> {
-    let total = citations::table.count().get_result(conn)?;
-    let rows: Vec<CitationRow> = citations::table
-        .order((citations::publisher.asc(), citations::year.desc(), citations::slug.asc()))
-        .limit(query.page.per_page)
-        .offset(query.page.offset())
-        .select(CitationRow::as_select())
-        .load(conn)?;
-    Ok((with_claims(conn, rows, viewer)?, total))
+/// The citations with these ids, in that order, each with the visible claims it backs.
+pub fn by_ids(
+    conn: &mut SqliteConnection,
+    ids: &[i32],
+    _query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<Vec<Citation>> {
+    let rows: Vec<CitationRow> =
+        citations::table.filter(citations::id.eq_any(ids)).select(CitationRow::as_select()).load(conn)?;
+    let citations = with_claims(conn, rows, viewer)?;
+    Ok(crate::db::in_order(ids, citations))
 }
 
-pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Citation>> {
+pub fn find_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    _query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<Option<Citation>> {
     let row =
         citations::table.filter(citations::slug.eq(slug)).select(CitationRow::as_select()).first(conn).optional()?;
-    Ok(with_claims(conn, row.into_iter().collect(), viewer)?.pop())
+    Ok(with_claims(conn, row.into_iter().collect(), viewer)?.pop().map(|(_, citation)| citation))
 }
 
-fn with_claims(conn: &mut SqliteConnection, rows: Vec<CitationRow>, viewer: &Viewer) -> QueryResult<Vec<Citation>> {
+fn with_claims(
+    conn: &mut SqliteConnection,
+    rows: Vec<CitationRow>,
+    viewer: &Viewer,
+) -> QueryResult<Vec<(i32, Citation)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let mut cited =
         post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq_any(&ids)).into_boxed();
@@ -50,7 +60,7 @@ fn with_claims(conn: &mut SqliteConnection, rows: Vec<CitationRow>, viewer: &Vie
         .into_iter()
         .map(|row| {
             let claims = by_citation.remove(&row.id).unwrap_or_default();
-            row.into_citation(claims)
+            (row.id, row.into_citation(claims))
         })
         .collect())
 }

@@ -89,6 +89,6 @@ impl Writable for Citations {
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Citation>> {
-        query::find_by_slug(conn, slug, viewer)
+        query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }

@@ -6,20 +6,81 @@ use super::query;
 use super::write::{Categories, Conditions};
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
-use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
+use crate::http::list_query::{
+    FilterKind, FilterSpec, KeyKind, ListSpec, Op, PageParams, SortSpec, Target, EQUALITY, NO_PARAMETERS,
+};
 use crate::http::read;
 use crate::openapi::{ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse};
+use crate::search::index;
 use crate::tokens::Caller;
 
-const CATEGORIES: ListSpec = ListSpec { filters: &[] };
-
-const CONDITIONS: ListSpec = ListSpec {
-    filters: &[
-        FilterSpec { name: "category", kind: FilterKind::Slug },
-        FilterSpec { name: "is_red_flag", kind: FilterKind::Bool },
-        FilterSpec { name: "region", kind: FilterKind::OneOf(REGIONS) },
-        FilterSpec { name: "response_level", kind: FilterKind::OneOf(RESPONSE_LEVELS) },
+pub static CATEGORIES: ListSpec = ListSpec {
+    table: "condition_categories",
+    id: "condition_categories.id",
+    public: "",
+    public_binds: 0,
+    filters: &[FilterSpec {
+        name: "response_level",
+        kind: FilterKind::OneOf(RESPONSE_LEVELS),
+        ops: EQUALITY,
+        target: Target::Column("condition_categories.response_level"),
+        preview_only: false,
+    }],
+    sorts: &[
+        SortSpec { name: "position", sql: "condition_categories.position", kind: KeyKind::Int },
+        SortSpec { name: "name", sql: "condition_categories.name", kind: KeyKind::Text },
     ],
+    default_sort: "position",
+    fields: &["slug", "name", "description", "response_level", "position", "conditions", "updated_at"],
+    includes: &[],
+    search: None,
+    paged: true,
+};
+
+pub static CONDITIONS: ListSpec = ListSpec {
+    table: "conditions",
+    id: "conditions.id",
+    public: "",
+    public_binds: 0,
+    filters: &[
+        FilterSpec {
+            name: "category",
+            kind: FilterKind::Slug,
+            ops: EQUALITY,
+            target: Target::Related { id: "conditions.category_id", select: "SELECT id FROM condition_categories WHERE slug" },
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "is_red_flag",
+            kind: FilterKind::Bool,
+            ops: &[Op::Eq, Op::Ne],
+            target: Target::Column("conditions.is_red_flag"),
+            preview_only: false,
+        },
+        FilterSpec { name: "region", kind: FilterKind::OneOf(REGIONS), ops: EQUALITY, target: Target::Column("conditions.region"), preview_only: false },
+        FilterSpec {
+            name: "response_level",
+            kind: FilterKind::OneOf(RESPONSE_LEVELS),
+            ops: EQUALITY,
+            target: Target::Related { id: "conditions.category_id", select: "SELECT id FROM condition_categories WHERE response_level" },
+            preview_only: false,
+        },
+    ],
+    sorts: &[
+        // Display order: by category, then within it.
+        SortSpec {
+            name: "position",
+            sql: "((SELECT position FROM condition_categories WHERE id = conditions.category_id) * 100000 + conditions.position)",
+            kind: KeyKind::Int,
+        },
+        SortSpec { name: "name", sql: "conditions.name", kind: KeyKind::Text },
+        SortSpec { name: "slug", sql: "conditions.slug", kind: KeyKind::Text },
+    ],
+    default_sort: "position",
+    fields: &["slug", "name", "summary", "caveat", "region", "is_red_flag", "response_level", "category", "position", "updated_at"],
+    includes: &[],
+    search: Some(index::Kind::Condition),
+    paged: true,
 };
 
 /// List condition categories
@@ -44,7 +105,7 @@ pub async fn list_condition_categories(
     pool: web::Data<DbPool>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &caller, &CATEGORIES, query::list_categories).await
+    read::list(&req, &pool, &caller, &CATEGORIES, query::categories_by_ids).await
 }
 
 /// Get a condition category
@@ -68,7 +129,8 @@ pub async fn get_condition_category(
     caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "condition category", slug.into_inner(), query::find_category).await
+    read::by_slug(&req, &pool, &caller, "condition category", slug.into_inner(), &NO_PARAMETERS, query::find_category)
+        .await
 }
 
 /// List conditions
@@ -99,7 +161,7 @@ pub async fn list_conditions(
     pool: web::Data<DbPool>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &caller, &CONDITIONS, query::list_conditions).await
+    read::list(&req, &pool, &caller, &CONDITIONS, query::conditions_by_ids).await
 }
 
 /// Get a condition
@@ -123,7 +185,7 @@ pub async fn get_condition(
     caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "condition", slug.into_inner(), query::find_condition).await
+    read::by_slug(&req, &pool, &caller, "condition", slug.into_inner(), &NO_PARAMETERS, query::find_condition).await
 }
 
 crate::write_handlers!(

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use diesel::sqlite::{Sqlite, SqliteConnection};
+use diesel::sqlite::SqliteConnection;
 
 use super::model::{
     CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory, ConditionContent,
@@ -12,27 +12,27 @@ use super::model::{
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::schema::{condition_categories, conditions, post_condition_categories};
+use crate::search::index as search;
 use crate::visibility::Viewer;
 
-/// A page of categories in display order, each with all its conditions.
-pub fn list_categories(
+/// The categories with these ids, in that order, each with all its conditions.
+pub fn categories_by_ids(
     conn: &mut SqliteConnection,
-    query: &ListQuery,
+    ids: &[i32],
+    _query: &ListQuery,
     _viewer: &Viewer,
-) -> QueryResult<(Vec<ConditionCategory>, i64)> {
-    let total = condition_categories::table.count().get_result(conn)?;
+) -> QueryResult<Vec<ConditionCategory>> {
     let rows: Vec<CategoryRow> = condition_categories::table
-        .order(condition_categories::position)
-        .limit(query.page.per_page)
-        .offset(query.page.offset())
+        .filter(condition_categories::id.eq_any(ids))
         .select(CategoryRow::as_select())
         .load(conn)?;
-    Ok((with_conditions(conn, rows)?, total))
+    Ok(crate::db::in_order(ids, with_conditions(conn, rows)?))
 }
 
 pub fn find_category(
     conn: &mut SqliteConnection,
     slug: &str,
+    _query: &ListQuery,
     _viewer: &Viewer,
 ) -> QueryResult<Option<ConditionCategory>> {
     let row = condition_categories::table
@@ -40,10 +40,10 @@ pub fn find_category(
         .select(CategoryRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(with_conditions(conn, row.into_iter().collect())?.pop())
+    Ok(with_conditions(conn, row.into_iter().collect())?.pop().map(|(_, category)| category))
 }
 
-fn with_conditions(conn: &mut SqliteConnection, rows: Vec<CategoryRow>) -> QueryResult<Vec<ConditionCategory>> {
+fn with_conditions(conn: &mut SqliteConnection, rows: Vec<CategoryRow>) -> QueryResult<Vec<(i32, ConditionCategory)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let condition_rows: Vec<ConditionRow> = conditions::table
         .filter(conditions::category_id.eq_any(&ids))
@@ -64,58 +64,64 @@ fn with_conditions(conn: &mut SqliteConnection, rows: Vec<CategoryRow>) -> Query
                 .into_iter()
                 .map(|condition| condition.into_condition(&category))
                 .collect();
-            ConditionCategory {
-                slug: row.slug,
-                name: row.name,
-                description: row.description,
-                response_level: row.response_level,
-                position: row.position,
-                conditions,
-                updated_at: row.updated_at,
-            }
+            let id = row.id;
+            (
+                id,
+                ConditionCategory {
+                    slug: row.slug,
+                    name: row.name,
+                    description: row.description,
+                    response_level: row.response_level,
+                    position: row.position,
+                    conditions,
+                    updated_at: row.updated_at,
+                },
+            )
         })
         .collect())
 }
 
-type ConditionQuery<'a> =
-    diesel::dsl::IntoBoxed<'a, diesel::dsl::InnerJoin<conditions::table, condition_categories::table>, Sqlite>;
-
-fn filtered(query: &ListQuery) -> ConditionQuery<'static> {
-    let mut boxed: ConditionQuery<'static> = conditions::table.inner_join(condition_categories::table).into_boxed();
-    if let Some(category) = query.text("category") {
-        boxed = boxed.filter(condition_categories::slug.eq(category.to_string()));
-    }
-    if let Some(red_flag) = query.boolean("is_red_flag") {
-        boxed = boxed.filter(conditions::is_red_flag.eq(red_flag));
-    }
-    if let Some(region) = query.text("region") {
-        boxed = boxed.filter(conditions::region.eq(region.to_string()));
-    }
-    if let Some(level) = query.text("response_level") {
-        boxed = boxed.filter(condition_categories::response_level.eq(level.to_string()));
-    }
-    boxed
-}
-
-/// A page of conditions in display order (by category, then within it), filtered.
-pub fn list_conditions(
+/// The conditions with these ids, in that order, each with its category.
+pub fn conditions_by_ids(
     conn: &mut SqliteConnection,
-    query: &ListQuery,
+    ids: &[i32],
+    _query: &ListQuery,
     _viewer: &Viewer,
-) -> QueryResult<(Vec<Condition>, i64)> {
-    let total = filtered(query).count().get_result(conn)?;
-    let rows: Vec<(ConditionRow, CategoryRow)> = filtered(query)
-        .order((condition_categories::position, conditions::position))
-        .limit(query.page.per_page)
-        .offset(query.page.offset())
-        .select((ConditionRow::as_select(), CategoryRow::as_select()))
+) -> QueryResult<Vec<Condition>> {
+    let rows: Vec<(i32, ConditionRow, CategoryRow)> = conditions::table
+        .inner_join(condition_categories::table)
+        .filter(conditions::id.eq_any(ids))
+        .select((conditions::id, ConditionRow::as_select(), CategoryRow::as_select()))
         .load(conn)?;
     let conditions =
-        rows.into_iter().map(|(condition, category)| condition.into_condition(&category.as_ref())).collect();
-    Ok((conditions, total))
+        rows.into_iter().map(|(id, condition, category)| (id, condition.into_condition(&category.as_ref()))).collect();
+    Ok(crate::db::in_order(ids, conditions))
 }
 
-pub fn find_condition(conn: &mut SqliteConnection, slug: &str, _viewer: &Viewer) -> QueryResult<Option<Condition>> {
+/// The conditions of the categories each given post discusses, in display order.
+pub fn conditions_for_posts(
+    conn: &mut SqliteConnection,
+    post_ids: &[i32],
+) -> QueryResult<HashMap<i32, Vec<Condition>>> {
+    let rows: Vec<(i32, ConditionRow, CategoryRow)> = post_condition_categories::table
+        .inner_join(condition_categories::table.inner_join(conditions::table))
+        .filter(post_condition_categories::post_id.eq_any(post_ids))
+        .order((post_condition_categories::post_id, condition_categories::position, conditions::position))
+        .select((post_condition_categories::post_id, ConditionRow::as_select(), CategoryRow::as_select()))
+        .load(conn)?;
+    let mut grouped: HashMap<i32, Vec<Condition>> = HashMap::new();
+    for (post_id, condition, category) in rows {
+        grouped.entry(post_id).or_default().push(condition.into_condition(&category.as_ref()));
+    }
+    Ok(grouped)
+}
+
+pub fn find_condition(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    _query: &ListQuery,
+    _viewer: &Viewer,
+) -> QueryResult<Option<Condition>> {
     let row: Option<(ConditionRow, CategoryRow)> = conditions::table
         .inner_join(condition_categories::table)
         .filter(conditions::slug.eq(slug))
@@ -209,7 +215,7 @@ pub fn sync_category(
             .select((conditions::id, ConditionContent::as_select()))
             .first::<(i32, ConditionContent)>(conn)
             .optional()?;
-        let (_, change) = sync_row(
+        let (condition_id, change) = sync_row(
             conn,
             existing,
             &content,
@@ -223,6 +229,10 @@ pub fn sync_category(
                 diesel::update(conditions::table.find(id)).set((&content, conditions::updated_at.eq(now))).execute(conn)
             },
         )?;
+        if change != Change::Unchanged || changes[0] != Change::Unchanged {
+            // The category's name is part of a condition's searchable text.
+            search::reindex(conn, search::Kind::Condition, condition_id)?;
+        }
         changes.push(change);
     }
     Ok(changes)

@@ -12,6 +12,7 @@ use super::query;
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::{condition_categories, conditions};
+use crate::search::index as search;
 use crate::validation::{Check, InDatabase, Kind};
 use crate::visibility::Viewer;
 
@@ -136,7 +137,7 @@ impl Writable for Categories {
             condition_categories::position.eq(position),
             condition_categories::updated_at.eq(now),
         );
-        Ok(match existing {
+        let id = match existing {
             Some((id, _)) => {
                 diesel::update(condition_categories::table.find(id)).set(values).execute(conn)?;
                 id
@@ -145,7 +146,14 @@ impl Writable for Categories {
                 .values((values, condition_categories::created_at.eq(now)))
                 .returning(condition_categories::id)
                 .get_result(conn)?,
-        })
+        };
+        // The category's name is part of its conditions' searchable text.
+        let members: Vec<i32> =
+            conditions::table.filter(conditions::category_id.eq(id)).select(conditions::id).load(conn)?;
+        for member in members {
+            search::reindex(conn, search::Kind::Condition, member)?;
+        }
+        Ok(id)
     }
 
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
@@ -160,7 +168,7 @@ impl Writable for Categories {
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<ConditionCategory>> {
-        query::find_category(conn, slug, viewer)
+        query::find_category(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }
 
@@ -250,7 +258,7 @@ impl Writable for Conditions {
             conditions::is_red_flag.eq(input.is_red_flag),
             conditions::updated_at.eq(now),
         );
-        Ok(match existing {
+        let id = match existing {
             Some((id, _)) => {
                 diesel::update(conditions::table.find(id)).set(values).execute(conn)?;
                 id
@@ -259,15 +267,18 @@ impl Writable for Conditions {
                 .values((values, conditions::created_at.eq(now)))
                 .returning(conditions::id)
                 .get_result(conn)?,
-        })
+        };
+        search::reindex(conn, search::Kind::Condition, id)?;
+        Ok(id)
     }
 
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
         diesel::delete(conditions::table.find(id)).execute(conn)?;
+        search::remove(conn, search::Kind::Condition, id)?;
         Ok(())
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Condition>> {
-        query::find_condition(conn, slug, viewer)
+        query::find_condition(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }

@@ -5,13 +5,88 @@ use super::query;
 use super::write::Faqs;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
-use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
+use crate::http::list_query::{
+    FilterKind, FilterSpec, KeyKind, ListSpec, PageParams, SortSpec, Target, EQUALITY, NO_PARAMETERS, ORDERED,
+};
 use crate::http::read;
 use crate::openapi::{FaqList, FaqResponse};
+use crate::posts::model::STATUSES;
+use crate::search::index;
 use crate::tokens::Caller;
 
-const LIST: ListSpec = ListSpec {
-    filters: &[FilterSpec { name: "post", kind: FilterKind::Slug }, FilterSpec { name: "tag", kind: FilterKind::Slug }],
+/// What the public sees: published (or scheduled and due) entries whose post, if any, is public too.
+const PUBLIC_FAQS: &str = "faqs.status IN ('published', 'scheduled') AND faqs.published_at <= ?
+     AND (faqs.post_id IS NULL OR faqs.post_id IN
+          (SELECT id FROM posts WHERE status IN ('published', 'scheduled') AND published_at <= ?))";
+
+pub static LIST: ListSpec = ListSpec {
+    table: "faqs",
+    id: "faqs.id",
+    public: PUBLIC_FAQS,
+    public_binds: 2,
+    filters: &[
+        FilterSpec {
+            name: "post",
+            kind: FilterKind::Slug,
+            ops: EQUALITY,
+            target: Target::Related { id: "faqs.post_id", select: "SELECT id FROM posts WHERE slug" },
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "tag",
+            kind: FilterKind::Slug,
+            ops: EQUALITY,
+            target: Target::Related {
+                id: "faqs.id",
+                select: "SELECT ft.faq_id FROM faq_tags ft JOIN tags t ON t.id = ft.tag_id WHERE t.slug",
+            },
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "published_at",
+            kind: FilterKind::Time,
+            ops: ORDERED,
+            target: Target::Column("faqs.published_at"),
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "updated_at",
+            kind: FilterKind::Time,
+            ops: ORDERED,
+            target: Target::Column("faqs.updated_at"),
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "status",
+            kind: FilterKind::OneOf(STATUSES),
+            ops: EQUALITY,
+            target: Target::Column("faqs.status"),
+            preview_only: true,
+        },
+    ],
+    sorts: &[
+        // Grouped by post, in each post's order.
+        SortSpec { name: "position", sql: "(coalesce(faqs.post_id, 0) * 100000 + faqs.position)", kind: KeyKind::Int },
+        SortSpec { name: "question", sql: "faqs.question", kind: KeyKind::Text },
+        SortSpec { name: "published_at", sql: "coalesce(faqs.published_at, '')", kind: KeyKind::Text },
+        SortSpec { name: "updated_at", sql: "faqs.updated_at", kind: KeyKind::Text },
+    ],
+    default_sort: "position",
+    fields: &[
+        "slug",
+        "question",
+        "answer",
+        "position",
+        "post",
+        "tags",
+        "status",
+        "published_at",
+        "updated_at",
+        "links",
+    ],
+    includes: &[],
+    search: Some(index::Kind::Faq),
+    paged: true,
 };
 
 /// List FAQ entries
@@ -35,7 +110,7 @@ const LIST: ListSpec = ListSpec {
     )
 )]
 pub async fn list_faqs(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &caller, &LIST, query::list).await
+    read::list(&req, &pool, &caller, &LIST, query::by_ids).await
 }
 
 /// Get an FAQ entry
@@ -59,7 +134,7 @@ pub async fn get_faq(
     caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "FAQ entry", slug.into_inner(), query::find_by_slug).await
+    read::by_slug(&req, &pool, &caller, "FAQ entry", slug.into_inner(), &NO_PARAMETERS, query::find_by_slug).await
 }
 
 crate::write_handlers!(

@@ -13,7 +13,8 @@ use crate::http::list_query::ListQuery;
 use crate::markdown;
 use crate::posts::model::{Body, PostRef};
 use crate::posts::query::{is_public_post, PUBLIC_STATUSES};
-use crate::schema::{faq_tags, faqs, posts, tags};
+use crate::schema::{faq_tags, faqs, posts};
+use crate::search::index as search;
 use crate::tags::query as tag_query;
 use crate::visibility::Viewer;
 
@@ -37,39 +38,47 @@ pub fn visible_faq_ids(viewer: &Viewer) -> faqs::BoxedQuery<'_, Sqlite, Integer>
     visible(viewer).select(faqs::id)
 }
 
-fn filtered<'a>(query: &ListQuery, viewer: &'a Viewer) -> faqs::BoxedQuery<'a, Sqlite> {
-    let mut boxed = visible(viewer);
-    if let Some(post) = query.text("post") {
-        let post_ids = posts::table.filter(posts::slug.eq(post.to_string())).select(posts::id.nullable());
-        boxed = boxed.filter(faqs::post_id.eq_any(post_ids));
-    }
-    if let Some(tag) = query.text("tag") {
-        let tagged =
-            faq_tags::table.inner_join(tags::table).filter(tags::slug.eq(tag.to_string())).select(faq_tags::faq_id);
-        boxed = boxed.filter(faqs::id.eq_any(tagged));
-    }
-    boxed
+/// The FAQ entries with these ids, in that order.
+pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32], _query: &ListQuery, _viewer: &Viewer) -> QueryResult<Vec<Faq>> {
+    let rows: Vec<FaqRow> = faqs::table.filter(faqs::id.eq_any(ids)).select(FaqRow::as_select()).load(conn)?;
+    let faqs = with_relations(conn, rows)?;
+    Ok(crate::db::in_order(ids, faqs))
 }
 
-/// A page of public FAQ entries, grouped by post and in each post's order, with the total.
-pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<Faq>, i64)> {
-    let total = filtered(query, viewer).count().get_result(conn)?;
-    let rows: Vec<FaqRow> = filtered(query, viewer)
+/// The visible FAQ entries of each given post, in order (for `include=faqs`).
+pub fn for_posts(
+    conn: &mut SqliteConnection,
+    post_ids: &[i32],
+    viewer: &Viewer,
+) -> QueryResult<HashMap<i32, Vec<Faq>>> {
+    let rows: Vec<FaqRow> = visible(viewer)
+        .filter(faqs::post_id.eq_any(post_ids))
         .order((faqs::post_id, faqs::position, faqs::id))
-        .limit(query.page.per_page)
-        .offset(query.page.offset())
         .select(FaqRow::as_select())
         .load(conn)?;
-    Ok((with_relations(conn, rows)?, total))
+    let post_of: HashMap<i32, i32> =
+        rows.iter().filter_map(|row| row.content.post_id.map(|post| (row.id, post))).collect();
+    let mut grouped: HashMap<i32, Vec<Faq>> = HashMap::new();
+    for (id, faq) in with_relations(conn, rows)? {
+        if let Some(post) = post_of.get(&id) {
+            grouped.entry(*post).or_default().push(faq);
+        }
+    }
+    Ok(grouped)
 }
 
-pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Faq>> {
+pub fn find_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    _query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<Option<Faq>> {
     let row =
         visible(viewer).filter(faqs::slug.eq(slug.to_string())).select(FaqRow::as_select()).first(conn).optional()?;
-    Ok(with_relations(conn, row.into_iter().collect())?.pop())
+    Ok(with_relations(conn, row.into_iter().collect())?.pop().map(|(_, faq)| faq))
 }
 
-fn with_relations(conn: &mut SqliteConnection, rows: Vec<FaqRow>) -> QueryResult<Vec<Faq>> {
+fn with_relations(conn: &mut SqliteConnection, rows: Vec<FaqRow>) -> QueryResult<Vec<(i32, Faq)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let post_ids: Vec<i32> = rows.iter().filter_map(|row| row.content.post_id).collect();
     let mut tags = tag_query::refs_for_faqs(conn, &ids)?;
@@ -84,7 +93,7 @@ fn with_relations(conn: &mut SqliteConnection, rows: Vec<FaqRow>) -> QueryResult
         .into_iter()
         .map(|row| {
             let content = row.content;
-            Faq {
+            let faq = Faq {
                 links: FaqLinks { self_: format!("/v1/faqs/{}", content.slug) },
                 tags: tags.remove(&row.id).unwrap_or_default(),
                 post: content.post_id.and_then(|id| posts.get(&id).cloned()),
@@ -99,7 +108,8 @@ fn with_relations(conn: &mut SqliteConnection, rows: Vec<FaqRow>) -> QueryResult
                 status: content.status,
                 published_at: content.published_at,
                 updated_at: row.updated_at,
-            }
+            };
+            (row.id, faq)
         })
         .collect())
 }
@@ -170,6 +180,9 @@ pub fn write(
         .order(faq_tags::tag_id)
         .select(faq_tags::tag_id)
         .load(conn)?;
+    if change != Change::Unchanged {
+        search::reindex(conn, search::Kind::Faq, faq_id)?;
+    }
     if current == tag_ids {
         return Ok(Ok((faq_id, change)));
     }

@@ -166,6 +166,7 @@ impl Writable for Faqs {
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
         let post: Option<i32> = faqs::table.find(id).select(faqs::post_id).first(conn)?;
         diesel::delete(faqs::table.find(id)).execute(conn)?;
+        crate::search::index::remove(conn, crate::search::index::Kind::Faq, id)?;
         if let Some(post) = post {
             refresh_reading_time(conn, post, &crate::clock::now())?;
         }
@@ -173,6 +174,6 @@ impl Writable for Faqs {
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Faq>> {
-        query::find_by_slug(conn, slug, viewer)
+        query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }

@@ -8,6 +8,7 @@ use super::write::{replace_bands, Bands, Course};
 use crate::clock;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
+use crate::http::list_query::{parse_detail, NO_PARAMETERS};
 use crate::http::respond::PRIVATE_CACHE_CONTROL;
 use crate::http::respond::{self, Data};
 use crate::http::{read, write};
@@ -33,19 +34,8 @@ use crate::tokens::Scope;
     )
 )]
 pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    read::reject_query_parameters(&req)?;
-    let guidance = db::run(&pool, |conn| {
-        let bands = query::bands(conn)?;
-        let course = query::course(conn)?;
-        let site = site::query::find(conn)?;
-        match (course, site) {
-            (Some(course), Some(site)) => {
-                Ok(Guidance { bands, course, disclaimer: site.disclaimer, booking_url: site.booking_url })
-            }
-            _ => Err(ApiError::Unavailable("The content library has not been seeded yet.".into())),
-        }
-    })
-    .await?;
+    parse_detail(req.query_string(), &NO_PARAMETERS)?;
+    let guidance = db::run(&pool, load_guidance).await?;
     respond::json_for(&req, &caller, &Data { data: guidance }, None)
 }
 
@@ -82,9 +72,15 @@ pub async fn get_guidance_band(
     caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "guidance band", slug.into_inner(), |conn, slug, _viewer| {
-        query::find_band(conn, slug)
-    })
+    read::by_slug(
+        &req,
+        &pool,
+        &caller,
+        "guidance band",
+        slug.into_inner(),
+        &NO_PARAMETERS,
+        |conn, slug, _query, _viewer| query::find_band(conn, slug),
+    )
     .await
 }
 
@@ -110,9 +106,15 @@ pub async fn get_guidance_course(
     pool: web::Data<DbPool>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "course advice", "course".to_string(), |conn, _slug, _viewer| {
-        query::course(conn)
-    })
+    read::by_slug(
+        &req,
+        &pool,
+        &caller,
+        "course advice",
+        "course".to_string(),
+        &NO_PARAMETERS,
+        |conn, _slug, _query, _viewer| query::course(conn),
+    )
     .await
 }
 
@@ -199,6 +201,7 @@ pub async fn replace_guidance_bands(
             write::bump_content_version(conn)?;
             load_guidance(conn)
         })
+        .and_then(|guidance| write::committed(conn, guidance))
     })
     .await?;
     respond::json_with(&req, &Data { data: guidance }, None, PRIVATE_CACHE_CONTROL, StatusCode::OK)

@@ -6,6 +6,7 @@ use diesel::sqlite::SqliteConnection;
 use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse};
 use crate::db::{sync_row, Change};
 use crate::schema::{guidance_bands, guidance_course};
+use crate::search::index as search;
 
 /// Every band in order of pain duration.
 pub fn bands(conn: &mut SqliteConnection) -> QueryResult<Vec<GuidanceBand>> {
@@ -50,7 +51,11 @@ pub fn sync_band(conn: &mut SqliteConnection, input: &BandInput, now: &str) -> Q
     let update = |conn: &mut SqliteConnection, id: i32| {
         diesel::update(guidance_bands::table.find(id)).set((&content, guidance_bands::updated_at.eq(now))).execute(conn)
     };
-    Ok(sync_row(conn, existing, &content, insert, update)?.1)
+    let (id, change) = sync_row(conn, existing, &content, insert, update)?;
+    if change != Change::Unchanged {
+        search::reindex(conn, search::Kind::Guidance, id)?;
+    }
+    Ok(change)
 }
 
 /// Inserts or updates the single course-advice row.

@@ -11,6 +11,7 @@ use super::query;
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::{guidance_bands, guidance_course};
+use crate::search::index as search;
 use crate::validation::Check;
 use crate::visibility::Viewer;
 
@@ -124,7 +125,12 @@ pub fn replace_bands(conn: &mut SqliteConnection, bands: &[BandInput], now: &str
         return Err(ApiError::validation(errors));
     }
     let keep: Vec<&str> = bands.iter().map(|band| band.slug.as_str()).collect();
-    diesel::delete(guidance_bands::table.filter(guidance_bands::slug.ne_all(&keep))).execute(conn)?;
+    let dropped: Vec<i32> =
+        guidance_bands::table.filter(guidance_bands::slug.ne_all(&keep)).select(guidance_bands::id).load(conn)?;
+    for id in &dropped {
+        search::remove(conn, search::Kind::Guidance, *id)?;
+    }
+    diesel::delete(guidance_bands::table.filter(guidance_bands::id.eq_any(&dropped))).execute(conn)?;
     for band in bands {
         query::sync_band(conn, band, now)?;
     }

@@ -1,10 +1,12 @@
 //! HTTP plumbing shared by every resource: request ids and problem rendering, the strict
 //! list-query parser, pagination, and JSON responses with ETags.
 
+pub mod cursor;
 pub mod list_query;
 pub mod pagination;
 pub mod read;
 pub mod request_id;
 pub mod respond;
 pub mod routes;
+pub mod select;
 pub mod write;

@@ -28,9 +28,9 @@ impl PageRequest {
 /// Where a list page sits in the whole list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Pagination {
-    /// This page's number, from 1.
+    /// This page's number, from 1; null when paging by cursor.
     #[schema(example = 1)]
-    pub page: i64,
+    pub page: Option<i64>,
     /// Items per page (1 to 100).
     #[schema(example = 20)]
     pub per_page: i64,
@@ -43,9 +43,13 @@ pub struct Pagination {
     /// The next page's number, or null on the last page.
     #[schema(example = json!(null))]
     pub next: Option<i64>,
-    /// The previous page's number, or null on the first page.
+    /// The previous page's number, or null on the first page (and when paging by cursor).
     #[schema(example = json!(null))]
     pub prev: Option<i64>,
+    /// An opaque cursor for the page after this one (pass it as `cursor`), or null on the last
+    /// page. Deep pages by cursor cost the same as the first.
+    #[schema(example = json!(null))]
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -74,28 +78,38 @@ pub struct ListPage<T> {
 }
 
 impl<T> ListPage<T> {
-    /// `base_query` is the request's query without `page`/`per_page`, already encoded.
-    pub fn new(data: Vec<T>, total: i64, request: PageRequest, path: &str, base_query: &str) -> Self {
+    /// `canonical` is the request's query without paging, already encoded; `cursor_mode` says
+    /// the page was asked for by cursor.
+    pub fn new(
+        data: Vec<T>,
+        total: i64,
+        request: PageRequest,
+        next_cursor: Option<String>,
+        cursor_mode: bool,
+        path: &str,
+        canonical: &str,
+    ) -> Self {
         let total_pages = (total + request.per_page - 1) / request.per_page;
-        let next = (request.page < total_pages).then_some(request.page + 1);
-        let prev = (request.page > 1).then(|| (request.page - 1).min(total_pages.max(1)));
-        let link = |page: i64| {
-            let separator = if base_query.is_empty() { "" } else { "&" };
-            format!("{path}?{base_query}{separator}page={page}&per_page={}", request.per_page)
+        let separator = if canonical.is_empty() { "" } else { "&" };
+        let link = |paging: String| format!("{path}?{canonical}{separator}{paging}");
+        let per_page = request.per_page;
+        let (page, next, prev, self_, next_link, prev_link) = if cursor_mode {
+            let next_link = next_cursor.as_ref().map(|cursor| link(format!("cursor={cursor}&per_page={per_page}")));
+            (None, None, None, None, next_link, None)
+        } else {
+            let next = (request.page < total_pages).then_some(request.page + 1);
+            let prev = (request.page > 1).then(|| (request.page - 1).min(total_pages.max(1)));
+            let at = |page: i64| link(format!("page={page}&per_page={per_page}"));
+            (Some(request.page), next, prev, Some(at(request.page)), next.map(at), prev.map(at))
         };
         ListPage {
             data,
-            meta: ListMeta {
-                pagination: Pagination {
-                    page: request.page,
-                    per_page: request.per_page,
-                    total,
-                    total_pages,
-                    next,
-                    prev,
-                },
+            meta: ListMeta { pagination: Pagination { page, per_page, total, total_pages, next, prev, next_cursor } },
+            links: ListLinks {
+                self_: self_.unwrap_or_else(|| link(format!("per_page={per_page}"))),
+                next: next_link,
+                prev: prev_link,
             },
-            links: ListLinks { self_: link(request.page), next: next.map(link), prev: prev.map(link) },
         }
     }
 

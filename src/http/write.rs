@@ -20,7 +20,6 @@ use super::respond::{self, Data, PRIVATE_CACHE_CONTROL};
 use crate::clock;
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
-use crate::schema::content_version;
 use crate::tokens::{Caller, Scope};
 use crate::visibility::Viewer;
 
@@ -58,13 +57,7 @@ pub trait Writable: 'static {
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Self::Output>>;
 }
 
-/// The version every cache compares; bumped in each write transaction.
-pub fn bump_content_version(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    diesel::update(content_version::table.find(1))
-        .set(content_version::version.eq(content_version::version + 1))
-        .returning(content_version::version)
-        .get_result(conn)
-}
+pub use crate::content_state::bump as bump_content_version;
 
 fn check_content_type(headers: &HeaderMap, allowed: &[&str]) -> Result<(), ApiError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -156,6 +149,13 @@ fn written<T: Serialize>(
     Ok(response)
 }
 
+/// After a commit: caches in this process see the new version at once (a reader never gets
+/// stale content after a write is acknowledged).
+pub fn committed<T>(conn: &mut SqliteConnection, value: T) -> Result<T, ApiError> {
+    crate::content_state::refresh(conn, &clock::now())?;
+    Ok(value)
+}
+
 fn preview() -> Viewer {
     Viewer { now: clock::now(), preview: true }
 }
@@ -198,6 +198,7 @@ pub async fn create<R: Writable>(
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
+        .and_then(|output| committed(conn, output))
     })
     .await?;
     let location = format!("{}/{}", R::COLLECTION, slug_of_output(&output)?);
@@ -245,6 +246,7 @@ pub async fn update<R: Writable>(
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
+        .and_then(|output| committed(conn, output))
     })
     .await?;
     written(&req, StatusCode::OK, output, None)
@@ -269,6 +271,7 @@ pub async fn delete<R: Writable>(
             bump_content_version(conn)?;
             Ok(())
         })
+        .and_then(|()| committed(conn, ()))
     })
     .await?;
     Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, PRIVATE_CACHE_CONTROL)).finish())

@@ -2,18 +2,138 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::PostInput;
+use super::model::STATUSES;
 use super::query;
 use super::write::{redirect_target, Posts};
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
-use crate::http::list_query::{FilterKind, FilterSpec, ListSpec, PageParams};
+use crate::http::list_query::{
+    DetailSpec, FilterKind, FilterSpec, IncludeSpec, KeyKind, ListSpec, PageParams, SortSpec, Target, EQUALITY, ORDERED,
+};
 use crate::http::read;
 use crate::http::respond::PUBLIC_CACHE_CONTROL;
 use crate::openapi::{PostList, PostResponse};
+use crate::search::index;
 use crate::tokens::Caller;
 use crate::visibility::Viewer;
 
-const LIST: ListSpec = ListSpec { filters: &[FilterSpec { name: "tag", kind: FilterKind::Slug }] };
+/// What the public sees: published posts, and scheduled ones whose time has come.
+const PUBLIC_POSTS: &str = "posts.status IN ('published', 'scheduled') AND posts.published_at <= ?";
+
+const INCLUDES: &[IncludeSpec] = &[
+    IncludeSpec { name: "faqs", fields: FAQ_FIELDS },
+    IncludeSpec {
+        name: "conditions",
+        fields: &[
+            "slug",
+            "name",
+            "summary",
+            "caveat",
+            "region",
+            "is_red_flag",
+            "response_level",
+            "category",
+            "position",
+            "updated_at",
+        ],
+    },
+    IncludeSpec { name: "citations", fields: &["slug", "publisher", "title", "year", "url", "claim"] },
+];
+
+const FAQ_FIELDS: &[&str] =
+    &["slug", "question", "answer", "position", "post", "tags", "status", "published_at", "updated_at", "links"];
+
+pub static LIST: ListSpec = ListSpec {
+    table: "posts",
+    id: "posts.id",
+    public: PUBLIC_POSTS,
+    public_binds: 1,
+    filters: &[
+        FilterSpec {
+            name: "tag",
+            kind: FilterKind::Slug,
+            ops: EQUALITY,
+            target: Target::Related {
+                id: "posts.id",
+                select: "SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.slug",
+            },
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "condition",
+            kind: FilterKind::Slug,
+            ops: EQUALITY,
+            target: Target::Related {
+                id: "posts.id",
+                select: "SELECT pcc.post_id FROM post_condition_categories pcc JOIN conditions c ON c.category_id = pcc.category_id WHERE c.slug",
+            },
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "condition_category",
+            kind: FilterKind::Slug,
+            ops: EQUALITY,
+            target: Target::Related {
+                id: "posts.id",
+                select: "SELECT pcc.post_id FROM post_condition_categories pcc JOIN condition_categories cc ON cc.id = pcc.category_id WHERE cc.slug",
+            },
+            preview_only: false,
+        },
+        FilterSpec {
+            name: "published_at",
+            kind: FilterKind::Time,
+            ops: ORDERED,
+            target: Target::Column("posts.published_at"),
+            preview_only: false,
+        },
+        FilterSpec { name: "updated_at", kind: FilterKind::Time, ops: ORDERED, target: Target::Column("posts.updated_at"), preview_only: false },
+        FilterSpec {
+            name: "reading_time_minutes",
+            kind: FilterKind::Int,
+            ops: ORDERED,
+            target: Target::Column("posts.reading_time_minutes"),
+            preview_only: false,
+        },
+        FilterSpec { name: "status", kind: FilterKind::OneOf(STATUSES), ops: EQUALITY, target: Target::Column("posts.status"), preview_only: true },
+    ],
+    sorts: &[
+        SortSpec { name: "published_at", sql: "coalesce(posts.published_at, '')", kind: KeyKind::Text },
+        SortSpec { name: "updated_at", sql: "posts.updated_at", kind: KeyKind::Text },
+        SortSpec { name: "title", sql: "posts.title", kind: KeyKind::Text },
+        SortSpec { name: "reading_time_minutes", sql: "posts.reading_time_minutes", kind: KeyKind::Int },
+    ],
+    default_sort: "-published_at",
+    fields: &["slug", "title", "excerpt", "status", "published_at", "updated_at", "reading_time_minutes", "cta", "tags", "links"],
+    includes: INCLUDES,
+    search: Some(index::Kind::Post),
+    paged: true,
+};
+
+static DETAIL: DetailSpec = DetailSpec {
+    fields: &[
+        "slug",
+        "title",
+        "excerpt",
+        "status",
+        "published_at",
+        "updated_at",
+        "reading_time_minutes",
+        "word_count",
+        "meta_title",
+        "meta_description",
+        "canonical_url",
+        "cta",
+        "author",
+        "tags",
+        "citations",
+        "condition_categories",
+        "key_points",
+        "body",
+        "sections",
+        "links",
+    ],
+    includes: &[INCLUDES[0], INCLUDES[1]],
+};
 
 /// List posts
 ///
@@ -35,7 +155,7 @@ const LIST: ListSpec = ListSpec { filters: &[FilterSpec { name: "tag", kind: Fil
     )
 )]
 pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &caller, &LIST, query::list).await
+    read::list(&req, &pool, &caller, &LIST, query::by_ids).await
 }
 
 /// Get a post
@@ -64,7 +184,7 @@ pub async fn get_post(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
-    match read::by_slug(&req, &pool, &caller, "post", slug.clone(), query::find_by_slug).await {
+    match read::by_slug(&req, &pool, &caller, "post", slug.clone(), &DETAIL, query::find_by_slug).await {
         Err(ApiError::NotFound(detail)) => {
             // A renamed post answers at its old slug with a permanent redirect.
             let viewer = Viewer::for_caller(&caller);

@@ -3,7 +3,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::citations::model::PostCitation;
-use crate::conditions::model::CategoryRef;
+use crate::conditions::model::{CategoryRef, Condition};
+use crate::faqs::model::Faq;
 use crate::schema::{post_sections, posts};
 use crate::tags::model::TagRef;
 
@@ -63,6 +64,12 @@ pub struct Post {
     /// The body split at its headings, for native rendering and tables of contents.
     pub sections: Vec<Section>,
     pub links: PostLinks,
+    /// With `include=faqs`: the post's FAQ entries, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faqs: Option<Vec<Faq>>,
+    /// With `include=conditions`: the conditions of the categories the post discusses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<Condition>>,
 }
 
 /// A post in a list: everything but the body.
@@ -83,6 +90,15 @@ pub struct PostSummary {
     pub cta: Option<CallToAction>,
     pub tags: Vec<TagRef>,
     pub links: PostLinks,
+    /// With `include=faqs`: the post's FAQ entries, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faqs: Option<Vec<Faq>>,
+    /// With `include=conditions`: the conditions of the categories the post discusses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<Condition>>,
+    /// With `include=citations`: the sources the post cites, with their claims.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citations: Option<Vec<PostCitation>>,
 }
 
 /// A post embedded in another resource.

@@ -7,8 +7,9 @@ use super::body;
 use super::model::{Author, KeyPoints, Post, PostLinks, PostRow, PostSummary, SectionContent};
 use crate::citations::query as citations;
 use crate::conditions::query as conditions;
+use crate::faqs::query as faq_query;
 use crate::http::list_query::ListQuery;
-use crate::schema::{post_key_points, post_sections, post_tags, posts, tags};
+use crate::schema::{post_key_points, post_sections, posts};
 use crate::site::query as site;
 use crate::tags::query as tag_query;
 use crate::visibility::Viewer;
@@ -35,56 +36,72 @@ pub fn visible(viewer: &Viewer) -> posts::BoxedQuery<'_, Sqlite> {
     }
 }
 
-fn filtered<'a>(query: &ListQuery, viewer: &'a Viewer) -> posts::BoxedQuery<'a, Sqlite> {
-    let mut boxed = visible(viewer);
-    if let Some(tag) = query.text("tag") {
-        let tagged =
-            post_tags::table.inner_join(tags::table).filter(tags::slug.eq(tag.to_string())).select(post_tags::post_id);
-        boxed = boxed.filter(posts::id.eq_any(tagged));
-    }
-    boxed
-}
-
-/// A page of public posts, newest first, filtered, with the total.
-pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<PostSummary>, i64)> {
-    let total = filtered(query, viewer).count().get_result(conn)?;
-    let rows: Vec<PostRow> = filtered(query, viewer)
-        .order((posts::published_at.desc(), posts::id.desc()))
-        .limit(query.page.per_page)
-        .offset(query.page.offset())
-        .select(PostRow::as_select())
-        .load(conn)?;
-    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
-    let mut tags = tag_query::refs_for_posts(conn, &ids)?;
+/// The posts with these ids, in that order, with what the query includes (one query per
+/// relation for the whole page).
+pub fn by_ids(
+    conn: &mut SqliteConnection,
+    ids: &[i32],
+    query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<Vec<PostSummary>> {
+    let rows: Vec<PostRow> = posts::table.filter(posts::id.eq_any(ids)).select(PostRow::as_select()).load(conn)?;
+    let mut tags = tag_query::refs_for_posts(conn, ids)?;
+    let mut faqs = if query.includes("faqs") { Some(faq_query::for_posts(conn, ids, viewer)?) } else { None };
+    let mut conditions =
+        if query.includes("conditions") { Some(conditions::conditions_for_posts(conn, ids)?) } else { None };
+    let mut citations = if query.includes("citations") { Some(citations::for_posts(conn, ids)?) } else { None };
     let posts = rows
         .into_iter()
-        .map(|row| PostSummary {
-            links: PostLinks::for_slug(&row.content.slug),
-            cta: row.content.cta(),
-            tags: tags.remove(&row.id).unwrap_or_default(),
-            slug: row.content.slug,
-            title: row.content.title,
-            excerpt: row.content.excerpt,
-            status: row.content.status,
-            published_at: row.content.published_at,
-            updated_at: row.updated_at,
-            reading_time_minutes: row.content.reading_time_minutes,
+        .map(|row| {
+            let id = row.id;
+            let summary = PostSummary {
+                links: PostLinks::for_slug(&row.content.slug),
+                cta: row.content.cta(),
+                tags: tags.remove(&id).unwrap_or_default(),
+                slug: row.content.slug,
+                title: row.content.title,
+                excerpt: row.content.excerpt,
+                status: row.content.status,
+                published_at: row.content.published_at,
+                updated_at: row.updated_at,
+                reading_time_minutes: row.content.reading_time_minutes,
+                faqs: faqs.as_mut().map(|all| all.remove(&id).unwrap_or_default()),
+                conditions: conditions.as_mut().map(|all| all.remove(&id).unwrap_or_default()),
+                citations: citations.as_mut().map(|all| all.remove(&id).unwrap_or_default()),
+            };
+            (id, summary)
         })
         .collect();
-    Ok((posts, total))
+    Ok(crate::db::in_order(ids, posts))
 }
 
-/// One public post with everything it embeds.
-pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Post>> {
+/// One visible post with everything it embeds, and what the query includes.
+pub fn find_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<Option<Post>> {
     let Some(row) = visible(viewer).filter(posts::slug.eq(slug)).select(PostRow::as_select()).first(conn).optional()?
     else {
         return Ok(None);
     };
-    let sections = sections(conn, row.id)?;
-    let key_points = key_points(conn, row.id)?;
-    let tags = tag_query::refs_for_posts(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
-    let citations = citations::for_posts(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
-    let categories = conditions::categories_for_posts(conn, &[row.id])?.remove(&row.id).unwrap_or_default();
+    let id = row.id;
+    let sections = sections(conn, id)?;
+    let key_points = key_points(conn, id)?;
+    let tags = tag_query::refs_for_posts(conn, &[id])?.remove(&id).unwrap_or_default();
+    let citations = citations::for_posts(conn, &[id])?.remove(&id).unwrap_or_default();
+    let categories = conditions::categories_for_posts(conn, &[id])?.remove(&id).unwrap_or_default();
+    let faqs = if query.includes("faqs") {
+        Some(faq_query::for_posts(conn, &[id], viewer)?.remove(&id).unwrap_or_default())
+    } else {
+        None
+    };
+    let included_conditions = if query.includes("conditions") {
+        Some(conditions::conditions_for_posts(conn, &[id])?.remove(&id).unwrap_or_default())
+    } else {
+        None
+    };
     let author = match site::find(conn)? {
         Some(site) => Author { name: site.name, url: site.website_url, kind: "organization".to_string() },
         None => return Err(diesel::result::Error::NotFound),
@@ -111,6 +128,8 @@ pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) ->
         citations,
         condition_categories: categories,
         key_points,
+        faqs,
+        conditions: included_conditions,
     }))
 }
 

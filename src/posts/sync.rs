@@ -13,6 +13,7 @@ use crate::markdown::{self, reading_time_minutes};
 use crate::schema::{
     faqs, post_citations, post_condition_categories, post_key_points, post_redirects, post_tags, posts,
 };
+use crate::search::index as search;
 use crate::tags::query as tags;
 
 /// The relations of a post, resolved to ids, in the post's order.
@@ -250,9 +251,14 @@ pub fn write_post(
         replace_relations(conn, post_id, &relations)?;
         children_changed = true;
     }
-    if change == Change::Unchanged && children_changed {
+    let change = if change == Change::Unchanged && children_changed {
         diesel::update(posts::table.find(post_id)).set(posts::updated_at.eq(now)).execute(conn)?;
-        return Ok(Ok((post_id, Change::Updated)));
+        Change::Updated
+    } else {
+        change
+    };
+    if change != Change::Unchanged {
+        search::reindex(conn, search::Kind::Post, post_id)?;
     }
     Ok(Ok((post_id, change)))
 }

@@ -187,11 +187,12 @@ impl Writable for Posts {
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
         // Its FAQ entries stay, without a post; its redirects go with it.
         diesel::delete(posts::table.find(id)).execute(conn)?;
+        crate::search::index::remove(conn, crate::search::index::Kind::Post, id)?;
         Ok(())
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Post>> {
-        query::find_by_slug(conn, slug, viewer)
+        query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }
 

@@ -50,7 +50,14 @@ fn reference(result: Result<Change, String>) -> Result<Change, SyncError> {
 
 /// Syncs the whole library, all or nothing.
 pub fn sync(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, String> {
-    conn.immediate_transaction(|conn| sync_all(conn, library, now)).map_err(|error| match error {
+    let report = conn.immediate_transaction(|conn| {
+        let report = sync_all(conn, library, now)?;
+        if report.inserted + report.updated > 0 {
+            crate::content_state::bump(conn)?;
+        }
+        Ok(report)
+    });
+    report.map_err(|error| match error {
         SyncError::Database(error) => format!("sync failed: {error}"),
         SyncError::Reference(message) => format!("sync failed: {message}"),
     })

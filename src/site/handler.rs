@@ -5,6 +5,7 @@ use super::query;
 use super::write::{SiteResource, SITE_SLUG};
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
+use crate::http::list_query::NO_PARAMETERS;
 use crate::http::{read, write};
 use crate::openapi::SiteResponse;
 use crate::tokens::Caller;
@@ -26,7 +27,10 @@ use crate::tokens::Caller;
     )
 )]
 pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "site", "site".to_string(), |conn, _slug, _viewer| query::find(conn)).await
+    read::by_slug(&req, &pool, &caller, "site", "site".to_string(), &NO_PARAMETERS, |conn, _slug, _query, _viewer| {
+        query::find(conn)
+    })
+    .await
 }
 
 /// Update the site

@@ -5,12 +5,28 @@ use super::query;
 use super::write::Tags;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
-use crate::http::list_query::{ListSpec, PageParams};
+use crate::http::list_query::{KeyKind, ListSpec, PageParams, SortSpec, NO_PARAMETERS};
 use crate::http::read;
 use crate::openapi::{TagList, TagResponse};
 use crate::tokens::Caller;
 
-const LIST: ListSpec = ListSpec { filters: &[] };
+pub static LIST: ListSpec = ListSpec {
+    table: "tags",
+    id: "tags.id",
+    public: "",
+    public_binds: 0,
+    filters: &[],
+    sorts: &[
+        SortSpec { name: "name", sql: "tags.name", kind: KeyKind::Text },
+        SortSpec { name: "slug", sql: "tags.slug", kind: KeyKind::Text },
+        SortSpec { name: "updated_at", sql: "tags.updated_at", kind: KeyKind::Text },
+    ],
+    default_sort: "name",
+    fields: &["slug", "name", "description", "post_count", "faq_count", "updated_at", "links"],
+    includes: &[],
+    search: None,
+    paged: true,
+};
 
 /// List tags
 ///
@@ -29,7 +45,7 @@ const LIST: ListSpec = ListSpec { filters: &[] };
     )
 )]
 pub async fn list_tags(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    read::list(&req, &pool, &caller, &LIST, query::list).await
+    read::list(&req, &pool, &caller, &LIST, query::by_ids).await
 }
 
 /// Get a tag
@@ -55,7 +71,7 @@ pub async fn get_tag(
     caller: Caller,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    read::by_slug(&req, &pool, &caller, "tag", slug.into_inner(), query::find_by_slug).await
+    read::by_slug(&req, &pool, &caller, "tag", slug.into_inner(), &NO_PARAMETERS, query::find_by_slug).await
 }
 
 crate::write_handlers!(

@@ -14,29 +14,28 @@ use crate::posts::query::is_public_post;
 use crate::schema::{faq_tags, post_tags, posts, tags};
 use crate::visibility::Viewer;
 
-/// A page of tags by name, with how many public posts and FAQ entries each has, and the total.
-pub fn list(conn: &mut SqliteConnection, query: &ListQuery, viewer: &Viewer) -> QueryResult<(Vec<Tag>, i64)> {
-    let total = tags::table.count().get_result(conn)?;
-    let rows: Vec<(i32, TagRow)> = tags::table
-        .order((tags::name.asc(), tags::slug.asc()))
-        .limit(query.page.per_page)
-        .offset(query.page.offset())
-        .select((tags::id, TagRow::as_select()))
-        .load(conn)?;
-    let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
-    let (post_counts, faq_counts) = counts(conn, viewer, &ids)?;
+/// The tags with these ids, in that order, with how many visible posts and FAQ entries each has.
+pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32], _query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<Tag>> {
+    let rows: Vec<(i32, TagRow)> =
+        tags::table.filter(tags::id.eq_any(ids)).select((tags::id, TagRow::as_select())).load(conn)?;
+    let (post_counts, faq_counts) = counts(conn, viewer, ids)?;
     let tags = rows
         .into_iter()
         .map(|(id, row)| {
             let posts = post_counts.get(&id).copied().unwrap_or(0);
             let faqs = faq_counts.get(&id).copied().unwrap_or(0);
-            Tag::from_row(row, posts, faqs)
+            (id, Tag::from_row(row, posts, faqs))
         })
         .collect();
-    Ok((tags, total))
+    Ok(crate::db::in_order(ids, tags))
 }
 
-pub fn find_by_slug(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Tag>> {
+pub fn find_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    _query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<Option<Tag>> {
     let Some((id, row)) = tags::table
         .filter(tags::slug.eq(slug))
         .select((tags::id, TagRow::as_select()))

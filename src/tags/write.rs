@@ -70,6 +70,6 @@ impl Writable for Tags {
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Tag>> {
-        query::find_by_slug(conn, slug, viewer)
+        query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }

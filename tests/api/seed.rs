@@ -32,7 +32,7 @@ fn dump(conn: &mut SqliteConnection) -> String {
             .map(|r| format!("quote({})", r.value))
             .collect();
         let rows = diesel::sql_query(format!(
-            "SELECT coalesce(group_concat(line, char(10)), '') AS value FROM (SELECT {} AS line FROM {table} ORDER BY rowid)",
+            "SELECT coalesce(group_concat(line, char(10)), '') AS value FROM (SELECT {} AS line FROM {table} ORDER BY line)",
             columns.join(" || ',' || ")
         ))
         .load::<Row>(conn)

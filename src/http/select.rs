@@ -1,0 +1,329 @@
+//! Runs a parsed list query: builds the SQL for the spec's visibility, the filters, search, the
+//! order and the cursor (all values bound, only whitelisted SQL from the specs), and returns
+//! the page's ids in order with the total and the next cursor. Resources then load full items
+//! by id, one query per relation for the whole page.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use diesel::prelude::*;
+use diesel::query_builder::BoxedSqlQuery;
+use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
+use diesel::sqlite::{Sqlite, SqliteConnection};
+use serde_json::Value;
+
+use super::cursor::{self, Position};
+use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Op, Target};
+use crate::content_state::{self, Stamp};
+use crate::error::ApiError;
+use crate::visibility::Viewer;
+
+pub struct Page {
+    pub ids: Vec<i32>,
+    pub total: i64,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Default)]
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn bind(&mut self, value: Bind) {
+        self.text.push('?');
+        self.binds.push(value);
+    }
+
+    fn query(&self) -> BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery> {
+        let mut query = diesel::sql_query(self.text.clone()).into_boxed();
+        for bind in &self.binds {
+            query = match bind.clone() {
+                Bind::Text(text) => query.bind::<Text, _>(text),
+                Bind::Int(n) => query.bind::<BigInt, _>(n),
+                Bind::Float(f) => query.bind::<Double, _>(f),
+            };
+        }
+        query
+    }
+}
+
+/// FROM and WHERE without the cursor: what both the page and the total select from.
+fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
+    let mut sql = Sql::default();
+    sql.push(&format!(" FROM {}", spec.table));
+    if let (Some((fts, _)), Some(kind)) = (&query.search, spec.search) {
+        // bm25 with the title weighted ten times the body (kind and slug carry no text).
+        sql.push(&format!(
+            " JOIN (SELECT rowid - ({code} << 40) AS id, bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
+                    FROM search_index WHERE search_index MATCH ",
+            code = kind as i64
+        ));
+        sql.bind(Bind::Text(fts.clone()));
+        sql.push(&format!(" AND kind = '{}') AS fts ON fts.id = {}", kind.name(), spec.id));
+    }
+    sql.push(" WHERE 1 = 1");
+    if !viewer.preview && !spec.public.is_empty() {
+        sql.push(" AND (");
+        let mut parts = spec.public.split('?');
+        sql.push(parts.next().unwrap_or(""));
+        for part in parts {
+            sql.bind(Bind::Text(viewer.now.clone()));
+            sql.push(part);
+        }
+        sql.push(")");
+        debug_assert_eq!(spec.public.matches('?').count(), spec.public_binds);
+    }
+    for filter in &query.filters {
+        sql.push(" AND ");
+        let (subject, negate_membership) = match filter.spec.target {
+            Target::Column(column) => (column.to_string(), false),
+            Target::Related { id, select } => {
+                let negated = filter.op == Op::Ne;
+                sql.push(&format!("{id} {}IN ({select} ", if negated { "NOT " } else { "" }));
+                (String::new(), negated)
+            }
+        };
+        sql.push(&subject);
+        let op = if negate_membership { Op::Eq } else { filter.op };
+        if op == Op::In {
+            sql.push(" IN (");
+            for (i, value) in filter.values.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(value.clone());
+            }
+            sql.push(")");
+        } else {
+            sql.push(&format!(" {} ", op.sql()));
+            sql.bind(filter.values[0].clone());
+        }
+        if matches!(filter.spec.target, Target::Related { .. }) {
+            sql.push(")");
+        }
+    }
+    sql
+}
+
+/// A stable name for the list, order and filters, which a cursor must match.
+fn list_identity(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> String {
+    let sort: Vec<String> = query
+        .sort
+        .iter()
+        .map(|(key, dir)| format!("{}{}", if *dir == Dir::Desc { "-" } else { "" }, key.name))
+        .collect();
+    let identity = format!("{}|{}|{}|{}", spec.table, sort.join(","), query.canonical, viewer.preview);
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(identity.as_bytes()))
+}
+
+fn op_for(dir: Dir) -> &'static str {
+    match dir {
+        Dir::Asc => ">",
+        Dir::Desc => "<",
+    }
+}
+
+fn key_bind(kind: KeyKind, value: &Value) -> Option<Bind> {
+    match kind {
+        KeyKind::Text => value.as_str().map(|s| Bind::Text(s.to_string())),
+        KeyKind::Int => value.as_i64().map(Bind::Int),
+        KeyKind::Float => value.as_f64().map(Bind::Float),
+    }
+}
+
+/// `AND` rows after the cursor's position in the list's order.
+fn after(sql: &mut Sql, spec: &ListSpec, query: &ListQuery, position: &Position) -> Result<(), ApiError> {
+    let bad = || {
+        ApiError::bad_param(
+            "cursor",
+            "does not belong to this list (its order or filters differ); start again without it",
+        )
+    };
+    if position.keys.len() != query.sort.len() {
+        return Err(bad());
+    }
+    let mut keys: Vec<(String, Dir, Bind)> = Vec::new();
+    for ((key, dir), value) in query.sort.iter().zip(&position.keys) {
+        keys.push((key.sql.to_string(), *dir, key_bind(key.kind, value).ok_or_else(bad)?));
+    }
+    let id_dir = query.sort.first().map_or(Dir::Asc, |(_, dir)| *dir);
+    keys.push((spec.id.to_string(), id_dir, Bind::Int(position.id)));
+    sql.push(" AND (");
+    if keys.iter().all(|(_, dir, _)| *dir == id_dir) {
+        // One direction: a row-value comparison, which SQLite answers from an index.
+        let columns: Vec<&str> = keys.iter().map(|(sql, _, _)| sql.as_str()).collect();
+        sql.push(&format!("({}) {} (", columns.join(", "), op_for(id_dir)));
+        for (i, (_, _, value)) in keys.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(value.clone());
+        }
+        sql.push(")");
+    } else {
+        // Mixed directions: (k1 after v1) OR (k1 = v1 AND k2 after v2) OR ...
+        for i in 0..keys.len() {
+            sql.push(if i == 0 { "(" } else { " OR (" });
+            for (column, _, value) in &keys[..i] {
+                sql.push(&format!("{column} = "));
+                sql.bind(value.clone());
+                sql.push(" AND ");
+            }
+            let (column, dir, value) = &keys[i];
+            sql.push(&format!("{column} {} ", op_for(*dir)));
+            sql.bind(value.clone());
+            sql.push(")");
+        }
+    }
+    sql.push(")");
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct KeyRow {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    t0: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    i0: Option<i64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    f0: Option<f64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    t1: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    i1: Option<i64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    f1: Option<f64>,
+}
+
+impl KeyRow {
+    fn key(&self, index: usize, kind: KeyKind) -> Value {
+        let (t, i, f) = if index == 0 { (&self.t0, self.i0, self.f0) } else { (&self.t1, self.i1, self.f1) };
+        match kind {
+            KeyKind::Text => t.clone().map(Value::from).unwrap_or(Value::Null),
+            KeyKind::Int => i.map(Value::from).unwrap_or(Value::Null),
+            KeyKind::Float => f.map(Value::from).unwrap_or(Value::Null),
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Totals by list and filters, valid while the content has not changed.
+static TOTALS: Mutex<Option<HashMap<String, (Stamp, i64)>>> = Mutex::new(None);
+const MAX_TOTALS: usize = 4096;
+
+fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> QueryResult<i64> {
+    let key = format!("{}|{}|{}", spec.table, query.canonical, viewer.preview);
+    let stamp = content_state::stamp();
+    if let Some((cached, total)) = TOTALS.lock().expect("totals lock").as_ref().and_then(|m| m.get(&key)) {
+        if cached.is_current(&viewer.now) {
+            return Ok(*total);
+        }
+    }
+    let mut sql = Sql::default();
+    sql.push("SELECT count(*) AS n");
+    let rest = from_where(spec, query, viewer);
+    sql.push(&rest.text);
+    sql.binds.extend(rest.binds);
+    let n = sql.query().get_result::<Count>(conn)?.n;
+    let mut totals = TOTALS.lock().expect("totals lock");
+    let map = totals.get_or_insert_with(HashMap::new);
+    if map.len() >= MAX_TOTALS {
+        map.clear();
+    }
+    map.insert(key, (stamp, n));
+    Ok(n)
+}
+
+/// One page of the list: ids in order, the total, and a cursor for the page after.
+pub fn page(
+    conn: &mut SqliteConnection,
+    spec: &ListSpec,
+    query: &ListQuery,
+    viewer: &Viewer,
+) -> Result<Page, ApiError> {
+    let identity = list_identity(spec, query, viewer);
+    let position = match &query.cursor {
+        Some(raw) => {
+            let position = cursor::decode(raw).ok_or_else(|| {
+                ApiError::bad_param("cursor", "is not a cursor this service issued (it may have been altered)")
+            })?;
+            if position.list != identity {
+                return Err(ApiError::bad_param(
+                    "cursor",
+                    "does not belong to this list (its order or filters differ); start again without it",
+                ));
+            }
+            Some(position)
+        }
+        None => None,
+    };
+
+    let mut sql = Sql::default();
+    sql.push(&format!("SELECT {} AS id", spec.id));
+    for slot in 0..2 {
+        let key = query.sort.get(slot);
+        for (column, kind) in [("t", KeyKind::Text), ("i", KeyKind::Int), ("f", KeyKind::Float)] {
+            let expression = match key {
+                Some((key, _)) if key.kind == kind => key.sql,
+                _ => "NULL",
+            };
+            sql.push(&format!(", {expression} AS {column}{slot}"));
+        }
+    }
+    let rest = from_where(spec, query, viewer);
+    sql.push(&rest.text);
+    sql.binds.extend(rest.binds);
+    if let Some(position) = &position {
+        after(&mut sql, spec, query, position)?;
+    }
+    sql.push(" ORDER BY ");
+    for (key, dir) in &query.sort {
+        sql.push(&format!("{} {}, ", key.sql, if *dir == Dir::Desc { "DESC" } else { "ASC" }));
+    }
+    let id_dir = query.sort.first().map_or(Dir::Asc, |(_, dir)| *dir);
+    sql.push(&format!("{} {}", spec.id, if id_dir == Dir::Desc { "DESC" } else { "ASC" }));
+    // One row more than the page tells whether there is a next page.
+    sql.push(" LIMIT ");
+    sql.bind(Bind::Int(query.page.per_page + 1));
+    if position.is_none() {
+        sql.push(" OFFSET ");
+        sql.bind(Bind::Int(query.page.offset()));
+    }
+    let mut rows: Vec<KeyRow> = sql.query().load(conn).map_err(search_error)?;
+    let more = rows.len() as i64 > query.page.per_page;
+    rows.truncate(query.page.per_page as usize);
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) => Some(cursor::encode(&Position {
+            list: identity,
+            keys: query.sort.iter().enumerate().map(|(i, (key, _))| last.key(i, key.kind)).collect(),
+            id: i64::from(last.id),
+        })),
+        _ => None,
+    };
+    let total = total(conn, spec, query, viewer).map_err(search_error)?;
+    Ok(Page { ids: rows.into_iter().map(|row| row.id).collect(), total, next_cursor })
+}
+
+/// FTS5 rejects some queries our parser lets through (e.g. a prefix too short to index); that
+/// is the caller's input, so a 400, not a 500.
+pub fn search_error(error: diesel::result::Error) -> ApiError {
+    let message = error.to_string();
+    if message.contains("fts5") {
+        ApiError::bad_param("q", "cannot be searched; use words, \"phrases\", prefix* and -exclusions")
+    } else {
+        ApiError::from(error)
+    }
+}

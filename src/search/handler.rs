@@ -1,0 +1,88 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::index::Kind;
+use super::query;
+use crate::db::{self, DbPool};
+use crate::error::{responses, ApiError};
+use crate::http::list_query::{Bind, FilterKind, FilterSpec, ListQuery, ListSpec, PageParams, Target, EQUALITY};
+use crate::http::pagination::ListPage;
+use crate::http::{respond, select};
+use crate::openapi::SearchResults;
+use crate::tokens::Caller;
+use crate::visibility::Viewer;
+
+const KINDS: &[&str] = &["post", "faq", "condition", "guidance"];
+
+/// Only the parameters matter here; the SQL is the search module's own.
+static SEARCH: ListSpec = ListSpec {
+    table: "search_index",
+    id: "search_index.rowid",
+    public: "",
+    public_binds: 0,
+    filters: &[FilterSpec {
+        name: "type",
+        kind: FilterKind::OneOf(KINDS),
+        ops: EQUALITY,
+        target: Target::Column("kind"),
+        preview_only: false,
+    }],
+    sorts: &[],
+    default_sort: "",
+    fields: &[],
+    includes: &[],
+    search: Some(Kind::Post),
+    paged: true,
+};
+
+/// Search everything
+///
+/// Full-text search across posts, FAQ entries, conditions and guidance bands, best match
+/// first (bm25; titles weigh ten times the body), each hit with its type, slug, highlighted
+/// title and snippet. `q` takes words (all must match), `"quoted phrases"`, prefixes (`mass*`),
+/// exclusions (`-sciatica`) and `OR` between two terms.
+#[utoipa::path(
+    get,
+    path = "/v1/search",
+    tag = "search",
+    operation_id = "search",
+    params(
+        ("q" = String, Query, description = "What to search for.", example = "deep tissue"),
+        ("filter[type]" = Option<String>, Query, description = "Only these types: `post`, `faq`, `condition`, `guidance` (`filter[type][in]=post,faq` for several).", example = "faq"),
+        PageParams,
+    ),
+    responses(
+        (status = 200, description = "A page of hits, best first", body = SearchResults),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn search(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let viewer = Viewer::for_caller(&caller);
+    let query = ListQuery::parse(req.query_string(), &SEARCH, viewer.preview)?;
+    let Some((fts, _)) = query.search.clone() else {
+        return Err(ApiError::bad_param("q", "is required: what to search for"));
+    };
+    if query.cursor.is_some() {
+        return Err(ApiError::bad_param("cursor", "is not supported by search; use page"));
+    }
+    let mut kinds: Vec<String> = KINDS.iter().map(|k| k.to_string()).collect();
+    if let Some(filter) = query.filters.first() {
+        let chosen: Vec<String> =
+            filter.values.iter().filter_map(|v| if let Bind::Text(t) = v { Some(t.clone()) } else { None }).collect();
+        kinds.retain(|kind| {
+            if filter.op == crate::http::list_query::Op::Ne {
+                !chosen.contains(kind)
+            } else {
+                chosen.contains(kind)
+            }
+        });
+    }
+    let page = query.page;
+    let (hits, total) = db::run(&pool, move |conn| {
+        query::search(conn, &fts, &kinds, &viewer, page.per_page, page.offset()).map_err(select::search_error)
+    })
+    .await?;
+    let list = ListPage::new(hits, total, page, None, false, req.path(), &query.canonical);
+    respond::json_for(&req, &caller, &list, list.link_header())
+}

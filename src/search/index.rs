@@ -1,0 +1,90 @@
+//! Writes to the search index. Each resource has one row, at rowid `kind × 2^40 + id`.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
+use diesel::sqlite::SqliteConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Post = 1,
+    Faq = 2,
+    Condition = 3,
+    Guidance = 4,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Post => "post",
+            Kind::Faq => "faq",
+            Kind::Condition => "condition",
+            Kind::Guidance => "guidance",
+        }
+    }
+
+    pub fn rowid(self, id: i32) -> i64 {
+        ((self as i64) << 40) + i64::from(id)
+    }
+}
+
+/// How each kind's rows are built from its tables: (id, slug, title, body), narrowed by `filter`.
+fn source(kind: Kind, filter: &str) -> String {
+    match kind {
+        Kind::Post => format!(
+            "SELECT p.id AS id, p.slug AS slug, p.title AS title,
+                    p.excerpt || ' ' || coalesce((SELECT group_concat(coalesce(s.heading, '') || ' ' || s.body_text, ' ')
+                        FROM (SELECT heading, body_text FROM post_sections WHERE post_id = p.id ORDER BY position) s), '') AS body
+             FROM posts p {filter}"
+        ),
+        Kind::Faq => format!("SELECT f.id AS id, f.slug AS slug, f.question AS title, f.answer_text AS body FROM faqs f {filter}"),
+        Kind::Condition => format!(
+            "SELECT c.id AS id, c.slug AS slug, c.name AS title,
+                    c.summary || ' ' || coalesce(c.caveat, '') || ' ' || cc.name AS body
+             FROM conditions c JOIN condition_categories cc ON cc.id = c.category_id {filter}"
+        ),
+        Kind::Guidance => format!(
+            "SELECT g.id AS id, g.slug AS slug, g.name AS title, g.duration_label || ' ' || g.notes AS body FROM guidance_bands g {filter}"
+        ),
+    }
+}
+
+fn insert_from(kind: Kind, filter: &str) -> String {
+    format!(
+        "INSERT INTO search_index (rowid, kind, slug, title, body)
+         SELECT ({code} << 40) + src.id, '{name}', src.slug, src.title, src.body FROM ({source}) AS src",
+        code = kind as i64,
+        name = kind.name(),
+        source = source(kind, filter)
+    )
+}
+
+fn alias(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Post => "p",
+        Kind::Faq => "f",
+        Kind::Condition => "c",
+        Kind::Guidance => "g",
+    }
+}
+
+/// Brings the resource's index row up to date (removing it if the resource is gone).
+pub fn reindex(conn: &mut SqliteConnection, kind: Kind, id: i32) -> QueryResult<()> {
+    remove(conn, kind, id)?;
+    let filter = format!("WHERE {}.id = ?", alias(kind));
+    diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(id).execute(conn)?;
+    Ok(())
+}
+
+pub fn remove(conn: &mut SqliteConnection, kind: Kind, id: i32) -> QueryResult<()> {
+    diesel::sql_query("DELETE FROM search_index WHERE rowid = ?").bind::<BigInt, _>(kind.rowid(id)).execute(conn)?;
+    Ok(())
+}
+
+/// Rebuilds the whole index (after a bulk load).
+pub fn rebuild(conn: &mut SqliteConnection) -> QueryResult<()> {
+    diesel::sql_query("DELETE FROM search_index").execute(conn)?;
+    for kind in [Kind::Post, Kind::Faq, Kind::Condition, Kind::Guidance] {
+        diesel::sql_query(insert_from(kind, "")).execute(conn)?;
+    }
+    Ok(())
+}

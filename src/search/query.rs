@@ -1,0 +1,129 @@
+//! Searching every kind of content at once, ranked by bm25 (titles weigh ten times the body),
+//! with highlighted snippets. Only what the viewer may see is found.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Text};
+use diesel::sqlite::SqliteConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::visibility::Viewer;
+
+/// One search result.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchHit {
+    /// `post`, `faq`, `condition` or `guidance`.
+    #[serde(rename = "type")]
+    #[schema(example = "post")]
+    pub kind: String,
+    #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
+    pub slug: String,
+    /// The title (or question, or name), matches wrapped in `<mark>`; HTML-escaped.
+    #[schema(example = "Is <mark>Massage</mark> Therapy Worth It for Back Pain? An Honest Answer")]
+    pub title: String,
+    /// A passage around the best match, matches wrapped in `<mark>`; HTML-escaped.
+    pub snippet: String,
+    /// The bm25 score; lower is a better match.
+    pub rank: f64,
+    /// Where to read the resource.
+    #[schema(example = "/v1/posts/is-massage-therapy-worth-it-for-back-pain")]
+    pub href: String,
+}
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+    #[diesel(sql_type = Double)]
+    rank: f64,
+}
+
+#[derive(QueryableByName)]
+pub struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// Marks from FTS5 (control characters no text contains) become `<mark>` after escaping.
+fn marked(text: &str) -> String {
+    crate::posts::body::escape_html(text).replace('\u{2}', "<mark>").replace('\u{3}', "</mark>")
+}
+
+fn href(kind: &str, slug: &str) -> String {
+    match kind {
+        "post" => format!("/v1/posts/{slug}"),
+        "faq" => format!("/v1/faqs/{slug}"),
+        "condition" => format!("/v1/conditions/{slug}"),
+        _ => format!("/v1/guidance/{slug}"),
+    }
+}
+
+/// The WHERE clause shared by the page and the count; binds: the MATCH, then `now` four times
+/// for the public.
+fn conditions(kinds: &[String], viewer: &Viewer) -> String {
+    let kinds: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
+    let mut sql = format!("search_index MATCH ? AND kind IN ({})", kinds.join(", "));
+    if !viewer.preview {
+        sql.push_str(
+            " AND (kind <> 'post' OR rowid - (1 << 40) IN
+                    (SELECT id FROM posts WHERE status IN ('published', 'scheduled') AND published_at <= ?))
+              AND (kind <> 'faq' OR rowid - (2 << 40) IN
+                    (SELECT id FROM faqs WHERE status IN ('published', 'scheduled') AND published_at <= ?
+                     AND (post_id IS NULL OR post_id IN
+                          (SELECT id FROM posts WHERE status IN ('published', 'scheduled') AND published_at <= ?))))",
+        );
+    }
+    sql
+}
+
+/// A page of hits for an FTS5 expression (from `terms::to_fts`), best first, and the total.
+/// `kinds` are validated names (post, faq, condition, guidance).
+pub fn search(
+    conn: &mut SqliteConnection,
+    fts: &str,
+    kinds: &[String],
+    viewer: &Viewer,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<SearchHit>, i64)> {
+    let filter = conditions(kinds, viewer);
+    let publics = if viewer.preview { 0 } else { 3 };
+    let page_sql = format!(
+        "SELECT kind, slug,
+                highlight(search_index, 2, char(2), char(3)) AS title,
+                snippet(search_index, 3, char(2), char(3), '…', 24) AS snippet,
+                bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
+         FROM search_index WHERE {filter}
+         ORDER BY rank, rowid LIMIT ? OFFSET ?"
+    );
+    let mut page = diesel::sql_query(page_sql).into_boxed().bind::<Text, _>(fts.to_string());
+    for _ in 0..publics {
+        page = page.bind::<Text, _>(viewer.now.clone());
+    }
+    let rows: Vec<Row> = page.bind::<BigInt, _>(limit).bind::<BigInt, _>(offset).load(conn)?;
+    let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))
+        .into_boxed()
+        .bind::<Text, _>(fts.to_string());
+    for _ in 0..publics {
+        count = count.bind::<Text, _>(viewer.now.clone());
+    }
+    let total = count.get_result::<CountRow>(conn)?.n;
+    let hits = rows
+        .into_iter()
+        .map(|row| SearchHit {
+            href: href(&row.kind, &row.slug),
+            title: marked(&row.title),
+            snippet: marked(&row.snippet),
+            rank: row.rank,
+            kind: row.kind,
+            slug: row.slug,
+        })
+        .collect();
+    Ok((hits, total))
+}
