@@ -51,6 +51,14 @@ pub enum Command {
         /// Where to write the copy; must not exist yet.
         path: PathBuf,
     },
+    /// Add N generated posts (with tags, citations and FAQ entries) for benchmarks and scale
+    /// tests; the same seed gives the same library.
+    Generate {
+        #[arg(long)]
+        posts: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -145,6 +153,16 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Backup { path } => {
             db::backup(&mut *open(&config)?, &path)?;
             println!("backed up to {}", path.display());
+            Ok(())
+        }
+        Command::Generate { posts, seed } => {
+            let started = std::time::Instant::now();
+            let total = seed::generate::generate(&mut *open(&config)?, posts, seed, &clock::now())
+                .map_err(|error| error.to_string())?;
+            println!(
+                "generated {posts} posts in {:.1} s; the library has {total} posts",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Token(command) => token(&mut *open(&config)?, command),

@@ -323,7 +323,12 @@ pub mod responses {
 
     /// The server failed; the body carries a request id and no internals.
     #[derive(ToResponse)]
-    #[response(content_type = "application/problem+json")]
+    #[response(
+        content_type = "application/problem+json",
+        example = json!({"type": "/problems/internal-error", "title": "Internal Server Error", "status": 500,
+            "detail": "The server could not complete the request. Quote the request_id when reporting it.",
+            "instance": "/v1/posts", "code": "internal-error", "request_id": "3f9a1c2b7d4e8f60", "errors": []})
+    )]
     #[allow(dead_code)]
     pub struct InternalError(Problem);
 
@@ -365,13 +370,23 @@ pub mod responses {
 
     /// The token sent is malformed, unknown or revoked (reads need no token, but a bad one is refused).
     #[derive(ToResponse)]
-    #[response(content_type = "application/problem+json")]
+    #[response(
+        content_type = "application/problem+json",
+        example = json!({"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,
+            "detail": "The token is not valid.", "instance": "/v1/posts", "code": "unauthorized",
+            "request_id": "3f9a1c2b7d4e8f60", "errors": []})
+    )]
     #[allow(dead_code)]
     pub struct Unauthorized(Problem);
 
     /// The service cannot serve yet (database unreachable or migrations pending).
     #[derive(ToResponse)]
-    #[response(content_type = "application/problem+json")]
+    #[response(
+        content_type = "application/problem+json",
+        example = json!({"type": "/problems/unavailable", "title": "Service Unavailable", "status": 503,
+            "detail": "Database migrations are pending.", "instance": "/readyz", "code": "unavailable",
+            "request_id": "3f9a1c2b7d4e8f60", "errors": []})
+    )]
     #[allow(dead_code)]
     pub struct Unavailable(Problem);
 }

@@ -19,6 +19,7 @@ pub mod health;
 pub mod http;
 pub mod markdown;
 pub mod openapi;
+pub mod openapi_refine;
 pub mod posts;
 pub mod schema;
 pub mod search;

@@ -209,7 +209,9 @@ pub fn spec() -> Spec {
 
 /// The spec as pretty JSON with a trailing newline (the committed file's exact form).
 pub fn spec_json() -> String {
-    let mut json = spec().to_pretty_json().expect("the OpenAPI document serialises");
+    let mut value = serde_json::to_value(spec()).expect("the OpenAPI document serialises");
+    crate::openapi_refine::refine(&mut value);
+    let mut json = serde_json::to_string_pretty(&value).expect("the OpenAPI document serialises");
     json.push('\n');
     json
 }
@@ -225,11 +227,18 @@ pub struct SpecJson(pub String);
     path = "/openapi.json",
     tag = "meta",
     operation_id = "getOpenApi",
-    responses((status = 200, description = "The OpenAPI document", body = Object, content_type = "application/json"))
+    responses(
+        (status = 200, description = "The OpenAPI document", body = Object, content_type = "application/json"),
+        (status = 400, response = responses::BadRequest),
+    )
 )]
-pub async fn openapi_json(spec: actix_web::web::Data<SpecJson>) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok()
+pub async fn openapi_json(
+    req: actix_web::HttpRequest,
+    spec: actix_web::web::Data<SpecJson>,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    crate::http::list_query::parse_detail(req.query_string(), &crate::http::list_query::NO_PARAMETERS)?;
+    Ok(actix_web::HttpResponse::Ok()
         .content_type("application/json")
         .insert_header(("Cache-Control", "public, max-age=300"))
-        .body(spec.0.clone())
+        .body(spec.0.clone()))
 }

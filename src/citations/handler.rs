@@ -61,6 +61,8 @@ pub async fn list_citations(
 }
 
 /// Get a citation
+///
+/// One source by slug, with the claim it backs in each published post.
 #[utoipa::path(
     get,
     path = "/v1/citations/{slug}",

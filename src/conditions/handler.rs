@@ -109,6 +109,8 @@ pub async fn list_condition_categories(
 }
 
 /// Get a condition category
+///
+/// One category by slug, with its response level and all its conditions in display order.
 #[utoipa::path(
     get,
     path = "/v1/condition-categories/{slug}",
@@ -165,6 +167,8 @@ pub async fn list_conditions(
 }
 
 /// Get a condition
+///
+/// One condition by slug, with its category, response level, caveat and red-flag marker.
 #[utoipa::path(
     get,
     path = "/v1/conditions/{slug}",

@@ -16,8 +16,8 @@ use crate::tokens::Caller;
 
 /// What the public sees: published (or scheduled and due) entries whose post, if any, is public too.
 const PUBLIC_FAQS: &str = "faqs.status IN ('published', 'scheduled') AND faqs.published_at <= ?
-     AND (faqs.post_id IS NULL OR faqs.post_id IN
-          (SELECT id FROM posts WHERE status IN ('published', 'scheduled') AND published_at <= ?))";
+     AND (faqs.post_id IS NULL OR EXISTS (SELECT 1 FROM posts p WHERE p.id = faqs.post_id
+          AND p.status IN ('published', 'scheduled') AND p.published_at <= ?))";
 
 pub static LIST: ListSpec = ListSpec {
     table: "faqs",
@@ -114,6 +114,8 @@ pub async fn list_faqs(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller
 }
 
 /// Get an FAQ entry
+///
+/// One question and its answer (Markdown, sanitised HTML and plain text), with its post and tags.
 #[utoipa::path(
     get,
     path = "/v1/faqs/{slug}",

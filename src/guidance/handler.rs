@@ -52,6 +52,9 @@ fn load_guidance(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Guidance
 }
 
 /// Get a guidance band
+///
+/// One pain-duration band by slug (`acute`, `sub-acute`, `chronic` in the seed): days covered,
+/// sessions, weeks, reassessment and maintenance.
 #[utoipa::path(
     get,
     path = "/v1/guidance/{slug}",

@@ -1,10 +1,11 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
+use crate::http::list_query::{parse_detail, NO_PARAMETERS};
 
 /// The state of the service.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,10 +32,14 @@ fn ok() -> HttpResponse {
     path = "/healthz",
     tag = "health",
     operation_id = "getHealth",
-    responses((status = 200, description = "The process is up", body = Health))
+    responses(
+        (status = 200, description = "The process is up", body = Health),
+        (status = 400, response = responses::BadRequest),
+    )
 )]
-pub async fn healthz() -> HttpResponse {
-    ok()
+pub async fn healthz(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    parse_detail(req.query_string(), &NO_PARAMETERS)?;
+    Ok(ok())
 }
 
 /// Readiness
@@ -47,10 +52,12 @@ pub async fn healthz() -> HttpResponse {
     operation_id = "getReadiness",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
+        (status = 400, response = responses::BadRequest),
         (status = 503, response = responses::Unavailable),
     )
 )]
-pub async fn readyz(pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    parse_detail(req.query_string(), &NO_PARAMETERS)?;
     db::run(&pool, |conn| {
         conn.batch_execute("SELECT 1").map_err(|error| {
             log::error!("readiness: database unreachable: {error}");

@@ -8,7 +8,7 @@
 
 use utoipa::IntoParams;
 
-use super::pagination::{PageRequest, MAX_PER_PAGE};
+use super::pagination::{PageRequest, MAX_PAGE, MAX_PER_PAGE};
 use crate::clock;
 use crate::error::{ApiError, FieldError};
 use crate::search::{index, terms};
@@ -186,14 +186,15 @@ pub struct ListQuery {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct PageParams {
-    /// The page number, from 1. Not with `cursor`.
-    #[param(minimum = 1, default = 1, example = 1)]
+    /// The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
+    #[param(minimum = 1, maximum = 1000000, default = 1, example = 1)]
     page: Option<i64>,
     /// Items per page, from 1 to 100.
     #[param(minimum = 1, maximum = 100, default = 20, example = 20)]
     per_page: Option<i64>,
     /// An opaque cursor from `meta.pagination.next_cursor`: the page after the one it came
     /// from, in the same order and with the same filters, as fast at any depth.
+    #[param(min_length = 1)]
     cursor: Option<String>,
 }
 
@@ -369,7 +370,7 @@ impl ListQuery {
             }
             seen.push(key);
             match param.as_ref() {
-                "page" if spec.paged => match parse_positive("page", &value, None) {
+                "page" if spec.paged => match parse_positive("page", &value, Some(MAX_PAGE)) {
                     Ok(n) => {
                         page.page = n;
                         page_given = true;

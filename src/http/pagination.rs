@@ -6,6 +6,8 @@ use utoipa::ToSchema;
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
+/// Deeper than this, page numbers are refused: use the cursor, which costs the same at any depth.
+pub const MAX_PAGE: i64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
@@ -21,7 +23,7 @@ impl Default for PageRequest {
 
 impl PageRequest {
     pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
+        (self.page - 1).saturating_mul(self.per_page)
     }
 }
 

@@ -224,20 +224,16 @@ struct Count {
 static TOTALS: Mutex<Option<HashMap<String, (Stamp, i64)>>> = Mutex::new(None);
 const MAX_TOTALS: usize = 4096;
 
-fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> QueryResult<i64> {
-    let key = format!("{}|{}|{}", spec.table, query.canonical, viewer.preview);
+/// A count, remembered under `key` until the content changes.
+pub fn cached_total(key: &str, now: &str, count: impl FnOnce() -> QueryResult<i64>) -> QueryResult<i64> {
     let stamp = content_state::stamp();
-    if let Some((cached, total)) = TOTALS.lock().expect("totals lock").as_ref().and_then(|m| m.get(&key)) {
-        if cached.is_current(&viewer.now) {
+    if let Some((cached, total)) = TOTALS.lock().expect("totals lock").as_ref().and_then(|m| m.get(key)) {
+        if cached.is_current(now) {
             return Ok(*total);
         }
     }
-    let mut sql = Sql::default();
-    sql.push("SELECT count(*) AS n");
-    let rest = from_where(spec, query, viewer);
-    sql.push(&rest.text);
-    sql.binds.extend(rest.binds);
-    let n = sql.query().get_result::<Count>(conn)?.n;
+    let n = count()?;
+    let key = key.to_string();
     let mut totals = TOTALS.lock().expect("totals lock");
     let map = totals.get_or_insert_with(HashMap::new);
     if map.len() >= MAX_TOTALS {
@@ -245,6 +241,18 @@ fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer
     }
     map.insert(key, (stamp, n));
     Ok(n)
+}
+
+fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> QueryResult<i64> {
+    let key = format!("{}|{}|{}", spec.table, query.canonical, viewer.preview);
+    cached_total(&key, &viewer.now, || {
+        let mut sql = Sql::default();
+        sql.push("SELECT count(*) AS n");
+        let rest = from_where(spec, query, viewer);
+        sql.push(&rest.text);
+        sql.binds.extend(rest.binds);
+        Ok(sql.query().get_result::<Count>(conn)?.n)
+    })
 }
 
 /// One page of the list: ids in order, the total, and a cursor for the page after.

@@ -70,13 +70,15 @@ fn conditions(kinds: &[String], viewer: &Viewer) -> String {
     let kinds: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
     let mut sql = format!("search_index MATCH ? AND kind IN ({})", kinds.join(", "));
     if !viewer.preview {
+        // Correlated lookups by primary key: cheap per match, unlike materialising every
+        // public id for each search.
         sql.push_str(
-            " AND (kind <> 'post' OR rowid - (1 << 40) IN
-                    (SELECT id FROM posts WHERE status IN ('published', 'scheduled') AND published_at <= ?))
-              AND (kind <> 'faq' OR rowid - (2 << 40) IN
-                    (SELECT id FROM faqs WHERE status IN ('published', 'scheduled') AND published_at <= ?
-                     AND (post_id IS NULL OR post_id IN
-                          (SELECT id FROM posts WHERE status IN ('published', 'scheduled') AND published_at <= ?))))",
+            " AND (kind <> 'post' OR EXISTS (SELECT 1 FROM posts p WHERE p.id = search_index.rowid - (1 << 40)
+                     AND p.status IN ('published', 'scheduled') AND p.published_at <= ?))
+              AND (kind <> 'faq' OR EXISTS (SELECT 1 FROM faqs f LEFT JOIN posts p ON p.id = f.post_id
+                     WHERE f.id = search_index.rowid - (2 << 40)
+                     AND f.status IN ('published', 'scheduled') AND f.published_at <= ?
+                     AND (f.post_id IS NULL OR (p.status IN ('published', 'scheduled') AND p.published_at <= ?))))",
         );
     }
     sql
@@ -94,26 +96,35 @@ pub fn search(
 ) -> QueryResult<(Vec<SearchHit>, i64)> {
     let filter = conditions(kinds, viewer);
     let publics = if viewer.preview { 0 } else { 3 };
+    // Rank every match but build snippets only for the page: SQLite would otherwise compute
+    // them for every matching row before sorting.
     let page_sql = format!(
-        "SELECT kind, slug,
+        "WITH top AS (SELECT rowid AS id, bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
+                      FROM search_index WHERE {filter} ORDER BY rank, rowid LIMIT ? OFFSET ?)
+         SELECT kind, slug,
                 highlight(search_index, 2, char(2), char(3)) AS title,
                 snippet(search_index, 3, char(2), char(3), '…', 24) AS snippet,
-                bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
-         FROM search_index WHERE {filter}
-         ORDER BY rank, rowid LIMIT ? OFFSET ?"
+                top.rank AS rank
+         FROM search_index JOIN top ON search_index.rowid = top.id
+         WHERE search_index MATCH ?
+         ORDER BY top.rank, top.id"
     );
     let mut page = diesel::sql_query(page_sql).into_boxed().bind::<Text, _>(fts.to_string());
     for _ in 0..publics {
         page = page.bind::<Text, _>(viewer.now.clone());
     }
-    let rows: Vec<Row> = page.bind::<BigInt, _>(limit).bind::<BigInt, _>(offset).load(conn)?;
-    let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))
-        .into_boxed()
-        .bind::<Text, _>(fts.to_string());
-    for _ in 0..publics {
-        count = count.bind::<Text, _>(viewer.now.clone());
-    }
-    let total = count.get_result::<CountRow>(conn)?.n;
+    let rows: Vec<Row> =
+        page.bind::<BigInt, _>(limit).bind::<BigInt, _>(offset).bind::<Text, _>(fts.to_string()).load(conn)?;
+    let key = format!("search|{fts}|{}|{}", kinds.join(","), viewer.preview);
+    let total = crate::http::select::cached_total(&key, &viewer.now, || {
+        let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))
+            .into_boxed()
+            .bind::<Text, _>(fts.to_string());
+        for _ in 0..publics {
+            count = count.bind::<Text, _>(viewer.now.clone());
+        }
+        Ok(count.get_result::<CountRow>(conn)?.n)
+    })?;
     let hits = rows
         .into_iter()
         .map(|row| SearchHit {

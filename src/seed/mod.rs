@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod format;
+pub mod generate;
 pub mod sync;
 pub mod validate;
 

@@ -95,7 +95,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a citation */
+        /**
+         * Get a citation
+         * @description One source by slug, with the claim it backs in each published post.
+         */
         get: operations["getCitation"];
         put?: never;
         post?: never;
@@ -145,7 +148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a condition category */
+        /**
+         * Get a condition category
+         * @description One category by slug, with its response level and all its conditions in display order.
+         */
         get: operations["getConditionCategory"];
         put?: never;
         post?: never;
@@ -195,7 +201,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a condition */
+        /**
+         * Get a condition
+         * @description One condition by slug, with its category, response level, caveat and red-flag marker.
+         */
         get: operations["getCondition"];
         put?: never;
         post?: never;
@@ -244,7 +253,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an FAQ entry */
+        /**
+         * Get an FAQ entry
+         * @description One question and its answer (Markdown, sanitised HTML and plain text), with its post and tags.
+         */
         get: operations["getFaq"];
         put?: never;
         post?: never;
@@ -337,7 +349,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a guidance band */
+        /**
+         * Get a guidance band
+         * @description One pain-duration band by slug (`acute`, `sub-acute`, `chronic` in the seed): days covered,
+         *     sessions, weeks, reassessment and maintenance.
+         */
         get: operations["getGuidanceBand"];
         put?: never;
         post?: never;
@@ -1385,6 +1401,173 @@ export interface components {
         TagResponse: {
             data: components["schemas"]["Tag"];
         };
+        /** @description A JSON merge patch (RFC 7386) of SiteInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        SitePatch: {
+            name?: string;
+            short_name?: string;
+            description?: string;
+            city?: string;
+            region?: string;
+            region_code?: string;
+            country?: string;
+            country_code?: string;
+            timezone?: string;
+            website_url?: string;
+            booking_url?: string;
+            disclaimer?: string;
+        };
+        /** @description A JSON merge patch (RFC 7386) of CourseInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        CoursePatch: {
+            /** Format: int32 */
+            sessions_per_week_min?: number;
+            /** Format: int32 */
+            sessions_per_week_max?: number;
+            /** Format: int32 */
+            course_weeks_min?: number;
+            /** Format: int32 */
+            course_weeks_max?: number;
+            maintenance_interval?: string;
+            frequency_notes?: string;
+            maintenance_notes?: string;
+        };
+        /** @description A JSON merge patch (RFC 7386) of BandInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        BandPatch: {
+            slug?: string;
+            name?: string;
+            duration_label?: string;
+            /** Format: int32 */
+            pain_duration_min_days?: number;
+            /** Format: int32 */
+            pain_duration_max_days?: number | null;
+            includes_recurring?: boolean;
+            /** Format: int32 */
+            sessions_min?: number;
+            /** Format: int32 */
+            sessions_max?: number;
+            /** Format: int32 */
+            weeks_min?: number | null;
+            /** Format: int32 */
+            weeks_max?: number | null;
+            reassess_after_course?: boolean;
+            maintenance_interval?: string | null;
+            notes?: string;
+        };
+        /** @description A JSON merge patch (RFC 7386) of CitationInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        CitationPatch: {
+            slug?: string;
+            publisher?: string;
+            title?: string;
+            /** Format: int32 */
+            year?: number | null;
+            url?: string;
+            accessed_on?: string | null;
+        };
+        /** @description A JSON merge patch (RFC 7386) of CategoryWrite: only the fields to change; null removes an optional field; lists are replaced whole. */
+        CategoryPatch: {
+            /** @example moderate-responders */
+            slug?: string;
+            /** @example Moderate responders */
+            name?: string;
+            description?: string;
+            response_level?: components["schemas"]["ResponseLevel"];
+            /**
+             * Format: int32
+             * @description Display order among categories; new categories go last when omitted.
+             */
+            position?: number | null;
+        };
+        /** @description A JSON merge patch (RFC 7386) of ConditionWrite: only the fields to change; null removes an optional field; lists are replaced whole. */
+        ConditionPatch: {
+            /** @example sciatica */
+            slug?: string;
+            /**
+             * @description The slug of its category.
+             * @example moderate-responders
+             */
+            category?: string;
+            /** @example Back pain with sciatica */
+            name?: string;
+            summary?: string;
+            /** @description What massage does not address, if anything. */
+            caveat?: string | null;
+            region?: components["schemas"]["Region"];
+            /** @description Must be true exactly for conditions in a `refer` category. */
+            is_red_flag?: boolean;
+            /**
+             * Format: int32
+             * @description Display order within the category; new conditions go last when omitted.
+             */
+            position?: number | null;
+        };
+        /** @description A JSON merge patch (RFC 7386) of FaqInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        FaqPatch: {
+            /** @example how-often-massage-for-back-pain */
+            slug?: string;
+            /**
+             * @description The slug of the post it belongs to, if any.
+             * @example is-massage-therapy-worth-it-for-back-pain
+             */
+            post?: string | null;
+            /**
+             * Format: int32
+             * @description Order within its post, from 0. New entries go last when omitted; in a library file the
+             *     order of the list is used.
+             */
+            position?: number | null;
+            /** @example How often should I get massage for back pain? */
+            question?: string;
+            /** @description Markdown. Raw HTML is shown as text, never passed through. */
+            answer?: string;
+            /** @description Tag slugs. */
+            tags?: string[];
+            /** @description `draft` (the default), `scheduled`, `published` or `archived`. */
+            status?: components["schemas"]["PublicationStatus"];
+            /** @description Set by the server when first published without one; required to schedule. */
+            published_at?: string | null;
+        };
+        /** @description A JSON merge patch (RFC 7386) of PostInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        PostPatch: {
+            /**
+             * @description Unique; lower-case words joined by hyphens.
+             * @example is-massage-therapy-worth-it-for-back-pain
+             */
+            slug?: string;
+            /** @example Is Massage Therapy Worth It for Back Pain? An Honest Answer */
+            title?: string;
+            /** @description A short plain-text summary. */
+            excerpt?: string;
+            /** @description `draft` (the default), `scheduled` (public from `published_at`), `published` or `archived`. */
+            status?: components["schemas"]["PublicationStatus"];
+            /**
+             * @description Set by the server when a post is first published without one; required to schedule.
+             * @example 2026-04-25T16:00:00Z
+             */
+            published_at?: string | null;
+            meta_title?: string | null;
+            meta_description?: string | null;
+            canonical_url?: string | null;
+            cta?: components["schemas"]["CallToAction"] | null;
+            /** @description Tag slugs, in display order. */
+            tags?: string[];
+            /** @description Citations by slug, each with the claim it backs in this post. */
+            citations?: components["schemas"]["CitationClaimInput"][];
+            /** @description Slugs of the condition categories the post discusses. */
+            condition_categories?: string[];
+            key_points?: components["schemas"]["KeyPoints"];
+            /** @description The body: the lead (no heading) and sections under level-2 headings, in Markdown. */
+            sections?: components["schemas"]["SectionInput"][];
+            /**
+             * @description Old slugs that answer `301` to this post. Maintained by the server when a published
+             *     post's slug changes.
+             */
+            redirect_from?: string[];
+        };
+        /** @description A JSON merge patch (RFC 7386) of TagInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        TagPatch: {
+            slug?: string;
+            name?: string;
+            description?: string | null;
+        };
     };
     responses: {
         /** @description A query parameter is unknown, repeated or malformed; `errors` names each one. */
@@ -1419,6 +1602,18 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/internal-error",
+                 *       "title": "Internal Server Error",
+                 *       "status": 500,
+                 *       "detail": "The server could not complete the request. Quote the request_id when reporting it.",
+                 *       "instance": "/v1/posts",
+                 *       "code": "internal-error",
+                 *       "request_id": "3f9a1c2b7d4e8f60",
+                 *       "errors": []
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1449,6 +1644,18 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/unauthorized",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "detail": "The token is not valid.",
+                 *       "instance": "/v1/posts",
+                 *       "code": "unauthorized",
+                 *       "request_id": "3f9a1c2b7d4e8f60",
+                 *       "errors": []
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1458,6 +1665,18 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/unavailable",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "detail": "Database migrations are pending.",
+                 *       "instance": "/readyz",
+                 *       "code": "unavailable",
+                 *       "request_id": "3f9a1c2b7d4e8f60",
+                 *       "errors": []
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1487,6 +1706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getOpenApi: {
@@ -1507,6 +1727,7 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getReadiness: {
@@ -1527,6 +1748,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1534,7 +1756,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The page number, from 1. Not with `cursor`.
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
                  * @example 1
                  */
                 page?: number;
@@ -2637,7 +2859,8 @@ export interface operations {
         /** @description Fields of the citation's input form to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["CitationPatch"];
+                "application/json": components["schemas"]["CitationPatch"];
             };
         };
         responses: {
@@ -3136,7 +3359,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The page number, from 1. Not with `cursor`.
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
                  * @example 1
                  */
                 page?: number;
@@ -4239,7 +4462,8 @@ export interface operations {
         /** @description Fields of the condition category's input form to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["CategoryPatch"];
+                "application/json": components["schemas"]["CategoryPatch"];
             };
         };
         responses: {
@@ -4738,7 +4962,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The page number, from 1. Not with `cursor`.
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
                  * @example 1
                  */
                 page?: number;
@@ -4766,12 +4990,12 @@ export interface operations {
                  * @description Only conditions in this region: `lower_back`, `upper_back` or `whole_back`.
                  * @example lower_back
                  */
-                "filter[region]"?: string;
+                "filter[region]"?: "lower_back" | "upper_back" | "whole_back";
                 /**
                  * @description Only conditions whose category has this response level: `strong`, `moderate` or `refer`.
                  * @example strong
                  */
-                "filter[response_level]"?: string;
+                "filter[response_level]"?: "strong" | "moderate" | "refer";
             };
             header?: never;
             path?: never;
@@ -5861,7 +6085,8 @@ export interface operations {
         /** @description Fields of the condition's input form to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["ConditionPatch"];
+                "application/json": components["schemas"]["ConditionPatch"];
             };
         };
         responses: {
@@ -6360,7 +6585,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The page number, from 1. Not with `cursor`.
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
                  * @example 1
                  */
                 page?: number;
@@ -7473,7 +7698,8 @@ export interface operations {
         /** @description Fields of the FAQ entry's input form to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["FaqPatch"];
+                "application/json": components["schemas"]["FaqPatch"];
             };
         };
         responses: {
@@ -8543,7 +8769,8 @@ export interface operations {
         /** @description Fields of CourseInput to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["CoursePatch"];
+                "application/json": components["schemas"]["CoursePatch"];
             };
         };
         responses: {
@@ -9091,7 +9318,8 @@ export interface operations {
         /** @description Fields of BandInput to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["BandPatch"];
+                "application/json": components["schemas"]["BandPatch"];
             };
         };
         responses: {
@@ -9590,7 +9818,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The page number, from 1. Not with `cursor`.
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
                  * @example 1
                  */
                 page?: number;
@@ -10705,7 +10933,8 @@ export interface operations {
         /** @description Fields of the post's input form to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["PostPatch"];
+                "application/json": components["schemas"]["PostPatch"];
             };
         };
         responses: {
@@ -11212,9 +11441,9 @@ export interface operations {
                  * @description Only these types: `post`, `faq`, `condition`, `guidance` (`filter[type][in]=post,faq` for several).
                  * @example faq
                  */
-                "filter[type]"?: string;
+                "filter[type]"?: "post" | "faq" | "condition" | "guidance";
                 /**
-                 * @description The page number, from 1. Not with `cursor`.
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
                  * @example 1
                  */
                 page?: number;
@@ -11297,7 +11526,8 @@ export interface operations {
         /** @description Fields of SiteInput to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["SitePatch"];
+                "application/json": components["schemas"]["SitePatch"];
             };
         };
         responses: {
@@ -11796,7 +12026,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The page number, from 1. Not with `cursor`.
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
                  * @example 1
                  */
                 page?: number;
@@ -12899,7 +13129,8 @@ export interface operations {
         /** @description Fields of the tag's input form to change. */
         requestBody: {
             content: {
-                "application/merge-patch+json": Record<string, never>;
+                "application/merge-patch+json": components["schemas"]["TagPatch"];
+                "application/json": components["schemas"]["TagPatch"];
             };
         };
         responses: {

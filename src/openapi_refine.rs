@@ -1,0 +1,115 @@
+//! Refinements to the generated document that are rules across many operations, applied once
+//! here instead of repeated on each handler: JSON merge patch bodies derived from the input
+//! schemas, the constraints the strict query parser enforces (slug patterns, enums, lengths),
+//! and the unauthenticated probes.
+
+use serde_json::{json, Map, Value};
+
+const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+/// PATCH routes without a create route beside them, and the input each patches.
+const PATCHED_INPUTS: &[(&str, &str)] =
+    &[("/v1/site", "SiteInput"), ("/v1/guidance/course", "CourseInput"), ("/v1/guidance/{slug}", "BandInput")];
+
+pub fn refine(spec: &mut Value) {
+    patch_bodies(spec);
+    constrain_parameters(spec);
+    slug_patterns_in_inputs(spec);
+    for probe in ["/healthz", "/readyz", "/openapi.json"] {
+        if let Some(get) = spec.pointer_mut(&format!("/paths/{}/get", escape(probe))) {
+            get["security"] = json!([{}]);
+        }
+    }
+}
+
+fn escape(path: &str) -> String {
+    path.replace('~', "~0").replace('/', "~1")
+}
+
+/// `XPatch`: the schema of `XInput` with nothing required; PATCH bodies refer to it.
+fn patch_bodies(spec: &mut Value) {
+    let mut patched: Vec<(String, String)> = PATCHED_INPUTS.iter().map(|(p, i)| (p.to_string(), i.to_string())).collect();
+    let paths = spec["paths"].as_object().cloned().unwrap_or_default();
+    for (path, item) in &paths {
+        if item.get("patch").is_none() || patched.iter().any(|(p, _)| p == path) {
+            continue;
+        }
+        let collection = path.rsplit_once('/').map(|(c, _)| c).unwrap_or_default();
+        let input = paths
+            .get(collection)
+            .and_then(|c| c.pointer("/post/requestBody/content/application~1json/schema/$ref"))
+            .and_then(Value::as_str)
+            .and_then(|r| r.rsplit('/').next())
+            .map(str::to_string);
+        if let Some(input) = input {
+            patched.push((path.clone(), input));
+        }
+    }
+    for (path, input) in patched {
+        let name = format!("{}Patch", input.trim_end_matches("Input").trim_end_matches("Write"));
+        let Some(mut schema) = spec["components"]["schemas"].get(&input).cloned() else { continue };
+        if let Some(object) = schema.as_object_mut() {
+            object.remove("required");
+            object.insert(
+                "description".into(),
+                Value::from(format!(
+                    "A JSON merge patch (RFC 7386) of {input}: only the fields to change; null removes an optional field; lists are replaced whole."
+                )),
+            );
+        }
+        spec["components"]["schemas"][&name] = schema;
+        let body = json!({"$ref": format!("#/components/schemas/{name}")});
+        if let Some(request) = spec.pointer_mut(&format!("/paths/{}/patch/requestBody", escape(&path))) {
+            request["content"] = json!({
+                "application/merge-patch+json": {"schema": body.clone()},
+                "application/json": {"schema": body},
+            });
+        }
+    }
+}
+
+/// What the query parser enforces, stated in the document.
+fn constrain_parameters(spec: &mut Value) {
+    let enums: Map<String, Value> = [
+        ("filter[region]", json!(["lower_back", "upper_back", "whole_back"])),
+        ("filter[response_level]", json!(["strong", "moderate", "refer"])),
+        ("filter[type]", json!(["post", "faq", "condition", "guidance"])),
+        ("filter[status]", json!(["draft", "scheduled", "published", "archived"])),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let Some(paths) = spec["paths"].as_object_mut() else { return };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for operation in item.values_mut() {
+            let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) else { continue };
+            for parameter in parameters {
+                let name = parameter["name"].as_str().unwrap_or_default().to_string();
+                let schema = &mut parameter["schema"];
+                let slug_like = name == "slug" || ["filter[post]", "filter[tag]", "filter[category]", "filter[condition]", "filter[condition_category]"].contains(&name.as_str());
+                if slug_like {
+                    schema["pattern"] = Value::from(SLUG_PATTERN);
+                    schema["maxLength"] = Value::from(100);
+                } else if let Some(values) = enums.get(&name) {
+                    schema["enum"] = values.clone();
+                } else if name == "q" || name == "cursor" {
+                    schema["minLength"] = Value::from(1);
+                }
+            }
+        }
+    }
+}
+
+fn slug_patterns_in_inputs(spec: &mut Value) {
+    let Some(schemas) = spec["components"]["schemas"].as_object_mut() else { return };
+    for (name, schema) in schemas.iter_mut() {
+        if !(name.ends_with("Input") || name.ends_with("Write") || name.ends_with("Patch")) {
+            continue;
+        }
+        if let Some(slug) = schema.pointer_mut("/properties/slug") {
+            slug["pattern"] = Value::from(SLUG_PATTERN);
+            slug["maxLength"] = Value::from(100);
+        }
+    }
+}

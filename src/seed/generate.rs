@@ -1,0 +1,219 @@
+//! A deterministic generator of large libraries for benchmarks and scale tests: N posts with
+//! sections, tags, citations and FAQ entries, from a seed. Words follow a Zipf-like law over a
+//! large made-up vocabulary, so searches behave as on real text (common words match much,
+//! rare words little).
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use crate::markdown;
+use crate::schema::{citations, faq_tags, faqs, post_citations, post_sections, post_tags, posts, tags};
+use crate::search::index;
+
+/// splitmix64: small, fast and good enough for test data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const SYLLABLES: [&str; 40] = [
+    "ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "qui", "ro", "su", "ta", "ve", "wi", "xo",
+    "yu", "zan", "bel", "cor", "dun", "fen", "gal", "hol", "jin", "kor", "lum", "mer", "nol", "pra", "rin", "sel",
+    "tor", "ul", "vin", "wen", "zor",
+];
+const VOCABULARY: u64 = 40 * 40 * 40;
+
+/// A made-up word of rank `r` (0 is the most common).
+fn word(rank: u64) -> String {
+    let (a, b, c) = (rank % 40, (rank / 40) % 40, rank / 1600);
+    if rank < 1600 {
+        format!("{}{}", SYLLABLES[a as usize], SYLLABLES[b as usize])
+    } else {
+        format!("{}{}{}", SYLLABLES[a as usize], SYLLABLES[b as usize], SYLLABLES[(c % 40) as usize])
+    }
+}
+
+/// A word drawn with probability falling as 1/rank.
+fn zipf_word(rng: &mut Rng) -> String {
+    let rank = ((VOCABULARY as f64).ln() * rng.unit()).exp() as u64 - 1;
+    word(rank.min(VOCABULARY - 1))
+}
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut text: Vec<String> = (0..words).map(|_| zipf_word(rng)).collect();
+    if let Some(first) = text.first_mut() {
+        let mut chars = first.chars();
+        *first = chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default();
+    }
+    text.join(" ") + "."
+}
+
+fn paragraph(rng: &mut Rng) -> String {
+    (0..3 + rng.below(4))
+        .map(|_| {
+            let words = 8 + rng.below(12) as usize;
+            sentence(rng, words)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn time(rng: &mut Rng) -> String {
+    // Spread over three years before 2026-11-01.
+    let seconds = 1_793_491_200 - rng.below(3 * 365 * 86_400) as i64;
+    crate::clock::format(chrono::DateTime::from_timestamp(seconds, 0).expect("a valid time"))
+}
+
+/// Adds `count` generated posts (and their tags, citations, FAQ entries) in one transaction,
+/// then rebuilds the search index. Returns how many posts exist afterwards.
+pub fn generate(conn: &mut SqliteConnection, count: usize, seed: u64, now: &str) -> QueryResult<i64> {
+    conn.immediate_transaction(|conn| {
+        let mut rng = Rng::new(seed);
+        let tag_ids: Vec<i32> = (0..40)
+            .map(|i| {
+                diesel::insert_into(tags::table)
+                    .values((
+                        tags::slug.eq(format!("topic-{seed}-{i}")),
+                        tags::name.eq(format!("Topic {}", word(i))),
+                        tags::created_at.eq(now),
+                        tags::updated_at.eq(now),
+                    ))
+                    .returning(tags::id)
+                    .get_result(conn)
+            })
+            .collect::<QueryResult<_>>()?;
+        let citation_ids: Vec<i32> = (0..30)
+            .map(|i| {
+                diesel::insert_into(citations::table)
+                    .values((
+                        citations::slug.eq(format!("source-{seed}-{i}")),
+                        citations::publisher.eq(format!("Publisher {}", word(i + 100))),
+                        citations::title.eq(sentence(&mut rng, 5)),
+                        citations::year.eq(2000 + (i % 26) as i32),
+                        citations::url.eq(format!("https://example.org/source/{i}")),
+                        citations::created_at.eq(now),
+                        citations::updated_at.eq(now),
+                    ))
+                    .returning(citations::id)
+                    .get_result(conn)
+            })
+            .collect::<QueryResult<_>>()?;
+
+        for i in 0..count {
+            let sections: Vec<(Option<String>, String)> = (0..2 + rng.below(2))
+                .map(|s| {
+                    let heading = (s > 0).then(|| sentence(&mut rng, 4).trim_end_matches('.').to_string());
+                    (heading, paragraph(&mut rng))
+                })
+                .collect();
+            let rendered: Vec<markdown::Rendered> = sections.iter().map(|(_, md)| markdown::render(md)).collect();
+            let words: usize = rendered.iter().map(|r| markdown::word_count(&r.text)).sum();
+            let published = rng.below(10) != 0;
+            let published_at = time(&mut rng);
+            let title = sentence(&mut rng, 6).trim_end_matches('.').to_string();
+            let post_id: i32 = diesel::insert_into(posts::table)
+                .values((
+                    posts::slug.eq(format!("generated-{seed}-{i}")),
+                    posts::title.eq(&title),
+                    posts::excerpt.eq(sentence(&mut rng, 20)),
+                    posts::status.eq(if published { "published" } else { "draft" }),
+                    posts::published_at.eq(published.then_some(&published_at)),
+                    posts::reading_time_minutes.eq(markdown::reading_time_minutes(words)),
+                    posts::word_count.eq(words as i32),
+                    posts::created_at.eq(&published_at),
+                    posts::updated_at.eq(&published_at),
+                ))
+                .returning(posts::id)
+                .get_result(conn)?;
+            for (position, ((heading, md), rendered)) in sections.iter().zip(rendered).enumerate() {
+                let anchor = heading.as_deref().map(markdown::slugify).unwrap_or_else(|| "introduction".into());
+                diesel::insert_into(post_sections::table)
+                    .values((
+                        post_sections::post_id.eq(post_id),
+                        post_sections::position.eq(position as i32),
+                        post_sections::anchor.eq(format!("{anchor}-{position}")),
+                        post_sections::heading.eq(heading),
+                        post_sections::body_markdown.eq(md),
+                        post_sections::body_html.eq(rendered.html),
+                        post_sections::body_text.eq(rendered.text),
+                    ))
+                    .execute(conn)?;
+            }
+            let mut chosen: Vec<i32> = Vec::new();
+            for _ in 0..1 + rng.below(4) {
+                let tag = tag_ids[rng.below(tag_ids.len() as u64) as usize];
+                if !chosen.contains(&tag) {
+                    diesel::insert_into(post_tags::table)
+                        .values((
+                            post_tags::post_id.eq(post_id),
+                            post_tags::tag_id.eq(tag),
+                            post_tags::position.eq(chosen.len() as i32),
+                        ))
+                        .execute(conn)?;
+                    chosen.push(tag);
+                }
+            }
+            for position in 0..rng.below(3) {
+                let citation = citation_ids[((i as u64 + position * 7) % citation_ids.len() as u64) as usize];
+                diesel::insert_into(post_citations::table)
+                    .values((
+                        post_citations::post_id.eq(post_id),
+                        post_citations::citation_id.eq(citation),
+                        post_citations::position.eq(position as i32),
+                        post_citations::claim.eq(sentence(&mut rng, 10)),
+                    ))
+                    .execute(conn)?;
+            }
+            for position in 0..rng.below(3) {
+                let answer = paragraph(&mut rng);
+                let rendered = markdown::render(&answer);
+                let faq_id: i32 = diesel::insert_into(faqs::table)
+                    .values((
+                        faqs::slug.eq(format!("generated-{seed}-{i}-q{position}")),
+                        faqs::post_id.eq(post_id),
+                        faqs::position.eq(position as i32),
+                        faqs::question.eq(sentence(&mut rng, 7).replace('.', "?")),
+                        faqs::answer_markdown.eq(&answer),
+                        faqs::answer_html.eq(rendered.html),
+                        faqs::answer_text.eq(rendered.text),
+                        faqs::status.eq(if published { "published" } else { "draft" }),
+                        faqs::published_at.eq(published.then_some(&published_at)),
+                        faqs::created_at.eq(&published_at),
+                        faqs::updated_at.eq(&published_at),
+                    ))
+                    .returning(faqs::id)
+                    .get_result(conn)?;
+                diesel::insert_into(faq_tags::table)
+                    .values((faq_tags::faq_id.eq(faq_id), faq_tags::tag_id.eq(chosen[0])))
+                    .execute(conn)?;
+            }
+        }
+        index::rebuild(conn)?;
+        crate::content_state::bump(conn)?;
+        posts::table.count().get_result(conn)
+    })
+}
+
+/// A word that appears in roughly `share` of generated documents' text, for benchmarks.
+pub fn word_of_rank(rank: u64) -> String {
+    word(rank)
+}
