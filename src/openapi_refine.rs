@@ -15,6 +15,7 @@ pub fn refine(spec: &mut Value) {
     patch_bodies(spec);
     constrain_parameters(spec);
     slug_patterns_in_inputs(spec);
+    drop_unreferenced_inputs(spec);
     for probe in ["/healthz", "/readyz", "/openapi.json"] {
         if let Some(get) = spec.pointer_mut(&format!("/paths/{}/get", escape(probe))) {
             get["security"] = json!([{}]);
@@ -111,5 +112,13 @@ fn slug_patterns_in_inputs(spec: &mut Value) {
             slug["pattern"] = Value::from(SLUG_PATTERN);
             slug["maxLength"] = Value::from(100);
         }
+    }
+}
+
+/// Inputs only ever patched (the site, the course advice) live on as their Patch schemas.
+fn drop_unreferenced_inputs(spec: &mut Value) {
+    let text = spec.to_string();
+    if let Some(schemas) = spec["components"]["schemas"].as_object_mut() {
+        schemas.retain(|name, _| !name.ends_with("Input") || text.contains(&format!("\"#/components/schemas/{name}\"")));
     }
 }

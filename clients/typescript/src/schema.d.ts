@@ -757,20 +757,6 @@ export interface components {
              */
             position?: number | null;
         };
-        /** @description The course advice as written in the seed file (and as stored). */
-        CourseInput: {
-            /** Format: int32 */
-            sessions_per_week_min: number;
-            /** Format: int32 */
-            sessions_per_week_max: number;
-            /** Format: int32 */
-            course_weeks_min: number;
-            /** Format: int32 */
-            course_weeks_max: number;
-            maintenance_interval: string;
-            frequency_notes: string;
-            maintenance_notes: string;
-        };
         /** @description How long the pain has lasted, in days, inclusive; `max_days` null means no upper bound. */
         DurationRange: {
             /**
@@ -1323,21 +1309,6 @@ export interface components {
             /** @description To show with health content: it is education, not a diagnosis. */
             disclaimer: string;
             updated_at: string;
-        };
-        /** @description The site as written in the seed file (and as stored). */
-        SiteInput: {
-            name: string;
-            short_name: string;
-            description: string;
-            city: string;
-            region: string;
-            region_code: string;
-            country: string;
-            country_code: string;
-            timezone: string;
-            website_url: string;
-            booking_url: string;
-            disclaimer: string;
         };
         SiteResponse: {
             data: components["schemas"]["Site"];
