@@ -10,6 +10,7 @@ mod http;
 mod openapi;
 mod operations;
 mod posts;
+mod querying;
 mod schema;
 mod seed;
 mod site_and_health;
