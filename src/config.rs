@@ -15,6 +15,8 @@ pub struct Config {
     pub pool_size: u32,
     /// `WORKERS`: HTTP worker threads, default one per core.
     pub workers: Option<usize>,
+    /// `CACHE_MEGABYTES`: memory for the response cache, default 32; 0 turns it off.
+    pub cache_bytes: usize,
 }
 
 impl Config {
@@ -41,7 +43,20 @@ impl Config {
             ),
             Err(_) => None,
         };
+        let cache_bytes = match env::var("CACHE_MEGABYTES") {
+            Ok(value) => {
+                value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|mb| *mb <= 4096)
+                    .ok_or_else(|| format!("CACHE_MEGABYTES must be 0 to 4096, got '{value}'"))?
+                    * 1024
+                    * 1024
+            }
+            Err(_) => 32 * 1024 * 1024,
+        };
         Ok(Config {
+            cache_bytes,
             database_url: env::var("DATABASE_URL").unwrap_or_else(|_| "clinic-content.db".to_string()),
             bind_address: env::var("BIND_ADDRESS").unwrap_or_else(|_| "127.0.0.1".to_string()),
             port,
@@ -58,6 +73,7 @@ impl Config {
             port: 0,
             pool_size: 4,
             workers: Some(2),
+            cache_bytes: 8 * 1024 * 1024,
         }
     }
 }

@@ -1,12 +1,14 @@
-//! What the caches compare to know whether content changed: the content version (bumped in
-//! every write transaction) and the next moment scheduled content becomes public (when public
-//! reads change with no write at all).
+//! What the caches of one service compare to know whether content changed: the content
+//! version (bumped in every write transaction), when it last changed, and the next moment
+//! scheduled content becomes public (when public reads change with no write at all).
 //!
-//! Writes through this process update it at once; a background refresh picks up writes by other
-//! processes (the CLI, other instances) within `REFRESH`.
+//! Writes through this process refresh it at once; a background refresh picks up writes by
+//! other processes (the CLI, other instances) within `REFRESH`. Each running app has its own
+//! (tests run several apps, on several databases, in one process).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
 use diesel::prelude::*;
@@ -14,12 +16,18 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 
 pub const REFRESH: Duration = Duration::from_millis(250);
+const MAX_TOTALS: usize = 4096;
 
-static VERSION: AtomicU64 = AtomicU64::new(0);
-static STATE: RwLock<State> = RwLock::new(State { changed_at: String::new(), next_publication: None });
+#[derive(Default)]
+pub struct ContentState {
+    version: AtomicU64,
+    times: RwLock<Times>,
+    /// List totals by list and filters, valid while their stamp is current.
+    totals: Mutex<HashMap<String, (Stamp, i64)>>,
+}
 
-#[derive(Debug, Clone)]
-struct State {
+#[derive(Default)]
+struct Times {
     changed_at: String,
     next_publication: Option<String>,
 }
@@ -32,23 +40,6 @@ pub struct Stamp {
     pub until: Option<String>,
 }
 
-impl Stamp {
-    /// Is an entry made under this stamp still current at `now`?
-    pub fn is_current(&self, now: &str) -> bool {
-        self.version == VERSION.load(Ordering::Acquire) && self.until.as_deref().is_none_or(|until| now < until)
-    }
-}
-
-pub fn stamp() -> Stamp {
-    let state = STATE.read().expect("content state lock");
-    Stamp { version: VERSION.load(Ordering::Acquire), until: state.next_publication.clone() }
-}
-
-/// When content last changed (for `Last-Modified`).
-pub fn changed_at() -> String {
-    STATE.read().expect("content state lock").changed_at.clone()
-}
-
 #[derive(QueryableByName)]
 struct Row {
     #[diesel(sql_type = BigInt)]
@@ -59,22 +50,61 @@ struct Row {
     next_publication: Option<String>,
 }
 
-/// Reads the version from the database; returns true when it moved.
-pub fn refresh(conn: &mut SqliteConnection, now: &str) -> QueryResult<bool> {
-    let row: Row = diesel::sql_query(
-        "SELECT version, changed_at,
-                (SELECT min(t) FROM (SELECT min(published_at) AS t FROM posts WHERE status = 'scheduled' AND published_at > ?1
-                                     UNION ALL
-                                     SELECT min(published_at) FROM faqs WHERE status = 'scheduled' AND published_at > ?1)) AS next_publication
-         FROM content_version WHERE id = 1",
-    )
-    .bind::<Text, _>(now)
-    .get_result(conn)?;
-    let mut state = STATE.write().expect("content state lock");
-    state.changed_at = row.changed_at;
-    state.next_publication = row.next_publication;
-    let previous = VERSION.swap(row.version as u64, Ordering::AcqRel);
-    Ok(previous != row.version as u64)
+impl ContentState {
+    pub fn stamp(&self) -> Stamp {
+        let times = self.times.read().expect("content state lock");
+        Stamp { version: self.version.load(Ordering::Acquire), until: times.next_publication.clone() }
+    }
+
+    /// Is an entry made under `stamp` still current at `now`?
+    pub fn is_current(&self, stamp: &Stamp, now: &str) -> bool {
+        stamp.version == self.version.load(Ordering::Acquire) && stamp.until.as_deref().is_none_or(|until| now < until)
+    }
+
+    /// When public content last changed (for `Last-Modified`): the last write, or a scheduled
+    /// publication that has come since.
+    pub fn last_modified(&self, now: &str) -> String {
+        let times = self.times.read().expect("content state lock");
+        match &times.next_publication {
+            Some(publication) if publication.as_str() <= now && *publication > times.changed_at => publication.clone(),
+            _ => times.changed_at.clone(),
+        }
+    }
+
+    /// Reads the version from the database; returns true when it moved.
+    pub fn refresh(&self, conn: &mut SqliteConnection, now: &str) -> QueryResult<bool> {
+        let row: Row = diesel::sql_query(
+            "SELECT version, changed_at,
+                    (SELECT min(t) FROM (SELECT min(published_at) AS t FROM posts WHERE status = 'scheduled' AND published_at > ?1
+                                         UNION ALL
+                                         SELECT min(published_at) FROM faqs WHERE status = 'scheduled' AND published_at > ?1)) AS next_publication
+             FROM content_version WHERE id = 1",
+        )
+        .bind::<Text, _>(now)
+        .get_result(conn)?;
+        let mut times = self.times.write().expect("content state lock");
+        times.changed_at = row.changed_at;
+        times.next_publication = row.next_publication;
+        let previous = self.version.swap(row.version as u64, Ordering::AcqRel);
+        Ok(previous != row.version as u64)
+    }
+
+    /// A count remembered under `key` until the content changes.
+    pub fn total(&self, key: &str, now: &str, count: impl FnOnce() -> QueryResult<i64>) -> QueryResult<i64> {
+        let stamp = self.stamp();
+        if let Some((cached, total)) = self.totals.lock().expect("totals lock").get(key) {
+            if self.is_current(cached, now) {
+                return Ok(*total);
+            }
+        }
+        let n = count()?;
+        let mut totals = self.totals.lock().expect("totals lock");
+        if totals.len() >= MAX_TOTALS {
+            totals.clear();
+        }
+        totals.insert(key.to_string(), (stamp, n));
+        Ok(n)
+    }
 }
 
 /// Bumps the version; called inside every write transaction.
@@ -87,4 +117,9 @@ pub fn bump(conn: &mut SqliteConnection) -> QueryResult<i64> {
         ))
         .returning(content_version::version)
         .get_result(conn)
+}
+
+/// The app's content state, from a request.
+pub fn of(req: &actix_web::HttpRequest) -> Option<actix_web::web::Data<ContentState>> {
+    req.app_data::<actix_web::web::Data<ContentState>>().cloned()
 }

@@ -65,8 +65,6 @@ pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
         search::index::rebuild(&mut conn).map_err(|error| format!("cannot build the search index: {error}"))?;
     }
     http::cursor::init(&mut conn)?;
-    content_state::refresh(&mut conn, &clock::now())
-        .map_err(|error| format!("cannot read the content version: {error}"))?;
     Ok(pool)
 }
 
@@ -100,21 +98,31 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    state: web::Data<content_state::ContentState>,
 }
 
 impl Application {
     /// Prepares the database, binds the listener and builds the server (not yet running).
     pub fn build(config: Config) -> Result<Application, String> {
         let pool = prepare_database(&config)?;
+        let state = web::Data::new(content_state::ContentState::default());
+        let mut conn = pool.get().map_err(|error| format!("cannot open the database: {error}"))?;
+        state.refresh(&mut conn, &clock::now()).map_err(|error| format!("cannot read the content version: {error}"))?;
+        drop(conn);
+        let cache = web::Data::new(http::cache::ResponseCache::new(config.cache_bytes));
         let spec = web::Data::new(openapi::SpecJson(openapi::spec_json()));
         let background_pool = pool.clone();
+        let background_state = state.clone();
         let pool = web::Data::new(pool);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(pool.clone())
                 .app_data(spec.clone())
+                .app_data(state.clone())
+                .app_data(cache.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
+                .wrap(from_fn(http::cache::middleware))
                 .wrap(NormalizePath::trim())
                 .wrap(from_fn(http::request_id::middleware))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o"))
@@ -126,7 +134,7 @@ impl Application {
             .bind((config.bind_address.as_str(), config.port))
             .map_err(|error| format!("cannot listen on {}:{}: {error}", config.bind_address, config.port))?;
         let port = server.addrs().first().map(|addr| addr.port()).unwrap_or(config.port);
-        Ok(Application { port, server: server.run(), pool: background_pool })
+        Ok(Application { port, server: server.run(), pool: background_pool, state: background_state })
     }
 
     pub fn port(&self) -> u16 {
@@ -136,11 +144,13 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Writes by other processes (the CLI, other instances) reach the caches within REFRESH.
         let pool = self.pool.clone();
+        let state = self.state.clone();
         let refresher = actix_web::rt::spawn(async move {
             let mut tick = actix_web::rt::time::interval(content_state::REFRESH);
             loop {
                 tick.tick().await;
-                let refreshed = db::run(&pool, |conn| Ok(content_state::refresh(conn, &clock::now())?)).await;
+                let state = state.clone();
+                let refreshed = db::run(&pool, move |conn| Ok(state.refresh(conn, &clock::now())?)).await;
                 if let Err(error) = refreshed {
                     log::warn!("cannot refresh the content version: {error}");
                 }

@@ -12,6 +12,7 @@ const PATCHED_INPUTS: &[(&str, &str)] =
     &[("/v1/site", "SiteInput"), ("/v1/guidance/course", "CourseInput"), ("/v1/guidance/{slug}", "BandInput")];
 
 pub fn refine(spec: &mut Value) {
+    document_query_language(spec);
     patch_bodies(spec);
     constrain_parameters(spec);
     slug_patterns_in_inputs(spec);
@@ -29,7 +30,8 @@ fn escape(path: &str) -> String {
 
 /// `XPatch`: the schema of `XInput` with nothing required; PATCH bodies refer to it.
 fn patch_bodies(spec: &mut Value) {
-    let mut patched: Vec<(String, String)> = PATCHED_INPUTS.iter().map(|(p, i)| (p.to_string(), i.to_string())).collect();
+    let mut patched: Vec<(String, String)> =
+        PATCHED_INPUTS.iter().map(|(p, i)| (p.to_string(), i.to_string())).collect();
     let paths = spec["paths"].as_object().cloned().unwrap_or_default();
     for (path, item) in &paths {
         if item.get("patch").is_none() || patched.iter().any(|(p, _)| p == path) {
@@ -88,7 +90,15 @@ fn constrain_parameters(spec: &mut Value) {
             for parameter in parameters {
                 let name = parameter["name"].as_str().unwrap_or_default().to_string();
                 let schema = &mut parameter["schema"];
-                let slug_like = name == "slug" || ["filter[post]", "filter[tag]", "filter[category]", "filter[condition]", "filter[condition_category]"].contains(&name.as_str());
+                let slug_like = name == "slug"
+                    || [
+                        "filter[post]",
+                        "filter[tag]",
+                        "filter[category]",
+                        "filter[condition]",
+                        "filter[condition_category]",
+                    ]
+                    .contains(&name.as_str());
                 if slug_like {
                     schema["pattern"] = Value::from(SLUG_PATTERN);
                     schema["maxLength"] = Value::from(100);
@@ -119,6 +129,102 @@ fn slug_patterns_in_inputs(spec: &mut Value) {
 fn drop_unreferenced_inputs(spec: &mut Value) {
     let text = spec.to_string();
     if let Some(schemas) = spec["components"]["schemas"].as_object_mut() {
-        schemas.retain(|name, _| !name.ends_with("Input") || text.contains(&format!("\"#/components/schemas/{name}\"")));
+        schemas
+            .retain(|name, _| !name.ends_with("Input") || text.contains(&format!("\"#/components/schemas/{name}\"")));
+    }
+}
+
+/// The list parameters each resource's `ListSpec` accepts, documented from that one
+/// declaration: sort keys, sparse fields, includes, search and every filter with its operators.
+fn document_query_language(spec: &mut Value) {
+    use crate::http::list_query::{FilterKind, ListSpec};
+    let lists: [(&str, &ListSpec); 6] = [
+        ("/v1/posts", &crate::posts::handler::LIST),
+        ("/v1/faqs", &crate::faqs::handler::LIST),
+        ("/v1/conditions", &crate::conditions::handler::CONDITIONS),
+        ("/v1/condition-categories", &crate::conditions::handler::CATEGORIES),
+        ("/v1/tags", &crate::tags::handler::LIST),
+        ("/v1/citations", &crate::citations::handler::LIST),
+    ];
+    for (path, list) in lists {
+        let mut parameters: Vec<Value> = Vec::new();
+        if !list.sorts.is_empty() {
+            let keys: Vec<&str> = list.sorts.iter().map(|s| s.name).collect();
+            let relevance = if list.search.is_some() {
+                " With `q`, `relevance` (best first) is the default and may be given."
+            } else {
+                ""
+            };
+            parameters.push(json!({
+                "name": "sort", "in": "query", "required": false,
+                "description": format!("Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: {}. Default `{}`.{relevance}", keys.join(", "), list.default_sort),
+                "schema": {"type": "string", "minLength": 1},
+                "example": list.default_sort,
+            }));
+        }
+        if !list.fields.is_empty() {
+            parameters.push(json!({
+                "name": "fields", "in": "query", "required": false,
+                "description": format!("Only these fields of each item, comma-separated: {}.", list.fields.join(", ")),
+                "schema": {"type": "string", "minLength": 1},
+                "example": list.fields.iter().take(2).copied().collect::<Vec<_>>().join(","),
+            }));
+        }
+        if !list.includes.is_empty() {
+            let names: Vec<&str> = list.includes.iter().map(|i| i.name).collect();
+            parameters.push(json!({
+                "name": "include", "in": "query", "required": false,
+                "description": format!("Embed related resources in each item, comma-separated: {}. Trim them with `fields[name]=a,b`.", names.join(", ")),
+                "schema": {"type": "string", "minLength": 1},
+                "example": names[0],
+            }));
+        }
+        if list.search.is_some() {
+            parameters.push(json!({
+                "name": "q", "in": "query", "required": false,
+                "description": "Full-text search: words (all must match), \"quoted phrases\", prefixes (`mass*`), exclusions (`-sciatica`) and `OR` between two terms. Results come best first unless `sort` is given.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                "example": "deep tissue",
+            }));
+        }
+        for filter in list.filters {
+            let ops: Vec<&str> = filter.ops.iter().map(|op| op.name()).collect();
+            let kind = match filter.kind {
+                FilterKind::Slug => "a slug".to_string(),
+                FilterKind::Bool => "true or false".to_string(),
+                FilterKind::OneOf(values) => format!("one of {}", values.join(", ")),
+                FilterKind::Time => "an RFC 3339 time or a date".to_string(),
+                FilterKind::Int => "an integer".to_string(),
+            };
+            let preview =
+                if filter.preview_only { " Only with a token (the public sees published content only)." } else { "" };
+            let name = format!("filter[{}]", filter.name);
+            parameters.push(json!({
+                "name": name, "in": "query", "required": false,
+                "description": format!("Filter on `{}`: {kind}. Operators: {} (`filter[{}][op]=value`; `in` takes a comma-separated list).{preview}", filter.name, ops.join(", "), filter.name),
+                "schema": {"type": "string"},
+            }));
+        }
+        let Some(existing) =
+            spec.pointer_mut(&format!("/paths/{}/get/parameters", escape(path))).and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        for parameter in parameters {
+            if !existing.iter().any(|p| p["name"] == parameter["name"]) {
+                existing.push(parameter);
+            }
+        }
+    }
+    let detail = &crate::posts::handler::DETAIL;
+    if let Some(existing) = spec.pointer_mut("/paths/~1v1~1posts~1{slug}/get/parameters").and_then(Value::as_array_mut)
+    {
+        let names: Vec<&str> = detail.includes.iter().map(|i| i.name).collect();
+        existing.push(json!({"name": "fields", "in": "query", "required": false,
+            "description": format!("Only these fields, comma-separated: {}.", detail.fields.join(", ")),
+            "schema": {"type": "string", "minLength": 1}, "example": "title,sections"}));
+        existing.push(json!({"name": "include", "in": "query", "required": false,
+            "description": format!("Embed related resources: {}. Trim them with `fields[name]=a,b`.", names.join(", ")),
+            "schema": {"type": "string", "minLength": 1}, "example": "faqs"}));
     }
 }

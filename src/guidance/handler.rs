@@ -198,13 +198,14 @@ pub async fn replace_guidance_bands(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Write)?;
     let bands: Vec<BandInput> = write::parse_body(&req, &body)?;
+    let state = crate::content_state::of(&req);
     let guidance = db::run(&pool, move |conn| {
         conn.immediate_transaction(|conn| {
             replace_bands(conn, &bands, &clock::now())?;
             write::bump_content_version(conn)?;
             load_guidance(conn)
         })
-        .and_then(|guidance| write::committed(conn, guidance))
+        .and_then(|guidance| write::committed(conn, &state, guidance))
     })
     .await?;
     respond::json_with(&req, &Data { data: guidance }, None, PRIVATE_CACHE_CONTROL, StatusCode::OK)

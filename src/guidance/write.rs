@@ -177,7 +177,7 @@ impl Writable for Bands {
         now: &str,
     ) -> Result<i32, ApiError> {
         let content = BandContent::new(input);
-        Ok(match existing {
+        let id = match existing {
             Some((id, _)) => {
                 diesel::update(guidance_bands::table.find(id))
                     .set((&content, guidance_bands::updated_at.eq(now)))
@@ -188,7 +188,9 @@ impl Writable for Bands {
                 .values((&content, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
                 .returning(guidance_bands::id)
                 .get_result(conn)?,
-        })
+        };
+        search::reindex(conn, search::Kind::Guidance, id)?;
+        Ok(id)
     }
 
     fn delete(_conn: &mut SqliteConnection, _id: i32) -> Result<(), ApiError> {

@@ -176,8 +176,11 @@ pub struct ListQuery {
     pub includes: Vec<&'static str>,
     /// The FTS5 expression built from `q`, and `q` as given.
     pub search: Option<(String, String)>,
-    /// Everything but paging, re-encoded canonically: for links, and what a cursor is bound to.
+    /// Everything but paging, re-encoded canonically: for links.
     pub canonical: String,
+    /// What selects the items (`q` and filters), canonically: what a cursor is bound to (with
+    /// the order), while `fields` and `include` may change between pages.
+    pub selection: String,
 }
 
 /// `page`, `per_page` and `cursor`, as documented in the OpenAPI spec (parsing is done by
@@ -527,8 +530,10 @@ impl ListQuery {
             includes,
             search,
             canonical: String::new(),
+            selection: String::new(),
         };
         query.canonical = query.encode(&sort_raw, &fields_raw, &include_raw);
+        query.selection = query.encode(&None, &None, &None);
         Ok(query)
     }
 
@@ -578,6 +583,7 @@ impl ListQuery {
             includes: Vec::new(),
             search: None,
             canonical: String::new(),
+            selection: String::new(),
         }
     }
 

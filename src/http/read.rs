@@ -30,7 +30,7 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&mut SqliteConnection, &[i32], &ListQuery, &Viewer) -> QueryResult<Vec<T>> + Send + 'static,
 {
-    let viewer = Viewer::for_caller(caller);
+    let viewer = Viewer::for_request(req, caller);
     let query = ListQuery::parse(req.query_string(), spec, viewer.preview)?;
     let for_load = query.clone();
     let (items, page) = db::run(pool, move |conn| {
@@ -69,7 +69,7 @@ where
 {
     let query = parse_detail(req.query_string(), spec)?;
     let lookup = slug.clone();
-    let viewer = Viewer::for_caller(caller);
+    let viewer = Viewer::for_request(req, caller);
     let for_load = query.clone();
     let found = db::run(pool, move |conn| Ok(load(conn, &lookup, &for_load, &viewer)?)).await?;
     let data = found.ok_or_else(|| ApiError::not_found(resource, &slug))?;

@@ -3,9 +3,6 @@
 //! the page's ids in order with the total and the next cursor. Resources then load full items
 //! by id, one query per relation for the whole page.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use diesel::prelude::*;
 use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
@@ -14,7 +11,6 @@ use serde_json::Value;
 
 use super::cursor::{self, Position};
 use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Op, Target};
-use crate::content_state::{self, Stamp};
 use crate::error::ApiError;
 use crate::visibility::Viewer;
 
@@ -84,8 +80,13 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
         let (subject, negate_membership) = match filter.spec.target {
             Target::Column(column) => (column.to_string(), false),
             Target::Related { id, select } => {
+                // A row with no related id (an FAQ entry without a post) is not "equal" to any.
                 let negated = filter.op == Op::Ne;
-                sql.push(&format!("{id} {}IN ({select} ", if negated { "NOT " } else { "" }));
+                if negated {
+                    sql.push(&format!("({id} IS NULL OR {id} NOT IN ({select} "));
+                } else {
+                    sql.push(&format!("{id} IN ({select} "));
+                }
                 (String::new(), negated)
             }
         };
@@ -105,7 +106,7 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
             sql.bind(filter.values[0].clone());
         }
         if matches!(filter.spec.target, Target::Related { .. }) {
-            sql.push(")");
+            sql.push(if negate_membership { "))" } else { ")" });
         }
     }
     sql
@@ -118,7 +119,7 @@ fn list_identity(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> String 
         .iter()
         .map(|(key, dir)| format!("{}{}", if *dir == Dir::Desc { "-" } else { "" }, key.name))
         .collect();
-    let identity = format!("{}|{}|{}|{}", spec.table, sort.join(","), query.canonical, viewer.preview);
+    let identity = format!("{}|{}|{}|{}", spec.table, sort.join(","), query.selection, viewer.preview);
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(identity.as_bytes()))
 }
 
@@ -220,32 +221,9 @@ struct Count {
     n: i64,
 }
 
-/// Totals by list and filters, valid while the content has not changed.
-static TOTALS: Mutex<Option<HashMap<String, (Stamp, i64)>>> = Mutex::new(None);
-const MAX_TOTALS: usize = 4096;
-
-/// A count, remembered under `key` until the content changes.
-pub fn cached_total(key: &str, now: &str, count: impl FnOnce() -> QueryResult<i64>) -> QueryResult<i64> {
-    let stamp = content_state::stamp();
-    if let Some((cached, total)) = TOTALS.lock().expect("totals lock").as_ref().and_then(|m| m.get(key)) {
-        if cached.is_current(now) {
-            return Ok(*total);
-        }
-    }
-    let n = count()?;
-    let key = key.to_string();
-    let mut totals = TOTALS.lock().expect("totals lock");
-    let map = totals.get_or_insert_with(HashMap::new);
-    if map.len() >= MAX_TOTALS {
-        map.clear();
-    }
-    map.insert(key, (stamp, n));
-    Ok(n)
-}
-
 fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> QueryResult<i64> {
     let key = format!("{}|{}|{}", spec.table, query.canonical, viewer.preview);
-    cached_total(&key, &viewer.now, || {
+    viewer.total(&key, || {
         let mut sql = Sql::default();
         sql.push("SELECT count(*) AS n");
         let rest = from_where(spec, query, viewer);

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::respond::{self, Data, PRIVATE_CACHE_CONTROL};
 use crate::clock;
+use crate::content_state::{self, ContentState};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
 use crate::tokens::{Caller, Scope};
@@ -149,15 +150,21 @@ fn written<T: Serialize>(
     Ok(response)
 }
 
-/// After a commit: caches in this process see the new version at once (a reader never gets
-/// stale content after a write is acknowledged).
-pub fn committed<T>(conn: &mut SqliteConnection, value: T) -> Result<T, ApiError> {
-    crate::content_state::refresh(conn, &clock::now())?;
+/// After a commit: this app's caches see the new version at once (a reader never gets stale
+/// content after a write is acknowledged).
+pub fn committed<T>(
+    conn: &mut SqliteConnection,
+    state: &Option<actix_web::web::Data<ContentState>>,
+    value: T,
+) -> Result<T, ApiError> {
+    if let Some(state) = state {
+        state.refresh(conn, &clock::now())?;
+    }
     Ok(value)
 }
 
 fn preview() -> Viewer {
-    Viewer { now: clock::now(), preview: true }
+    Viewer { now: clock::now(), preview: true, state: None }
 }
 
 fn reject_slug_change_conflict<R: Writable>(
@@ -187,6 +194,7 @@ pub async fn create<R: Writable>(
     caller.require(Scope::Write)?;
     check_content_type(req.headers(), &["application/json"])?;
     let input: R::Input = input_from(parse_json(&body)?)?;
+    let state = content_state::of(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             reject_slug_change_conflict::<R>(conn, &input, None)?;
@@ -198,7 +206,7 @@ pub async fn create<R: Writable>(
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
-        .and_then(|output| committed(conn, output))
+        .and_then(|output| committed(conn, &state, output))
     })
     .await?;
     let location = format!("{}/{}", R::COLLECTION, slug_of_output(&output)?);
@@ -228,6 +236,7 @@ pub async fn update<R: Writable>(
         return Err(ApiError::bad_param("body", "must be a JSON object (a JSON merge patch)"));
     }
     let if_match = if_match_header(&req);
+    let state = content_state::of(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, current) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
@@ -246,7 +255,7 @@ pub async fn update<R: Writable>(
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
-        .and_then(|output| committed(conn, output))
+        .and_then(|output| committed(conn, &state, output))
     })
     .await?;
     written(&req, StatusCode::OK, output, None)
@@ -261,6 +270,7 @@ pub async fn delete<R: Writable>(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Write)?;
     let if_match = if_match_header(&req);
+    let state = content_state::of(&req);
     db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, _) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
@@ -271,7 +281,7 @@ pub async fn delete<R: Writable>(
             bump_content_version(conn)?;
             Ok(())
         })
-        .and_then(|()| committed(conn, ()))
+        .and_then(|()| committed(conn, &state, ()))
     })
     .await?;
     Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, PRIVATE_CACHE_CONTROL)).finish())

@@ -109,7 +109,7 @@ pub static LIST: ListSpec = ListSpec {
     paged: true,
 };
 
-static DETAIL: DetailSpec = DetailSpec {
+pub static DETAIL: DetailSpec = DetailSpec {
     fields: &[
         "slug",
         "title",
@@ -187,7 +187,7 @@ pub async fn get_post(
     match read::by_slug(&req, &pool, &caller, "post", slug.clone(), &DETAIL, query::find_by_slug).await {
         Err(ApiError::NotFound(detail)) => {
             // A renamed post answers at its old slug with a permanent redirect.
-            let viewer = Viewer::for_caller(&caller);
+            let viewer = Viewer::for_request(&req, &caller);
             let target = db::run(&pool, move |conn| Ok(redirect_target(conn, &slug, &viewer)?)).await?;
             match target {
                 Some(new_slug) => Ok(HttpResponse::MovedPermanently()

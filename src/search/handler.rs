@@ -58,7 +58,7 @@ static SEARCH: ListSpec = ListSpec {
     )
 )]
 pub async fn search(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let viewer = Viewer::for_caller(&caller);
+    let viewer = Viewer::for_request(&req, &caller);
     let query = ListQuery::parse(req.query_string(), &SEARCH, viewer.preview)?;
     let Some((fts, _)) = query.search.clone() else {
         return Err(ApiError::bad_param("q", "is required: what to search for"));
@@ -66,17 +66,18 @@ pub async fn search(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -
     if query.cursor.is_some() {
         return Err(ApiError::bad_param("cursor", "is not supported by search; use page"));
     }
+    // Every type condition applies (they are ANDed like any filters).
     let mut kinds: Vec<String> = KINDS.iter().map(|k| k.to_string()).collect();
-    if let Some(filter) = query.filters.first() {
+    for filter in &query.filters {
         let chosen: Vec<String> =
             filter.values.iter().filter_map(|v| if let Bind::Text(t) = v { Some(t.clone()) } else { None }).collect();
-        kinds.retain(|kind| {
-            if filter.op == crate::http::list_query::Op::Ne {
-                !chosen.contains(kind)
-            } else {
-                chosen.contains(kind)
-            }
-        });
+        let negated = filter.op == crate::http::list_query::Op::Ne;
+        kinds.retain(|kind| chosen.contains(kind) != negated);
+    }
+    if kinds.is_empty() {
+        let list =
+            ListPage::<query::SearchHit>::new(Vec::new(), 0, query.page, None, false, req.path(), &query.canonical);
+        return respond::json_for(&req, &caller, &list, list.link_header());
     }
     let page = query.page;
     let (hits, total) = db::run(&pool, move |conn| {

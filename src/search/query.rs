@@ -116,7 +116,7 @@ pub fn search(
     let rows: Vec<Row> =
         page.bind::<BigInt, _>(limit).bind::<BigInt, _>(offset).bind::<Text, _>(fts.to_string()).load(conn)?;
     let key = format!("search|{fts}|{}|{}", kinds.join(","), viewer.preview);
-    let total = crate::http::select::cached_total(&key, &viewer.now, || {
+    let total = viewer.total(&key, || {
         let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))
             .into_boxed()
             .bind::<Text, _>(fts.to_string());

@@ -78,6 +78,9 @@ pub fn to_fts(input: &str) -> Result<String, String> {
     if input.chars().count() > MAX_LENGTH {
         return Err(format!("must be at most {MAX_LENGTH} characters"));
     }
+    if input.chars().any(char::is_control) {
+        return Err("must not contain control characters".into());
+    }
     let terms = tokens(input)?;
     if terms.iter().filter(|t| !matches!(t, Term::Or)).count() > MAX_TERMS {
         return Err(format!("must have at most {MAX_TERMS} terms"));
@@ -152,8 +155,21 @@ mod tests {
 
     #[test]
     fn unreadable_input_is_an_error() {
-        for bad in ["", "   ", "-only", "OR a", "a OR", "a OR OR b", "*", "ma*ss", "\"\"", "a OR -b", &"x ".repeat(150)]
-        {
+        for bad in [
+            "",
+            "   ",
+            "a\0b",
+            "tab\there",
+            "-only",
+            "OR a",
+            "a OR",
+            "a OR OR b",
+            "*",
+            "ma*ss",
+            "\"\"",
+            "a OR -b",
+            &"x ".repeat(150),
+        ] {
             assert!(to_fts(bad).is_err(), "{bad:?}");
         }
     }

@@ -1741,6 +1741,18 @@ export interface operations {
                  *     from, in the same order and with the same filters, as fast at any depth.
                  */
                 cursor?: string;
+                /**
+                 * @description Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: publisher, year, title. Default `publisher`.
+                 * @example publisher
+                 */
+                sort?: string;
+                /**
+                 * @description Only these fields of each item, comma-separated: slug, publisher, title, year, url, accessed_on, claims, updated_at.
+                 * @example slug,publisher
+                 */
+                fields?: string;
+                /** @description Filter on `year`: an integer. Operators: eq, ne, lt, lte, gt, gte, in (`filter[year][op]=value`; `in` takes a comma-separated list). */
+                "filter[year]"?: string;
             };
             header?: never;
             path?: never;
@@ -3344,6 +3356,18 @@ export interface operations {
                  *     from, in the same order and with the same filters, as fast at any depth.
                  */
                 cursor?: string;
+                /**
+                 * @description Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: position, name. Default `position`.
+                 * @example position
+                 */
+                sort?: string;
+                /**
+                 * @description Only these fields of each item, comma-separated: slug, name, description, response_level, position, conditions, updated_at.
+                 * @example slug,name
+                 */
+                fields?: string;
+                /** @description Filter on `response_level`: one of strong, moderate, refer. Operators: eq, ne, in (`filter[response_level][op]=value`; `in` takes a comma-separated list). */
+                "filter[response_level]"?: "strong" | "moderate" | "refer";
             };
             header?: never;
             path?: never;
@@ -4967,6 +4991,21 @@ export interface operations {
                  * @example strong
                  */
                 "filter[response_level]"?: "strong" | "moderate" | "refer";
+                /**
+                 * @description Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: position, name, slug. Default `position`. With `q`, `relevance` (best first) is the default and may be given.
+                 * @example position
+                 */
+                sort?: string;
+                /**
+                 * @description Only these fields of each item, comma-separated: slug, name, summary, caveat, region, is_red_flag, response_level, category, position, updated_at.
+                 * @example slug,name
+                 */
+                fields?: string;
+                /**
+                 * @description Full-text search: words (all must match), "quoted phrases", prefixes (`mass*`), exclusions (`-sciatica`) and `OR` between two terms. Results come best first unless `sort` is given.
+                 * @example deep tissue
+                 */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -6580,6 +6619,27 @@ export interface operations {
                  * @example deep-tissue-massage
                  */
                 "filter[tag]"?: string;
+                /**
+                 * @description Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: position, question, published_at, updated_at. Default `position`. With `q`, `relevance` (best first) is the default and may be given.
+                 * @example position
+                 */
+                sort?: string;
+                /**
+                 * @description Only these fields of each item, comma-separated: slug, question, answer, position, post, tags, status, published_at, updated_at, links.
+                 * @example slug,question
+                 */
+                fields?: string;
+                /**
+                 * @description Full-text search: words (all must match), "quoted phrases", prefixes (`mass*`), exclusions (`-sciatica`) and `OR` between two terms. Results come best first unless `sort` is given.
+                 * @example deep tissue
+                 */
+                q?: string;
+                /** @description Filter on `published_at`: an RFC 3339 time or a date. Operators: eq, ne, lt, lte, gt, gte, in (`filter[published_at][op]=value`; `in` takes a comma-separated list). */
+                "filter[published_at]"?: string;
+                /** @description Filter on `updated_at`: an RFC 3339 time or a date. Operators: eq, ne, lt, lte, gt, gte, in (`filter[updated_at][op]=value`; `in` takes a comma-separated list). */
+                "filter[updated_at]"?: string;
+                /** @description Filter on `status`: one of draft, scheduled, published, archived. Operators: eq, ne, in (`filter[status][op]=value`; `in` takes a comma-separated list). Only with a token (the public sees published content only). */
+                "filter[status]"?: "draft" | "scheduled" | "published" | "archived";
             };
             header?: never;
             path?: never;
@@ -9808,6 +9868,38 @@ export interface operations {
                  * @example lower-back-pain
                  */
                 "filter[tag]"?: string;
+                /**
+                 * @description Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: published_at, updated_at, title, reading_time_minutes. Default `-published_at`. With `q`, `relevance` (best first) is the default and may be given.
+                 * @example -published_at
+                 */
+                sort?: string;
+                /**
+                 * @description Only these fields of each item, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, cta, tags, links.
+                 * @example slug,title
+                 */
+                fields?: string;
+                /**
+                 * @description Embed related resources in each item, comma-separated: faqs, conditions, citations. Trim them with `fields[name]=a,b`.
+                 * @example faqs
+                 */
+                include?: string;
+                /**
+                 * @description Full-text search: words (all must match), "quoted phrases", prefixes (`mass*`), exclusions (`-sciatica`) and `OR` between two terms. Results come best first unless `sort` is given.
+                 * @example deep tissue
+                 */
+                q?: string;
+                /** @description Filter on `condition`: a slug. Operators: eq, ne, in (`filter[condition][op]=value`; `in` takes a comma-separated list). */
+                "filter[condition]"?: string;
+                /** @description Filter on `condition_category`: a slug. Operators: eq, ne, in (`filter[condition_category][op]=value`; `in` takes a comma-separated list). */
+                "filter[condition_category]"?: string;
+                /** @description Filter on `published_at`: an RFC 3339 time or a date. Operators: eq, ne, lt, lte, gt, gte, in (`filter[published_at][op]=value`; `in` takes a comma-separated list). */
+                "filter[published_at]"?: string;
+                /** @description Filter on `updated_at`: an RFC 3339 time or a date. Operators: eq, ne, lt, lte, gt, gte, in (`filter[updated_at][op]=value`; `in` takes a comma-separated list). */
+                "filter[updated_at]"?: string;
+                /** @description Filter on `reading_time_minutes`: an integer. Operators: eq, ne, lt, lte, gt, gte, in (`filter[reading_time_minutes][op]=value`; `in` takes a comma-separated list). */
+                "filter[reading_time_minutes]"?: string;
+                /** @description Filter on `status`: one of draft, scheduled, published, archived. Operators: eq, ne, in (`filter[status][op]=value`; `in` takes a comma-separated list). Only with a token (the public sees published content only). */
+                "filter[status]"?: "draft" | "scheduled" | "published" | "archived";
             };
             header?: never;
             path?: never;
@@ -10342,7 +10434,18 @@ export interface operations {
     };
     getPost: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Only these fields, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, word_count, meta_title, meta_description, canonical_url, cta, author, tags, citations, condition_categories, key_points, body, sections, links.
+                 * @example title,sections
+                 */
+                fields?: string;
+                /**
+                 * @description Embed related resources: faqs, conditions. Trim them with `fields[name]=a,b`.
+                 * @example faqs
+                 */
+                include?: string;
+            };
             header?: never;
             path: {
                 /**
@@ -12011,6 +12114,16 @@ export interface operations {
                  *     from, in the same order and with the same filters, as fast at any depth.
                  */
                 cursor?: string;
+                /**
+                 * @description Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: name, slug, updated_at. Default `name`.
+                 * @example name
+                 */
+                sort?: string;
+                /**
+                 * @description Only these fields of each item, comma-separated: slug, name, description, post_count, faq_count, updated_at, links.
+                 * @example slug,name
+                 */
+                fields?: string;
             };
             header?: never;
             path?: never;

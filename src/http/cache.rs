@@ -1,0 +1,308 @@
+//! The response cache and content encoding.
+//!
+//! Anonymous GET/HEAD reads are answered from memory when the same URL was answered before and
+//! the content has not changed since (the app's content version and the next scheduled
+//! publication decide): the ready-to-send bytes, with their ETag, in identity, gzip and brotli
+//! encodings made once each. Reads with a token never touch the cache, so drafts never reach
+//! it. Every GET also gets `Last-Modified` and honours `If-Modified-Since`, and bodies of 1 KiB
+//! or more are compressed when the client accepts it.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, UNIX_EPOCH};
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue, HttpDate};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, Data};
+use actix_web::HttpResponse;
+
+use crate::clock;
+use crate::content_state::{ContentState, Stamp};
+
+/// Bodies smaller than this go out as they are: compression would not pay.
+const MIN_COMPRESS: usize = 1024;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    fn header(self) -> Option<&'static str> {
+        match self {
+            Encoding::Identity => None,
+            Encoding::Gzip => Some("gzip"),
+            Encoding::Brotli => Some("br"),
+        }
+    }
+}
+
+/// The best encoding the client accepts: brotli, then gzip (q=0 refuses one).
+pub fn negotiate(headers: &HeaderMap) -> Encoding {
+    let Some(accept) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+        return Encoding::Identity;
+    };
+    let accepts = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut pieces = part.split(';').map(str::trim);
+            let coding = pieces.next().unwrap_or("");
+            let refused = pieces.any(|p| {
+                p.replace(' ', "") == "q=0" || p.replace(' ', "") == "q=0.0" || p.replace(' ', "") == "q=0.00"
+            });
+            (coding.eq_ignore_ascii_case(name) || coding == "*") && !refused
+        })
+    };
+    if accepts("br") {
+        Encoding::Brotli
+    } else if accepts("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+pub fn compress(body: &[u8], encoding: Encoding) -> Bytes {
+    match encoding {
+        Encoding::Identity => Bytes::copy_from_slice(body),
+        Encoding::Gzip => {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+            encoder.write_all(body).expect("writing to memory");
+            Bytes::from(encoder.finish().expect("writing to memory"))
+        }
+        Encoding::Brotli => {
+            let mut out = Vec::new();
+            {
+                let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                writer.write_all(body).expect("writing to memory");
+            }
+            Bytes::from(out)
+        }
+    }
+}
+
+/// One cached response: the headers worth keeping and the body in each encoding, made lazily.
+struct Entry {
+    stamp: Stamp,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    etag: String,
+    identity: Bytes,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+    size: usize,
+}
+
+impl Entry {
+    fn body(&self, encoding: Encoding) -> (Bytes, Encoding) {
+        if self.identity.len() < MIN_COMPRESS {
+            return (self.identity.clone(), Encoding::Identity);
+        }
+        match encoding {
+            Encoding::Identity => (self.identity.clone(), Encoding::Identity),
+            Encoding::Gzip => {
+                (self.gzip.get_or_init(|| compress(&self.identity, Encoding::Gzip)).clone(), Encoding::Gzip)
+            }
+            Encoding::Brotli => {
+                (self.brotli.get_or_init(|| compress(&self.identity, Encoding::Brotli)).clone(), Encoding::Brotli)
+            }
+        }
+    }
+}
+
+/// Cached responses by URL, bounded by the bytes they hold.
+pub struct ResponseCache {
+    entries: Mutex<HashMap<String, Arc<Entry>>>,
+    bytes: AtomicUsize,
+    capacity: usize,
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+}
+
+impl ResponseCache {
+    pub fn new(capacity: usize) -> ResponseCache {
+        ResponseCache {
+            entries: Mutex::new(HashMap::new()),
+            bytes: AtomicUsize::new(0),
+            capacity,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        self.entries.lock().expect("cache lock").get(key).cloned()
+    }
+
+    fn put(&self, key: String, entry: Entry) {
+        if self.capacity == 0 || entry.size > self.capacity / 8 {
+            return;
+        }
+        let mut entries = self.entries.lock().expect("cache lock");
+        if self.bytes.load(Ordering::Relaxed) + entry.size > self.capacity {
+            // Simple and predictable: start over rather than track recency on every hit.
+            entries.clear();
+            self.bytes.store(0, Ordering::Relaxed);
+        }
+        self.bytes.fetch_add(entry.size, Ordering::Relaxed);
+        if let Some(old) = entries.insert(key, Arc::new(entry)) {
+            self.bytes.fetch_sub(old.size, Ordering::Relaxed);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().expect("cache lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+}
+
+const KEPT_HEADERS: [HeaderName; 4] = [header::CONTENT_TYPE, header::CACHE_CONTROL, header::LINK, header::VARY];
+
+fn http_date(rfc3339: &str) -> Option<HttpDate> {
+    let time = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
+    Some(HttpDate::from(UNIX_EPOCH + Duration::from_secs(time.timestamp().max(0) as u64)))
+}
+
+/// 304 if the client's validators say it has this representation.
+fn not_modified(headers: &HeaderMap, etag: Option<&str>, last_modified: Option<&HttpDate>) -> bool {
+    if let Some(if_none_match) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        let Some(etag) = etag else { return false };
+        let opaque = etag.trim_start_matches("W/");
+        return if_none_match.split(',').map(str::trim).any(|c| c == "*" || c.trim_start_matches("W/") == opaque);
+    }
+    match (
+        headers.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()?.parse::<HttpDate>().ok()),
+        last_modified,
+    ) {
+        (Some(since), Some(modified)) => std::time::SystemTime::from(*modified) <= std::time::SystemTime::from(since),
+        _ => false,
+    }
+}
+
+fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: Option<&HttpDate>) -> HttpResponse {
+    if not_modified(headers, Some(&entry.etag), last_modified) {
+        let mut response = HttpResponse::NotModified();
+        response.insert_header((header::ETAG, entry.etag.clone()));
+        for (name, value) in &entry.headers {
+            if name != header::CONTENT_TYPE {
+                response.insert_header((name.clone(), value.clone()));
+            }
+        }
+        if let Some(date) = last_modified {
+            response.insert_header((header::LAST_MODIFIED, date.to_string()));
+        }
+        return response.finish();
+    }
+    let (body, encoding) = entry.body(negotiate(headers));
+    let mut response = HttpResponse::Ok();
+    for (name, value) in &entry.headers {
+        response.insert_header((name.clone(), value.clone()));
+    }
+    response.insert_header((header::ETAG, entry.etag.clone()));
+    if let Some(date) = last_modified {
+        response.insert_header((header::LAST_MODIFIED, date.to_string()));
+    }
+    if let Some(coding) = encoding.header() {
+        response.insert_header((header::CONTENT_ENCODING, coding));
+    }
+    if *method == Method::HEAD {
+        return response.no_chunking(body.len() as u64).finish();
+    }
+    response.body(body)
+}
+
+fn cacheable_path(path: &str) -> bool {
+    path.starts_with("/v1/") || path == "/openapi.json" || path.starts_with("/feeds/") || path == "/sitemap.xml"
+}
+
+fn compressible(content_type: &str) -> bool {
+    content_type.contains("json")
+        || content_type.contains("xml")
+        || content_type.starts_with("text/")
+        || content_type.contains("javascript")
+}
+
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let is_read = matches!(*req.method(), Method::GET | Method::HEAD);
+    if !is_read {
+        return next.call(req).await.map(|res| res.map_into_boxed_body());
+    }
+    let state = req.app_data::<Data<ContentState>>().cloned();
+    let cache = req.app_data::<Data<ResponseCache>>().cloned();
+    let now = clock::now();
+    let last_modified = state.as_ref().and_then(|state| http_date(&state.last_modified(&now)));
+    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
+    let use_cache = anonymous && cacheable_path(req.path()) && cache.is_some() && state.is_some();
+    let key = format!("{}?{}", req.path(), req.query_string());
+
+    if use_cache {
+        let (cache, state) = (cache.as_ref().expect("checked"), state.as_ref().expect("checked"));
+        if let Some(entry) = cache.get(&key).filter(|entry| state.is_current(&entry.stamp, &now)) {
+            cache.hits.fetch_add(1, Ordering::Relaxed);
+            let response = respond(req.headers(), req.method(), &entry, last_modified.as_ref());
+            return Ok(req.into_response(response));
+        }
+        cache.misses.fetch_add(1, Ordering::Relaxed);
+    }
+    // Stamp before the read, so a write landing during it makes the entry stale, not wrong.
+    let stamp = state.as_ref().map(|state| state.stamp());
+    let headers = req.headers().clone();
+    let method = req.method().clone();
+    let res = next.call(req).await?;
+    if res.status() != StatusCode::OK {
+        return Ok(res.map_into_boxed_body());
+    }
+    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let etag = res.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (http_req, response) = res.into_parts();
+    let (head, body) = response.into_parts();
+    let body = match actix_web::body::to_bytes(body).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Ok(ServiceResponse::new(http_req, HttpResponse::InternalServerError().finish())),
+    };
+    let kept: Vec<(HeaderName, HeaderValue)> =
+        KEPT_HEADERS.iter().filter_map(|name| head.headers().get(name).map(|v| (name.clone(), v.clone()))).collect();
+    let entry = Entry {
+        stamp: stamp.unwrap_or(Stamp { version: 0, until: None }),
+        size: body.len() + key.len(),
+        headers: kept,
+        etag: etag.clone().unwrap_or_else(|| crate::http::respond::etag_for(&body)),
+        identity: body,
+        gzip: OnceLock::new(),
+        brotli: OnceLock::new(),
+    };
+    let last_modified = if cacheable_path(http_req.path()) { last_modified } else { None };
+    let extra = head.headers().clone();
+    let mut response = if compressible(&content_type) || entry.identity.len() < MIN_COMPRESS {
+        respond(&headers, &method, &entry, last_modified.as_ref())
+    } else {
+        head.set_body(entry.identity.clone()).map_into_boxed_body()
+    };
+    // Headers the handler set that the cache does not keep (request id, rate limits, ...).
+    for (name, value) in extra.iter() {
+        if !response.headers().contains_key(name) && name != header::CONTENT_LENGTH {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    if use_cache && etag.is_some() {
+        if let Some(cache) = &cache {
+            cache.put(key, entry);
+        }
+    }
+    Ok(ServiceResponse::new(http_req, response))
+}
