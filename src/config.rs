@@ -17,6 +17,11 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `CACHE_MEGABYTES`: memory for the response cache, default 32; 0 turns it off.
     pub cache_bytes: usize,
+    /// `RATE_LIMIT_READS`, `RATE_LIMIT_SEARCHES`, `RATE_LIMIT_WRITES`: requests a minute per
+    /// client address, default 1200, 120 and 120; 0 turns a limit off.
+    pub rate_limits: crate::http::rate_limit::Limits,
+    /// `CORS_ALLOWED_ORIGINS`: origins (comma-separated) that may send tokens and writes.
+    pub cors_origins: Vec<String>,
 }
 
 impl Config {
@@ -55,8 +60,26 @@ impl Config {
             }
             Err(_) => 32 * 1024 * 1024,
         };
+        let limit = |name: &str, default: u32| -> Result<u32, String> {
+            match env::var(name) {
+                Ok(value) => {
+                    value.parse().map_err(|_| format!("{name} must be a number of requests a minute, got '{value}'"))
+                }
+                Err(_) => Ok(default),
+            }
+        };
+        let rate_limits = crate::http::rate_limit::Limits {
+            read: limit("RATE_LIMIT_READS", 1200)?,
+            search: limit("RATE_LIMIT_SEARCHES", 120)?,
+            write: limit("RATE_LIMIT_WRITES", 120)?,
+        };
+        let cors_origins = env::var("CORS_ALLOWED_ORIGINS")
+            .map(|value| value.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
+            .unwrap_or_default();
         Ok(Config {
             cache_bytes,
+            rate_limits,
+            cors_origins,
             database_url: env::var("DATABASE_URL").unwrap_or_else(|_| "clinic-content.db".to_string()),
             bind_address: env::var("BIND_ADDRESS").unwrap_or_else(|_| "127.0.0.1".to_string()),
             port,
@@ -74,6 +97,9 @@ impl Config {
             pool_size: 4,
             workers: Some(2),
             cache_bytes: 8 * 1024 * 1024,
+            // Tests that check rate limiting set their own.
+            rate_limits: crate::http::rate_limit::Limits { read: 0, search: 0, write: 0 },
+            cors_origins: vec!["https://admin.example".to_string()],
         }
     }
 }

@@ -134,6 +134,7 @@ fn code_for_status(status: StatusCode) -> &'static str {
         413 => "payload-too-large",
         414 => "uri-too-long",
         415 => "unsupported-media-type",
+        429 => "too-many-requests",
         431 => "request-header-fields-too-large",
         500..=599 => "internal-error",
         _ => "http-error",

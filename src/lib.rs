@@ -18,6 +18,7 @@ pub mod guidance;
 pub mod health;
 pub mod http;
 pub mod markdown;
+pub mod metrics;
 pub mod openapi;
 pub mod openapi_refine;
 pub mod posts;
@@ -89,6 +90,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(tags::config)
     .configure(citations::config)
     .configure(search::config)
+    .configure(metrics::config)
     .configure(health::config)
     .configure(docs::config)
     .service(read("/openapi.json", openapi::openapi_json));
@@ -111,6 +113,9 @@ impl Application {
         drop(conn);
         let cache = web::Data::new(http::cache::ResponseCache::new(config.cache_bytes));
         let spec = web::Data::new(openapi::SpecJson(openapi::spec_json()));
+        let limiter = web::Data::new(http::rate_limit::RateLimiter::new(config.rate_limits));
+        let origins = web::Data::new(http::cors::CorsOrigins(config.cors_origins.clone()));
+        let metrics = web::Data::new(metrics::Metrics::default());
         let background_pool = pool.clone();
         let background_state = state.clone();
         let pool = web::Data::new(pool);
@@ -120,16 +125,30 @@ impl Application {
                 .app_data(spec.clone())
                 .app_data(state.clone())
                 .app_data(cache.clone())
+                .app_data(limiter.clone())
+                .app_data(origins.clone())
+                .app_data(metrics.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
+                // Outermost last: the log sees everything; request ids and problem documents
+                // cover every answer, CORS headers go on errors too, limits apply before the cache.
                 .wrap(from_fn(http::cache::middleware))
                 .wrap(NormalizePath::trim())
+                .wrap(from_fn(http::rate_limit::middleware))
+                .wrap(from_fn(http::cors::middleware))
                 .wrap(from_fn(http::request_id::middleware))
+                .wrap(from_fn(metrics::middleware))
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o"))
         });
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
+        // Slow or idle clients cannot hold workers; on SIGTERM in-flight requests get 10 s.
+        server = server
+            .client_request_timeout(std::time::Duration::from_secs(10))
+            .client_disconnect_timeout(std::time::Duration::from_secs(2))
+            .keep_alive(std::time::Duration::from_secs(30))
+            .shutdown_timeout(10);
         let server = server
             .bind((config.bind_address.as_str(), config.port))
             .map_err(|error| format!("cannot listen on {}:{}: {error}", config.bind_address, config.port))?;

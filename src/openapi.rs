@@ -146,6 +146,7 @@ impl Modify for BearerAuth {
         crate::citations::handler::delete_citation,
         crate::search::handler::search,
         crate::health::handler::healthz,
+        crate::metrics::metrics,
         crate::health::handler::readyz,
         openapi_json,
     ),

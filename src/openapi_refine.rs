@@ -17,6 +17,7 @@ pub fn refine(spec: &mut Value) {
     constrain_parameters(spec);
     slug_patterns_in_inputs(spec);
     drop_unreferenced_inputs(spec);
+    delivery_errors(spec);
     for probe in ["/healthz", "/readyz", "/openapi.json"] {
         if let Some(get) = spec.pointer_mut(&format!("/paths/{}/get", escape(probe))) {
             get["security"] = json!([{}]);
@@ -226,5 +227,33 @@ fn document_query_language(spec: &mut Value) {
         existing.push(json!({"name": "include", "in": "query", "required": false,
             "description": format!("Embed related resources: {}. Trim them with `fields[name]=a,b`.", names.join(", ")),
             "schema": {"type": "string", "minLength": 1}, "example": "faqs"}));
+    }
+}
+
+/// Answers any route may give because of how it was asked, not what it does: a URL over the
+/// limit (414) and too many requests (429, with `Retry-After`).
+fn delivery_errors(spec: &mut Value) {
+    let problem = json!({"$ref": "#/components/schemas/Problem"});
+    spec["components"]["responses"]["TooManyRequests"] = json!({
+        "description": "Too many requests from this client for this kind of route; `Retry-After` says when to try again.",
+        "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+        "content": {"application/problem+json": {"schema": problem.clone(), "example": {
+            "type": "/problems/too-many-requests", "title": "Too Many Requests", "status": 429,
+            "detail": "Too many requests: the limit is 120 a minute for this kind of request. Retry after 1 s.",
+            "instance": "/v1/search", "code": "too-many-requests", "request_id": "3f9a1c2b7d4e8f60", "errors": []}}}
+    });
+    spec["components"]["responses"]["UriTooLong"] = json!({
+        "description": "The URL is longer than 8 KiB.",
+        "content": {"application/problem+json": {"schema": problem}}
+    });
+    let Some(paths) = spec["paths"].as_object_mut() else { return };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for operation in item.values_mut() {
+            if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.insert("414".into(), json!({"$ref": "#/components/responses/UriTooLong"}));
+                responses.insert("429".into(), json!({"$ref": "#/components/responses/TooManyRequests"}));
+            }
+        }
     }
 }

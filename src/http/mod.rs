@@ -2,9 +2,11 @@
 //! list-query parser, pagination, and JSON responses with ETags.
 
 pub mod cache;
+pub mod cors;
 pub mod cursor;
 pub mod list_query;
 pub mod pagination;
+pub mod rate_limit;
 pub mod read;
 pub mod request_id;
 pub mod respond;

@@ -13,6 +13,9 @@ use actix_web::HttpMessage;
 
 use crate::error::{ApiError, PROBLEM_JSON};
 
+/// Longer URLs are refused with a 414.
+pub const MAX_URI_LENGTH: usize = 8 * 1024;
+
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The id of the current request, stored in its extensions.
@@ -42,6 +45,20 @@ pub async fn middleware(
     let id = req.headers().get(&REQUEST_ID).and_then(accepted_id).unwrap_or_else(new_request_id);
     req.extensions_mut().insert(RequestId(id.clone()));
     let path = req.path().to_string();
+    if req.uri().to_string().len() > MAX_URI_LENGTH {
+        let error = ApiError::Http {
+            status: actix_web::http::StatusCode::URI_TOO_LONG,
+            detail: format!("The URL is longer than {MAX_URI_LENGTH} characters."),
+        };
+        let mut problem = error.problem();
+        problem.instance = Some(path.chars().take(200).collect());
+        problem.request_id = Some(id.clone());
+        let mut res = req.into_response(problem.into_response(&error));
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(REQUEST_ID.clone(), value);
+        }
+        return Ok(res);
+    }
 
     let res = match next.call(req).await {
         Ok(res) => res.map_into_boxed_body(),

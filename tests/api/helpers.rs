@@ -168,3 +168,21 @@ pub fn assert_problem(response: &TestResponse, status: u16, path: &str) {
 }
 
 pub const POST_SLUG: &str = "is-massage-therapy-worth-it-for-back-pain";
+
+/// `spawn_app` with a changed configuration (rate limits, cache size, ...).
+pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = dir.path().join("test.db").to_str().unwrap().to_string();
+    let mut config = Config::for_database(database_url.clone());
+    change(&mut config);
+    let app = Application::build(config).expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        database_url,
+        _dir: dir,
+        client: awc::Client::builder().disable_redirects().finish(),
+        spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
+    }
+}

@@ -2,6 +2,7 @@
 
 mod authoring;
 mod conditions;
+mod delivery;
 mod errors;
 mod faqs;
 mod guidance;

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics
+         * @description Counters and gauges in the Prometheus text format (version 0.0.4).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1651,6 +1671,38 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Too many requests from this client for this kind of route; `Retry-After` says when to try again. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/too-many-requests",
+                 *       "title": "Too Many Requests",
+                 *       "status": 429,
+                 *       "detail": "Too many requests: the limit is 120 a minute for this kind of request. Retry after 1 s.",
+                 *       "instance": "/v1/search",
+                 *       "code": "too-many-requests",
+                 *       "request_id": "3f9a1c2b7d4e8f60",
+                 *       "errors": []
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The URL is longer than 8 KiB. */
+        UriTooLong: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -1678,6 +1730,31 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getOpenApi: {
@@ -1699,6 +1776,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getReadiness: {
@@ -1720,6 +1799,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1778,6 +1859,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2139,6 +2222,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -2235,6 +2319,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -2319,6 +2404,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2680,6 +2767,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -2776,6 +2864,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -3192,6 +3281,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -3288,6 +3378,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -3393,6 +3484,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3754,6 +3847,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -3850,6 +3944,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -3934,6 +4029,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4295,6 +4392,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -4391,6 +4489,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -4807,6 +4906,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -4903,6 +5003,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -5031,6 +5132,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -5392,6 +5495,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -5488,6 +5592,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -5572,6 +5677,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -5933,6 +6040,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -6029,6 +6137,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -6445,6 +6554,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -6541,6 +6651,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -6665,6 +6776,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7026,6 +7139,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -7122,6 +7236,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -7206,6 +7321,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7567,6 +7684,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -7663,6 +7781,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -8079,6 +8198,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -8175,6 +8295,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -8252,6 +8373,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8613,6 +8736,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -8709,6 +8833,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -8787,6 +8912,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9150,6 +9277,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -9246,6 +9374,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -9330,6 +9459,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9699,6 +9830,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -9795,6 +9927,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -9925,6 +10058,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -10286,6 +10421,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -10382,6 +10518,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -10484,6 +10621,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -10845,6 +10984,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -10941,6 +11081,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -11357,6 +11498,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -11453,6 +11595,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -11556,6 +11699,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -11587,6 +11732,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -11950,6 +12097,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -12046,6 +12194,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -12149,6 +12298,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -12510,6 +12661,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -12606,6 +12758,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -12690,6 +12843,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -13051,6 +13206,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -13147,6 +13303,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -13563,6 +13720,7 @@ export interface operations {
                     };
                 };
             };
+            414: components["responses"]["UriTooLong"];
             /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
             415: {
                 headers: {
@@ -13659,6 +13817,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
