@@ -22,6 +22,9 @@ pub struct Config {
     pub rate_limits: crate::http::rate_limit::Limits,
     /// `CORS_ALLOWED_ORIGINS`: origins (comma-separated) that may send tokens and writes.
     pub cors_origins: Vec<String>,
+    /// `PUBLIC_SITE_URL`: the front end's base URL for feeds, the sitemap and JSON-LD (posts at
+    /// `{base}/blog/{slug}`); default: the site's `website_url` from the database.
+    pub public_site_url: Option<String>,
 }
 
 impl Config {
@@ -76,7 +79,20 @@ impl Config {
         let cors_origins = env::var("CORS_ALLOWED_ORIGINS")
             .map(|value| value.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
             .unwrap_or_default();
+        let public_site_url = match env::var("PUBLIC_SITE_URL") {
+            Ok(value) if value.trim().is_empty() => None,
+            Ok(value) => {
+                let value = value.trim().trim_end_matches('/').to_string();
+                let scheme_ok = value.starts_with("https://") || value.starts_with("http://");
+                if !scheme_ok || value.contains(char::is_whitespace) || value.contains(['?', '#']) {
+                    return Err(format!("PUBLIC_SITE_URL must be an http(s) URL with no query, got '{value}'"));
+                }
+                Some(value)
+            }
+            Err(_) => None,
+        };
         Ok(Config {
+            public_site_url,
             cache_bytes,
             rate_limits,
             cors_origins,
@@ -100,6 +116,7 @@ impl Config {
             // Tests that check rate limiting set their own.
             rate_limits: crate::http::rate_limit::Limits { read: 0, search: 0, write: 0 },
             cors_origins: vec!["https://admin.example".to_string()],
+            public_site_url: None,
         }
     }
 }

@@ -22,10 +22,14 @@ pub mod metrics;
 pub mod openapi;
 pub mod openapi_refine;
 pub mod posts;
+pub mod recommendation;
+pub mod related;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod seo;
 pub mod site;
+pub mod sync;
 pub mod tags;
 pub mod tokens;
 pub mod validation;
@@ -66,6 +70,10 @@ pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
         search::index::rebuild(&mut conn).map_err(|error| format!("cannot build the search index: {error}"))?;
     }
     http::cursor::init(&mut conn)?;
+    // Refresh the planner's statistics where they are stale (cheap when nothing changed).
+    diesel::sql_query("PRAGMA optimize")
+        .execute(&mut conn)
+        .map_err(|error| format!("cannot optimize the database: {error}"))?;
     Ok(pool)
 }
 
@@ -86,10 +94,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(posts::config)
     .configure(faqs::config)
     .configure(conditions::config)
+    // Before guidance: /v1/guidance/recommendation is matched ahead of /v1/guidance/{slug}.
+    .configure(recommendation::config)
     .configure(guidance::config)
     .configure(tags::config)
     .configure(citations::config)
     .configure(search::config)
+    .configure(related::config)
+    .configure(seo::config)
+    .configure(sync::config)
     .configure(metrics::config)
     .configure(health::config)
     .configure(docs::config)
@@ -116,6 +129,7 @@ impl Application {
         let limiter = web::Data::new(http::rate_limit::RateLimiter::new(config.rate_limits));
         let origins = web::Data::new(http::cors::CorsOrigins(config.cors_origins.clone()));
         let metrics = web::Data::new(metrics::Metrics::default());
+        let public_site_url = web::Data::new(seo::PublicSiteUrl(config.public_site_url.clone()));
         let background_pool = pool.clone();
         let background_state = state.clone();
         let pool = web::Data::new(pool);
@@ -128,6 +142,7 @@ impl Application {
                 .app_data(limiter.clone())
                 .app_data(origins.clone())
                 .app_data(metrics.clone())
+                .app_data(public_site_url.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
                 // Outermost last: the log sees everything; request ids and problem documents

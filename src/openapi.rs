@@ -21,8 +21,13 @@ use crate::posts::model::{
     Author, Body, CallToAction, CitationClaimInput, KeyPoints, Post, PostInput, PostLinks, PostRef, PostSummary,
     PublicationStatus, Section, SectionInput,
 };
+use crate::recommendation::handler::RecommendationResponse;
+use crate::recommendation::model::{Backing, BackingSection, Outcome, Recommendation, RecommendationInput, Symptom};
+use crate::related::handler::{RelatedPost, RelatedPostList};
 use crate::search::query::SearchHit;
+use crate::seo::feeds::{JsonFeed, JsonFeedAuthor, JsonFeedItem};
 use crate::site::model::{Address, Site, SiteInput};
+use crate::sync::model::{SyncAction, SyncChange, SyncData, SyncPage, SyncReason, SyncResponse, SyncType};
 use crate::tags::model::{Tag, TagInput, TagLinks, TagRef};
 
 /// Declares `{"data": T}` for the spec.
@@ -113,6 +118,8 @@ impl Modify for BearerAuth {
         crate::posts::handler::get_post,
         crate::posts::handler::update_post,
         crate::posts::handler::delete_post,
+        crate::related::handler::get_related_posts,
+        crate::seo::handler::get_post_jsonld,
         crate::faqs::handler::list_faqs,
         crate::faqs::handler::create_faq,
         crate::faqs::handler::get_faq,
@@ -129,6 +136,7 @@ impl Modify for BearerAuth {
         crate::conditions::handler::update_condition,
         crate::conditions::handler::delete_condition,
         crate::guidance::handler::get_guidance,
+        crate::recommendation::handler::get_recommendation,
         crate::guidance::handler::replace_guidance_bands,
         crate::guidance::handler::get_guidance_course,
         crate::guidance::handler::update_guidance_course,
@@ -145,6 +153,11 @@ impl Modify for BearerAuth {
         crate::citations::handler::update_citation,
         crate::citations::handler::delete_citation,
         crate::search::handler::search,
+        crate::sync::handler::sync,
+        crate::seo::handler::rss_feed,
+        crate::seo::handler::atom_feed,
+        crate::seo::handler::json_feed,
+        crate::seo::handler::sitemap,
         crate::health::handler::healthz,
         crate::metrics::metrics,
         crate::health::handler::readyz,
@@ -159,6 +172,9 @@ impl Modify for BearerAuth {
             Guidance, GuidanceBand, GuidanceCourse, IntRange, DurationRange, MaintenanceInterval, Health,
             PostInput, SectionInput, CitationClaimInput, FaqInput, TagInput, CitationInput, SiteInput, CategoryWrite,
             ConditionWrite, BandInput, CourseInput, SearchHit,
+            Recommendation, RecommendationInput, Outcome, Symptom, Backing, BackingSection, RecommendationResponse,
+            RelatedPost, RelatedPostList, JsonFeed, JsonFeedAuthor, JsonFeedItem,
+            SyncPage, SyncChange, SyncData, SyncAction, SyncReason, SyncType, SyncResponse,
         ),
         responses(
             responses::BadRequest,
@@ -177,6 +193,8 @@ impl Modify for BearerAuth {
         (name = "tags", description = "Topics and keywords."),
         (name = "citations", description = "External sources and the claims they back."),
         (name = "search", description = "Full-text search across posts, FAQ entries, conditions and guidance."),
+        (name = "sync", description = "Delta sync for apps that keep an offline copy: changes and tombstones since a token."),
+        (name = "feeds", description = "RSS, Atom and JSON Feed of the published posts, and the sitemap, with front-end URLs."),
         (name = "health", description = "Liveness and readiness probes."),
         (name = "meta", description = "This document."),
     )

@@ -270,3 +270,25 @@ diesel::table! {
         value -> Binary,
     }
 }
+
+diesel::table! {
+    change_log (seq) {
+        seq -> Integer,
+        resource -> Text,
+        resource_id -> Integer,
+        slug -> Text,
+        op -> Text,
+        visible_from -> Nullable<Text>,
+        parent_id -> Nullable<Integer>,
+        at -> Text,
+    }
+}
+
+diesel::table! {
+    red_flag_symptoms (symptom) {
+        symptom -> Text,
+        condition_slug -> Text,
+        label -> Text,
+        position -> Integer,
+    }
+}

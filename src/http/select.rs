@@ -155,6 +155,10 @@ fn after(sql: &mut Sql, spec: &ListSpec, query: &ListQuery, position: &Position)
     }
     let id_dir = query.sort.first().map_or(Dir::Asc, |(_, dir)| *dir);
     keys.push((spec.id.to_string(), id_dir, Bind::Int(position.id)));
+    // A plain bound on the first key (implied by what follows) lets SQLite seek its index.
+    let (first, first_dir, first_value) = &keys[0];
+    sql.push(&format!(" AND {first} {}= ", op_for(*first_dir)));
+    sql.bind(first_value.clone());
     sql.push(" AND (");
     if keys.iter().all(|(_, dir, _)| *dir == id_dir) {
         // One direction: a row-value comparison, which SQLite answers from an index.
@@ -222,7 +226,7 @@ struct Count {
 }
 
 fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> QueryResult<i64> {
-    let key = format!("{}|{}|{}", spec.table, query.canonical, viewer.preview);
+    let key = format!("{}|{}|{}", spec.table, query.selection, viewer.preview);
     viewer.total(&key, || {
         let mut sql = Sql::default();
         sql.push("SELECT count(*) AS n");

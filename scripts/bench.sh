@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The load benchmark (issues "HTTP delivery and speed" and "Querying"):
+#   bash scripts/bench.sh            # full run: 10,000- and 100,000-post databases
+#   BENCH_POSTS="10000" BENCH_SECONDS=3 bash scripts/bench.sh   # quicker
+# Builds release, generates the databases, starts the service and, in the same run, a static
+# baseline (bare actix-web answering the identical JSON bytes from a hash map), drives both with
+# wrk over random slugs, and prints req/s, p50 and p99 per scenario with the ratio to the
+# baseline, and the service's peak RSS. Loopback only; every run is bounded in time.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+REPS=${BENCH_REPS:-5}
+POSTS_LIST=${BENCH_POSTS:-"10000 100000"}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+WORK=$(mktemp -d)
+SERVICE_PORT=18080
+BASELINE_PORT=18081
+pids=()
+cleanup() { for pid in "${pids[@]:-}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --locked --bins 2>&1 | tail -1
+BIN=target/release/clinic-content
+BASELINE=target/release/baseline
+
+wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1$2" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; exit 1; }
+
+# wrk with the latency distribution; prints "req/s p50_ms p99_ms errors".
+run_wrk() {
+    local port=$1 paths=$2 connections=$3 revalidate=${4:-0}
+    REVALIDATE=$revalidate PATHS=$paths wrk -t2 -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s scripts/bench/paths.lua "http://127.0.0.1:$port" 2>/dev/null |
+        python3 scripts/bench/parse_wrk.py
+}
+
+printf '\n%-9s %-28s %10s %9s %9s %10s %8s %8s\n' posts scenario req/s p50_ms p99_ms baseline ratio p99x
+for POSTS in $POSTS_LIST; do
+    DB="$WORK/bench-$POSTS.db"
+    DATABASE_URL=$DB RUST_LOG=warn $BIN generate --posts "$POSTS" --seed 7 >&2
+    DATABASE_URL=$DB RUST_LOG=warn RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 RATE_LIMIT_WRITES=0 PORT=$SERVICE_PORT \
+        $BIN serve & service=$!; pids+=("$service")
+    wait_up $SERVICE_PORT /readyz
+    python3 scripts/bench/paths.py "$DB" "$WORK" "$SERVICE_PORT"
+    $BASELINE $BASELINE_PORT "$WORK/baseline.json" & baseline=$!; pids+=("$baseline")
+    wait_up $BASELINE_PORT /v1/posts
+
+    # Paired with the baseline, alternating repetitions: the slug lookup and the first page.
+    for scenario in post-by-slug first-list-page; do
+        results=()
+        for rep in $(seq 1 "$REPS"); do
+            s=$(run_wrk $SERVICE_PORT "$WORK/$scenario.txt" "$CONNECTIONS")
+            b=$(run_wrk $BASELINE_PORT "$WORK/$scenario.txt" "$CONNECTIONS")
+            results+=("$s|$b")
+        done
+        python3 scripts/bench/summarise.py "$POSTS" "$scenario" "${results[@]}"
+    done
+    for scenario in filtered-list search; do
+        s=$(run_wrk $SERVICE_PORT "$WORK/$scenario.txt" "$CONNECTIONS")
+        python3 scripts/bench/summarise.py "$POSTS" "$scenario" "$s|"
+    done
+    s=$(run_wrk $SERVICE_PORT "$WORK/post-by-slug.etags.txt" "$CONNECTIONS" 1)
+    python3 scripts/bench/summarise.py "$POSTS" "304-revalidation" "$s|"
+    rss=$(grep VmHWM /proc/$service/status | awk '{print $2}')
+    printf '%-9s %-28s %s\n' "$POSTS" "peak RSS (MB)" "$((rss / 1024))"
+    kill "$service" "$baseline"; wait "$service" "$baseline" 2>/dev/null || true
+
+    # The database path, cache off, 8 connections (issue "Querying"): every request different.
+    DATABASE_URL=$DB RUST_LOG=warn CACHE_MEGABYTES=0 RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 PORT=$SERVICE_PORT \
+        $BIN serve & service=$!; pids+=("$service")
+    wait_up $SERVICE_PORT /readyz
+    for scenario in filtered-list deep-cursor search; do
+        s=$(run_wrk $SERVICE_PORT "$WORK/$scenario.txt" 8)
+        python3 scripts/bench/summarise.py "$POSTS" "$scenario (no cache, 8 conn)" "$s|"
+    done
+    kill "$service"; wait "$service" 2>/dev/null || true
+done

@@ -1,0 +1,186 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::feeds::{self, JsonFeed, FEED_SIZE, SITEMAP_SIZE};
+use super::{base_url, bytes_response, jsonld, self_url};
+use crate::db::{self, DbPool};
+use crate::error::{responses, ApiError};
+use crate::http::list_query::{parse_detail, ListQuery, NO_PARAMETERS};
+use crate::posts::query as posts_query;
+use crate::site::model::Site;
+use crate::tokens::Caller;
+use crate::visibility::Viewer;
+
+fn unseeded() -> ApiError {
+    ApiError::Unavailable("The content library has not been seeded yet.".into())
+}
+
+fn site(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Site, ApiError> {
+    crate::site::query::find(conn)?.ok_or_else(unseeded)
+}
+
+/// Get a post's JSON-LD
+///
+/// schema.org JSON-LD for a published post, to drop into a `<script type="application/ld+json">`:
+/// an `@graph` with the page (`MedicalWebPage`), the `Article` (headline, description, dates,
+/// keywords from its tags, citations; the clinic as author and publisher, a
+/// `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post has FAQ entries, an
+/// `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the front end
+/// (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+#[utoipa::path(
+    get,
+    path = "/v1/posts/{slug}/jsonld",
+    tag = "posts",
+    operation_id = "getPostJsonLd",
+    params(("slug" = String, Path, description = "The post's slug.", example = "is-massage-therapy-worth-it-for-back-pain")),
+    responses(
+        (status = 200, description = "The JSON-LD document", body = Object, content_type = "application/ld+json",
+            example = json!({"@context": "https://schema.org", "@graph": [
+                {"@type": "MedicalWebPage", "@id": "https://easycozy.ca/blog/is-massage-therapy-worth-it-for-back-pain"},
+                {"@type": "Article", "headline": "Is Massage Therapy Worth It for Back Pain? An Honest Answer",
+                 "author": {"@type": "HealthAndBeautyBusiness", "name": "Easy Cozy Wellness",
+                    "address": {"@type": "PostalAddress", "addressLocality": "Nanaimo", "addressRegion": "BC", "addressCountry": "CA"}}},
+                {"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": "Is massage therapy worth it for back pain?",
+                    "acceptedAnswer": {"@type": "Answer", "text": "Yes, for most non-specific back pain..."}}]}]})),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 500, response = responses::InternalError),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+pub async fn get_post_jsonld(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    caller: Caller,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    parse_detail(req.query_string(), &NO_PARAMETERS)?;
+    let slug = slug.into_inner();
+    let viewer = Viewer::for_request(&req, &caller);
+    let lookup = slug.clone();
+    let (post, site) = db::run(&pool, move |conn| {
+        let mut query = ListQuery::none();
+        query.includes = vec!["faqs"];
+        let post = posts_query::find_by_slug(conn, &lookup, &query, &viewer)?;
+        Ok((post, site(conn)?))
+    })
+    .await?;
+    let post = post.ok_or_else(|| ApiError::not_found("post", &slug))?;
+    let document = jsonld::for_post(&post, &site, &base_url(&req, &site.website_url));
+    let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
+    let mut response = bytes_response(&req, "application/ld+json", bytes);
+    if caller.token.is_some() {
+        // A preview may show a draft: never in a shared cache.
+        response.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static(crate::http::respond::PRIVATE_CACHE_CONTROL),
+        );
+    }
+    Ok(response)
+}
+
+/// The site, the base URL and the newest public posts.
+async fn feed_posts(
+    req: &HttpRequest,
+    pool: &DbPool,
+    limit: i64,
+    bodies: bool,
+) -> Result<(Site, String, Vec<feeds::FeedPost>), ApiError> {
+    parse_detail(req.query_string(), &NO_PARAMETERS)?;
+    let configured = base_url(req, "");
+    db::run(pool, move |conn| {
+        let site = site(conn)?;
+        let base = if configured.is_empty() { site.website_url.trim_end_matches('/').to_string() } else { configured };
+        let posts = feeds::load(conn, &base, limit, bodies)?;
+        Ok((site, base, posts))
+    })
+    .await
+}
+
+/// RSS feed of posts
+///
+/// RSS 2.0: the newest 50 published posts, newest first, each linking to the front end.
+#[utoipa::path(
+    get,
+    path = "/feeds/posts.rss",
+    tag = "feeds",
+    operation_id = "getPostsRss",
+    responses(
+        (status = 200, description = "The RSS 2.0 document", body = String, content_type = "application/rss+xml"),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+pub async fn rss_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let (site, base, posts) = feed_posts(&req, &pool, FEED_SIZE, false).await?;
+    let body = feeds::rss(&site, &base, &self_url(&req), &posts);
+    Ok(bytes_response(&req, "application/rss+xml", body.into_bytes()))
+}
+
+/// Atom feed of posts
+///
+/// Atom (RFC 4287): the newest 50 published posts, newest first, with summaries and bodies.
+#[utoipa::path(
+    get,
+    path = "/feeds/posts.atom",
+    tag = "feeds",
+    operation_id = "getPostsAtom",
+    responses(
+        (status = 200, description = "The Atom document", body = String, content_type = "application/atom+xml"),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+pub async fn atom_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let (site, base, posts) = feed_posts(&req, &pool, FEED_SIZE, true).await?;
+    let body = feeds::atom(&site, &base, &self_url(&req), &posts);
+    Ok(bytes_response(&req, "application/atom+xml", body.into_bytes()))
+}
+
+/// JSON Feed of posts
+///
+/// JSON Feed 1.1: the newest 50 published posts, newest first, with summaries and bodies.
+#[utoipa::path(
+    get,
+    path = "/feeds/posts.json",
+    tag = "feeds",
+    operation_id = "getPostsJsonFeed",
+    responses(
+        (status = 200, description = "The JSON Feed document", body = JsonFeed, content_type = "application/feed+json"),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+pub async fn json_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let (site, base, posts) = feed_posts(&req, &pool, FEED_SIZE, true).await?;
+    let feed = feeds::json_feed(&site, &base, &self_url(&req), posts);
+    let bytes = serde_json::to_vec(&feed).map_err(ApiError::internal)?;
+    Ok(bytes_response(&req, "application/feed+json", bytes))
+}
+
+/// Sitemap
+///
+/// A sitemap (sitemaps.org 0.9) of every published post's front-end URL with its last change.
+#[utoipa::path(
+    get,
+    path = "/sitemap.xml",
+    tag = "feeds",
+    operation_id = "getSitemap",
+    responses(
+        (status = 200, description = "The sitemap", body = String, content_type = "application/xml"),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+pub async fn sitemap(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+    let (_, _, posts) = feed_posts(&req, &pool, SITEMAP_SIZE, false).await?;
+    Ok(bytes_response(&req, "application/xml", feeds::sitemap(&posts).into_bytes()))
+}

@@ -1,0 +1,69 @@
+//! What a site builder would otherwise write by hand: schema.org JSON-LD for a post, RSS 2.0,
+//! Atom and JSON Feed 1.1 feeds of the published posts, and a sitemap. URLs point at the front
+//! end: `PUBLIC_SITE_URL`, or the site's `website_url`, with posts at `{base}/blog/{slug}`
+//! (or the post's `canonical_url` when it has one).
+
+pub mod feeds;
+pub mod handler;
+pub mod jsonld;
+pub mod xml;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::http::respond::{etag_for, PUBLIC_CACHE_CONTROL};
+use crate::http::routes::read;
+
+/// The front end's base URL from the configuration (`PUBLIC_SITE_URL`), if set.
+#[derive(Debug, Clone, Default)]
+pub struct PublicSiteUrl(pub Option<String>);
+
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.service(read("/v1/posts/{slug}/jsonld", handler::get_post_jsonld))
+        .service(read("/feeds/posts.rss", handler::rss_feed))
+        .service(read("/feeds/posts.atom", handler::atom_feed))
+        .service(read("/feeds/posts.json", handler::json_feed))
+        .service(read("/sitemap.xml", handler::sitemap));
+}
+
+/// The base URL for this request's app: the configured one, else the site's website.
+pub fn base_url(req: &HttpRequest, website_url: &str) -> String {
+    let configured = req.app_data::<web::Data<PublicSiteUrl>>().and_then(|url| url.0.clone());
+    configured.unwrap_or_else(|| website_url.to_string()).trim_end_matches('/').to_string()
+}
+
+/// A post's public URL: its canonical URL, else `{base}/blog/{slug}`.
+pub fn post_url(base: &str, slug: &str, canonical_url: Option<&str>) -> String {
+    match canonical_url {
+        Some(url) if !url.is_empty() => url.to_string(),
+        _ => format!("{base}/blog/{slug}"),
+    }
+}
+
+/// This request's own absolute URL (for `rel="self"` links in feeds).
+pub fn self_url(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}{}", info.scheme(), info.host(), req.path())
+}
+
+/// A public read of ready bytes: strong ETag, 304 on `If-None-Match`, public caching.
+pub fn bytes_response(req: &HttpRequest, content_type: &'static str, bytes: Vec<u8>) -> HttpResponse {
+    let etag = etag_for(&bytes);
+    let matches = req
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == etag);
+    let mut response = HttpResponse::build(if matches { StatusCode::NOT_MODIFIED } else { StatusCode::OK });
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE_CONTROL))
+        .insert_header((header::VARY, HeaderValue::from_static("Authorization")));
+    if matches {
+        return response.finish();
+    }
+    response.insert_header((header::CONTENT_TYPE, content_type)).body(bytes)
+}

@@ -1,0 +1,122 @@
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::Connection;
+use serde_json::Value;
+
+use super::model::{SyncPage, SyncResponse};
+use super::query;
+use crate::db::{self, DbPool};
+use crate::error::{responses, ApiError, FieldError};
+use crate::http::cursor::{self, Position};
+use crate::http::respond::{self, Data};
+use crate::tokens::Caller;
+use crate::visibility::Viewer;
+
+pub const DEFAULT_LIMIT: usize = 100;
+pub const MAX_LIMIT: usize = 500;
+const TOKEN_LIST: &str = "sync";
+
+/// A token for "everything up to `seq`, as of `time`".
+fn token(seq: i64, time: &str) -> String {
+    cursor::encode(&Position { list: TOKEN_LIST.into(), keys: vec![Value::from(time)], id: seq })
+}
+
+fn parse_token(token: &str) -> Option<(i64, String)> {
+    let position = cursor::decode(token)?;
+    match (position.list.as_str(), position.keys.as_slice()) {
+        (TOKEN_LIST, [Value::String(time)]) if position.id >= 0 => Some((position.id, time.clone())),
+        _ => None,
+    }
+}
+
+fn parse(query_string: &str) -> Result<(Option<(i64, String)>, usize), ApiError> {
+    let mut since = None;
+    let mut limit = None;
+    let mut errors = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (param, value) in form_urlencoded::parse(query_string.as_bytes()) {
+        if param.is_empty() && value.is_empty() {
+            continue;
+        }
+        if seen.iter().any(|p| *p == param) {
+            errors.push(FieldError::new(param.as_ref(), "is given more than once"));
+            continue;
+        }
+        seen.push(param.to_string());
+        match param.as_ref() {
+            "since" => match parse_token(&value) {
+                Some(position) => since = Some(position),
+                None => errors.push(FieldError::new("since", "must be the `next` token of an earlier sync")),
+            },
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) && !value.starts_with('+') => limit = Some(n),
+                _ => errors.push(FieldError::new(
+                    "limit",
+                    format!(
+                        "must be an integer from 1 to {MAX_LIMIT}, got '{}'",
+                        value.chars().take(60).collect::<String>()
+                    ),
+                )),
+            },
+            other => errors.push(FieldError::new(
+                other.chars().take(60).collect::<String>(),
+                "is not a parameter of this resource; parameters: since, limit",
+            )),
+        }
+    }
+    match errors.as_slice() {
+        [] => Ok((since, limit.unwrap_or(DEFAULT_LIMIT))),
+        [one] => {
+            Err(ApiError::BadRequest { detail: format!("The parameter '{}' {}.", one.field, one.message), errors })
+        }
+        many => Err(ApiError::BadRequest {
+            detail: format!(
+                "{} query parameters are invalid: {}.",
+                many.len(),
+                many.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            errors,
+        }),
+    }
+}
+
+/// Sync changes since a token
+///
+/// For apps that keep an offline copy, with one call per launch. Without `since`: every public
+/// resource (posts, FAQ entries, conditions, condition categories, guidance bands and course,
+/// tags, citations, the site), as upserts. With `since` (the `next` of the previous call):
+/// what was created or updated since, as upserts with the whole resource, and a tombstone
+/// (`action: delete`) for each resource that was public then and is not now: deleted,
+/// unpublished (a post back to draft, archived) or renamed (its new slug comes as an upsert).
+/// Drafts never appear. Store `next` and pass it next time; while `has_more`, call again at
+/// once. Public content only, with or without a token.
+#[utoipa::path(
+    get,
+    path = "/v1/sync",
+    tag = "sync",
+    operation_id = "sync",
+    params(
+        ("since" = Option<String>, Query, min_length = 1, description = "The `next` token of an earlier sync; omit it for everything."),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 500, description = "About this many resources per page (1 to 500, default 100); a post's FAQ entries come with it.", example = 100),
+    ),
+    responses(
+        (status = 200, description = "The changes and the next token", body = SyncResponse),
+        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
+        (status = 400, response = responses::BadRequest),
+        (status = 500, response = responses::InternalError),
+    )
+)]
+pub async fn sync(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let (since, limit) = parse(req.query_string())?;
+    // Public content only, whoever asks: an app's copy must never hold drafts.
+    let viewer = Viewer { preview: false, ..Viewer::for_request(&req, &caller) };
+    let page = db::run(&pool, move |conn| {
+        let (seq, time) = since.unwrap_or((0, String::new()));
+        // One read transaction: the log and the content it points at are one snapshot.
+        let page = conn.transaction(|conn| query::page(conn, seq, &time, limit, &viewer))?;
+        // The next call's window for scheduled publications starts where this one's ended.
+        let until = if page.has_more { time } else { viewer.now.clone() };
+        Ok(SyncPage { changes: page.changes, next: token(page.last_seq, &until), has_more: page.has_more })
+    })
+    .await?;
+    respond::json_for(&req, &caller, &Data { data: page }, None)
+}

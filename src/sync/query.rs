@@ -1,0 +1,258 @@
+//! Reading the change log: which resources changed after a `seq`, and what to send for each.
+
+use std::collections::HashSet;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+use diesel::sqlite::SqliteConnection;
+
+use super::model::{SyncChange, SyncData};
+use crate::http::list_query::ListQuery;
+use crate::visibility::Viewer;
+
+/// Log rows read at a time while filling a page.
+const BATCH: i64 = 1000;
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct LogRow {
+    #[diesel(sql_type = BigInt)]
+    pub seq: i64,
+    #[diesel(sql_type = Text)]
+    pub resource: String,
+    #[diesel(sql_type = Integer)]
+    pub resource_id: i32,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = Text)]
+    pub op: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub visible_from: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub parent_id: Option<i32>,
+    #[diesel(sql_type = Text)]
+    pub at: String,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+#[derive(QueryableByName)]
+struct Seq {
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+}
+
+#[derive(QueryableByName)]
+struct SlugRow {
+    #[diesel(sql_type = Text)]
+    slug: String,
+}
+
+/// A resource in the log: its type and id.
+type Key = (String, i32);
+
+/// What a page covers.
+pub struct Page {
+    pub changes: Vec<SyncChange>,
+    /// The last `seq` the page covers.
+    pub last_seq: i64,
+    pub has_more: bool,
+}
+
+const COLUMNS: &str = "seq, resource, resource_id, slug, op, visible_from, parent_id, at";
+
+pub fn max_seq(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    Ok(diesel::sql_query("SELECT coalesce(max(seq), 0) AS seq FROM change_log").get_result::<Seq>(conn)?.seq)
+}
+
+/// The table of a resource type, and how its slug reads.
+fn table(resource: &str) -> (&'static str, &'static str) {
+    match resource {
+        "post" => ("posts", "slug"),
+        "faq" => ("faqs", "slug"),
+        "condition" => ("conditions", "slug"),
+        "condition_category" => ("condition_categories", "slug"),
+        "guidance_band" => ("guidance_bands", "slug"),
+        "guidance_course" => ("guidance_course", "'course'"),
+        "tag" => ("tags", "slug"),
+        "citation" => ("citations", "slug"),
+        _ => ("site", "'site'"),
+    }
+}
+
+/// The resource's slug now, if it still exists.
+fn current_slug(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<String>> {
+    let (table, slug) = table(&key.0);
+    diesel::sql_query(format!("SELECT {slug} AS slug FROM {table} WHERE id = ?"))
+        .bind::<Integer, _>(key.1)
+        .get_result::<SlugRow>(conn)
+        .optional()
+        .map(|row| row.map(|row| row.slug))
+}
+
+/// The resource as the public sees it now, if it is public.
+fn load(conn: &mut SqliteConnection, resource: &str, slug: &str, viewer: &Viewer) -> QueryResult<Option<SyncData>> {
+    let none = ListQuery::none();
+    Ok(match resource {
+        "post" => crate::posts::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Post(Box::new(x))),
+        "faq" => crate::faqs::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Faq(Box::new(x))),
+        "condition" => crate::conditions::query::find_condition(conn, slug, &none, viewer)?
+            .map(|x| SyncData::Condition(Box::new(x))),
+        "condition_category" => crate::conditions::query::find_category(conn, slug, &none, viewer)?
+            .map(|x| SyncData::ConditionCategory(Box::new(x))),
+        "guidance_band" => crate::guidance::query::find_band(conn, slug)?.map(|x| SyncData::GuidanceBand(Box::new(x))),
+        "guidance_course" => crate::guidance::query::course(conn)?.map(|x| SyncData::GuidanceCourse(Box::new(x))),
+        "tag" => crate::tags::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Tag(Box::new(x))),
+        "citation" => {
+            crate::citations::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Citation(Box::new(x)))
+        }
+        _ => crate::site::query::find(conn)?.map(|x| SyncData::Site(Box::new(x))),
+    })
+}
+
+/// The last log row of a resource at or before `seq`: its state as of then.
+fn state_at(conn: &mut SqliteConnection, key: &Key, seq: i64) -> QueryResult<Option<LogRow>> {
+    diesel::sql_query(format!(
+        "SELECT {COLUMNS} FROM change_log WHERE resource = ? AND resource_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"
+    ))
+    .bind::<Text, _>(&key.0)
+    .bind::<Integer, _>(key.1)
+    .bind::<BigInt, _>(seq)
+    .get_result(conn)
+    .optional()
+}
+
+/// The slug a resource had at `seq`, if the public could see it then (`time` is when the token
+/// was issued: scheduled content whose time had come by then was public too).
+fn public_at(conn: &mut SqliteConnection, key: &Key, seq: i64, time: &str) -> QueryResult<Option<String>> {
+    let Some(row) = state_at(conn, key, seq)? else { return Ok(None) };
+    let public =
+        row.op != "delete" && row.visible_from.as_deref().is_some_and(|from| from <= time || from <= row.at.as_str());
+    if !public {
+        return Ok(None);
+    }
+    if let (true, Some(post_id)) = (row.resource == "faq", row.parent_id) {
+        // An FAQ entry tied to a post is public only while its post is.
+        if public_at(conn, &("post".to_string(), post_id), seq, time)?.is_none() {
+            return Ok(None);
+        }
+    }
+    Ok(Some(row.slug))
+}
+
+/// Resources whose public representation depends on this one: a post's FAQ entries, a
+/// category's conditions.
+fn dependents(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Vec<Key>> {
+    let (sql, kind) = match key.0.as_str() {
+        "post" => ("SELECT id FROM faqs WHERE post_id = ? ORDER BY id", "faq"),
+        "condition_category" => ("SELECT id FROM conditions WHERE category_id = ? ORDER BY id", "condition"),
+        _ => return Ok(Vec::new()),
+    };
+    let ids: Vec<Id> = diesel::sql_query(sql).bind::<Integer, _>(key.1).load(conn)?;
+    Ok(ids.into_iter().map(|id| (kind.to_string(), id.id)).collect())
+}
+
+/// Posts and FAQ entries whose scheduled time came in `(after, until]`: public now with no
+/// write to log.
+fn scheduled_between(conn: &mut SqliteConnection, after: &str, until: &str) -> QueryResult<Vec<Key>> {
+    let mut keys = Vec::new();
+    for (table, kind) in [("posts", "post"), ("faqs", "faq")] {
+        let ids: Vec<Id> = diesel::sql_query(format!(
+            "SELECT id FROM {table} WHERE status IN ('published', 'scheduled') AND published_at > ? AND published_at <= ? ORDER BY published_at, id"
+        ))
+        .bind::<Text, _>(after)
+        .bind::<Text, _>(until)
+        .load(conn)?;
+        keys.extend(ids.into_iter().map(|id| (kind.to_string(), id.id)));
+    }
+    Ok(keys)
+}
+
+/// The changes after `since` (a `seq`, with the time its token was issued), about `limit`
+/// resources at most (a post's FAQ entries come with it, so a page may hold a few more).
+pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, viewer: &Viewer) -> QueryResult<Page> {
+    let max = max_seq(conn)?;
+    let mut keys: Vec<(Key, String)> = Vec::new();
+    let mut seen: HashSet<Key> = HashSet::new();
+    let mut last_seq = since;
+    'walk: while last_seq < max {
+        let rows: Vec<LogRow> =
+            diesel::sql_query(format!("SELECT {COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"))
+                .bind::<BigInt, _>(last_seq)
+                .bind::<BigInt, _>(BATCH)
+                .load(conn)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in rows {
+            last_seq = row.seq;
+            let key = (row.resource.clone(), row.resource_id);
+            let mut touched = vec![key.clone()];
+            touched.extend(dependents(conn, &key)?);
+            for key in touched {
+                if seen.insert(key.clone()) {
+                    keys.push((key, row.at.clone()));
+                }
+            }
+            if keys.len() >= limit {
+                break 'walk;
+            }
+        }
+    }
+    let has_more = last_seq < max;
+    if !has_more {
+        last_seq = max;
+        for key in scheduled_between(conn, time, &viewer.now)? {
+            let mut touched = vec![key.clone()];
+            touched.extend(dependents(conn, &key)?);
+            for key in touched {
+                if seen.insert(key.clone()) {
+                    keys.push((key, viewer.now.clone()));
+                }
+            }
+        }
+    }
+
+    let mut changes = Vec::new();
+    for (key, changed_at) in keys {
+        let had = if since > 0 { public_at(conn, &key, since, time)? } else { None };
+        let slug_now = current_slug(conn, &key)?;
+        let data = match &slug_now {
+            Some(slug) => load(conn, &key.0, slug, viewer)?,
+            None => None,
+        };
+        let tombstone = |slug: String, reason: &str| SyncChange {
+            type_: key.0.clone(),
+            slug,
+            action: "delete".into(),
+            changed_at: changed_at.clone(),
+            reason: Some(reason.into()),
+            data: None,
+        };
+        match (data, had) {
+            (Some(data), had) => {
+                let slug = slug_now.expect("loaded by slug");
+                if let Some(old) = had.filter(|old| *old != slug) {
+                    changes.push(tombstone(old, "renamed"));
+                }
+                changes.push(SyncChange {
+                    type_: key.0.clone(),
+                    slug,
+                    action: "upsert".into(),
+                    changed_at: changed_at.clone(),
+                    reason: None,
+                    data: Some(data),
+                });
+            }
+            (None, Some(old)) => {
+                let reason = if slug_now.is_some() { "unpublished" } else { "deleted" };
+                changes.push(tombstone(old, reason));
+            }
+            (None, None) => {} // never public as far as the app knows: nothing to say
+        }
+    }
+    Ok(Page { changes, last_seq, has_more })
+}
