@@ -17,10 +17,11 @@ WORKDIR /build
 # does not rebuild the dependencies (this layer is reused while Cargo.toml/Cargo.lock are
 # unchanged).
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir src \
+RUN mkdir -p src/bin \
     && echo 'fn main() {}' > src/main.rs \
+    && echo 'fn main() {}' > src/bin/baseline.rs \
     && touch src/lib.rs \
-    && cargo build --release --locked \
+    && cargo build --release --locked --bin clinic-content \
     && rm -rf src
 
 # The real sources. migrations/ and content/seed.json are compiled into the binary
@@ -33,7 +34,7 @@ COPY openapi ./openapi
 # outputs; cargo decides freshness by mtime, so touch the crate roots to force a rebuild of
 # this crate (the dependencies stay cached).
 RUN touch src/main.rs src/lib.rs \
-    && cargo build --release --locked \
+    && cargo build --release --locked --bin clinic-content \
     && cp target/release/clinic-content /clinic-content
 
 # ---------------------------------------------------------------------------------------------
