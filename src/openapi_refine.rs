@@ -244,6 +244,10 @@ fn delivery_errors(spec: &mut Value) {
     });
     spec["components"]["responses"]["UriTooLong"] = json!({
         "description": "The URL is longer than 8 KiB.",
+        "content": {"application/problem+json": {"schema": problem.clone()}}
+    });
+    spec["components"]["responses"]["HeadersTooLarge"] = json!({
+        "description": "The request headers are larger than 16 KiB.",
         "content": {"application/problem+json": {"schema": problem}}
     });
     let Some(paths) = spec["paths"].as_object_mut() else { return };
@@ -252,6 +256,7 @@ fn delivery_errors(spec: &mut Value) {
         for operation in item.values_mut() {
             if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
                 responses.insert("414".into(), json!({"$ref": "#/components/responses/UriTooLong"}));
+                responses.insert("431".into(), json!({"$ref": "#/components/responses/HeadersTooLarge"}));
                 responses.insert("429".into(), json!({"$ref": "#/components/responses/TooManyRequests"}));
             }
         }

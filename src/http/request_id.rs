@@ -15,6 +15,9 @@ use crate::error::{ApiError, PROBLEM_JSON};
 
 /// Longer URLs are refused with a 414.
 pub const MAX_URI_LENGTH: usize = 8 * 1024;
+/// Larger header sections are refused with a 431 (more than 96 headers are refused by actix
+/// itself, before any of this code runs, with an empty 431).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -45,11 +48,22 @@ pub async fn middleware(
     let id = req.headers().get(&REQUEST_ID).and_then(accepted_id).unwrap_or_else(new_request_id);
     req.extensions_mut().insert(RequestId(id.clone()));
     let path = req.path().to_string();
-    if req.uri().to_string().len() > MAX_URI_LENGTH {
-        let error = ApiError::Http {
-            status: actix_web::http::StatusCode::URI_TOO_LONG,
-            detail: format!("The URL is longer than {MAX_URI_LENGTH} characters."),
-        };
+    let header_bytes: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
+    let refused = if req.uri().to_string().len() > MAX_URI_LENGTH {
+        Some((
+            actix_web::http::StatusCode::URI_TOO_LONG,
+            format!("The URL is longer than {MAX_URI_LENGTH} characters."),
+        ))
+    } else if header_bytes > MAX_HEADER_BYTES {
+        Some((
+            actix_web::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            format!("The request headers are larger than {MAX_HEADER_BYTES} bytes."),
+        ))
+    } else {
+        None
+    };
+    if let Some((status, detail)) = refused {
+        let error = ApiError::Http { status, detail };
         let mut problem = error.problem();
         problem.instance = Some(path.chars().take(200).collect());
         problem.request_id = Some(id.clone());

@@ -152,6 +152,17 @@ async fn limits_on_urls_and_bodies_are_problem_documents() {
     assert_eq!(response.status.as_u16(), 414);
     assert_eq!(response.content_type(), "application/problem+json");
     assert_eq!(response.json()["code"], "uri-too-long");
+
+    let big = "a".repeat(20 * 1024);
+    let response = app.request(Method::GET, "/v1/site", &[("X-Big", &big)]).await;
+    assert_eq!(response.status.as_u16(), 431);
+    assert_eq!(response.content_type(), "application/problem+json");
+    assert_eq!(response.json()["code"], "request-header-fields-too-large");
+
+    let write = app.token("write");
+    let huge = json!({"slug": "big", "name": "x".repeat(300_000)});
+    let response = app.write(Method::POST, "/v1/tags", &write, &huge).await;
+    assert_problem(&response, 413, "/v1/tags");
 }
 
 #[actix_web::test]
