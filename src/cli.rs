@@ -13,7 +13,7 @@ use crate::{clock, db, openapi, seed, Application};
 /// A headless content JSON API for a health clinic's educational content.
 ///
 /// Configuration comes from the environment: DATABASE_URL (default clinic-content.db),
-/// BIND_ADDRESS (127.0.0.1), PORT (8080), DATABASE_POOL_SIZE (8), WORKERS (one per core),
+/// BIND_ADDRESS (127.0.0.1), PORT (8080), DATABASE_POOL_SIZE (4), WORKERS (one per core),
 /// RUST_LOG (info).
 #[derive(Debug, Parser)]
 #[command(name = "clinic-content", version)]

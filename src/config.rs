@@ -11,11 +11,11 @@ pub struct Config {
     pub bind_address: String,
     /// `PORT`: default 8080; 0 picks a free port (used by the tests).
     pub port: u16,
-    /// `DATABASE_POOL_SIZE`: connections in the pool, default 8.
+    /// `DATABASE_POOL_SIZE`: connections in the pool, default 4.
     pub pool_size: u32,
     /// `WORKERS`: HTTP worker threads, default one per core.
     pub workers: Option<usize>,
-    /// `CACHE_MEGABYTES`: memory for the response cache, default 32; 0 turns it off.
+    /// `CACHE_MEGABYTES`: memory for the response cache, default 16; 0 turns it off.
     pub cache_bytes: usize,
     /// `RATE_LIMIT_READS`, `RATE_LIMIT_SEARCHES`, `RATE_LIMIT_WRITES`: requests a minute per
     /// client address, default 1200, 120 and 120; 0 turns a limit off.
@@ -39,7 +39,7 @@ impl Config {
                 .ok()
                 .filter(|size| (1..=64).contains(size))
                 .ok_or_else(|| format!("DATABASE_POOL_SIZE must be 1 to 64, got '{value}'"))?,
-            Err(_) => 8,
+            Err(_) => 4,
         };
         let workers = match env::var("WORKERS") {
             Ok(value) => Some(
@@ -61,7 +61,7 @@ impl Config {
                     * 1024
                     * 1024
             }
-            Err(_) => 32 * 1024 * 1024,
+            Err(_) => 16 * 1024 * 1024,
         };
         let limit = |name: &str, default: u32| -> Result<u32, String> {
             match env::var(name) {

@@ -275,8 +275,18 @@ pub async fn middleware(
         Ok(bytes) => bytes,
         Err(_) => return Ok(ServiceResponse::new(http_req, HttpResponse::InternalServerError().finish())),
     };
-    let kept: Vec<(HeaderName, HeaderValue)> =
+    let mut kept: Vec<(HeaderName, HeaderValue)> =
         KEPT_HEADERS.iter().filter_map(|name| head.headers().get(name).map(|v| (name.clone(), v.clone()))).collect();
+    if body.len() >= MIN_COMPRESS && compressible(&content_type) {
+        // Shared caches must key compressed and plain answers apart.
+        let vary = head.headers().get(header::VARY).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let combined = if vary.is_empty() { "Accept-Encoding".to_string() } else { format!("{vary}, Accept-Encoding") };
+        kept.retain(|(name, _)| name != header::VARY);
+        kept.push((
+            header::VARY,
+            HeaderValue::from_str(&combined).unwrap_or(HeaderValue::from_static("Accept-Encoding")),
+        ));
+    }
     let entry = Entry {
         stamp: stamp.unwrap_or(Stamp { version: 0, until: None }),
         size: body.len() + key.len(),

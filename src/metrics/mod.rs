@@ -33,6 +33,10 @@ pub struct Metrics {
 impl Metrics {
     fn record(&self, route: String, method: String, status: u16, seconds: f64) {
         *self.requests.lock().expect("metrics lock").entry((route, method, status)).or_insert(0) += 1;
+        self.observe(seconds);
+    }
+
+    fn observe(&self, seconds: f64) {
         for (bucket, bound) in self.buckets.iter().zip(BUCKETS) {
             if seconds <= bound {
                 bucket.fetch_add(1, Ordering::Relaxed);
