@@ -20,7 +20,8 @@ fn site(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Site, ApiError> {
 
 /// Get a post's JSON-LD
 ///
-/// schema.org JSON-LD for a published post, to drop into a `<script type="application/ld+json">`:
+/// schema.org JSON-LD for a published post, to drop into a script element of type
+/// `application/ld+json`:
 /// an `@graph` with the page (`MedicalWebPage`), the `Article` (headline, description, dates,
 /// keywords from its tags, citations; the clinic as author and publisher, a
 /// `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post has FAQ entries, an
@@ -105,6 +106,7 @@ async fn feed_posts(
     path = "/feeds/posts.rss",
     tag = "feeds",
     operation_id = "getPostsRss",
+    security(()),
     responses(
         (status = 200, description = "The RSS 2.0 document", body = String, content_type = "application/rss+xml"),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
@@ -127,6 +129,7 @@ pub async fn rss_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpR
     path = "/feeds/posts.atom",
     tag = "feeds",
     operation_id = "getPostsAtom",
+    security(()),
     responses(
         (status = 200, description = "The Atom document", body = String, content_type = "application/atom+xml"),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
@@ -149,6 +152,7 @@ pub async fn atom_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<Http
     path = "/feeds/posts.json",
     tag = "feeds",
     operation_id = "getPostsJsonFeed",
+    security(()),
     responses(
         (status = 200, description = "The JSON Feed document", body = JsonFeed, content_type = "application/feed+json"),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
@@ -172,6 +176,7 @@ pub async fn json_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<Http
     path = "/sitemap.xml",
     tag = "feeds",
     operation_id = "getSitemap",
+    security(()),
     responses(
         (status = 200, description = "The sitemap", body = String, content_type = "application/xml"),
         (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),

@@ -1,6 +1,6 @@
 //! Reading the change log: which resources changed after a `seq`, and what to send for each.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
@@ -176,7 +176,7 @@ fn scheduled_between(conn: &mut SqliteConnection, after: &str, until: &str) -> Q
 pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, viewer: &Viewer) -> QueryResult<Page> {
     let max = max_seq(conn)?;
     let mut keys: Vec<(Key, String)> = Vec::new();
-    let mut seen: HashSet<Key> = HashSet::new();
+    let mut seen: HashMap<Key, usize> = HashMap::new();
     let mut last_seq = since;
     'walk: while last_seq < max {
         let rows: Vec<LogRow> =
@@ -193,8 +193,13 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
             let mut touched = vec![key.clone()];
             touched.extend(dependents(conn, &key)?);
             for key in touched {
-                if seen.insert(key.clone()) {
-                    keys.push((key, row.at.clone()));
+                match seen.get(&key) {
+                    // Seen earlier in this page: it changed again, later.
+                    Some(&index) => keys[index].1 = row.at.clone(),
+                    None => {
+                        seen.insert(key.clone(), keys.len());
+                        keys.push((key, row.at.clone()));
+                    }
                 }
             }
             if keys.len() >= limit {
@@ -209,7 +214,8 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
             let mut touched = vec![key.clone()];
             touched.extend(dependents(conn, &key)?);
             for key in touched {
-                if seen.insert(key.clone()) {
+                if let std::collections::hash_map::Entry::Vacant(entry) = seen.entry(key.clone()) {
+                    entry.insert(keys.len());
                     keys.push((key, viewer.now.clone()));
                 }
             }
