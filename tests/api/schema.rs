@@ -82,5 +82,7 @@ async fn schema_rs_matches_the_migrations() {
         post_redirects,
         content_version,
         service_secrets,
+        change_log,
+        red_flag_symptoms,
     );
 }
