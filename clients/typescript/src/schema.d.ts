@@ -4,6 +4,66 @@
  */
 
 export interface paths {
+    "/feeds/posts.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Atom feed of posts
+         * @description Atom (RFC 4287): the newest 50 published posts, newest first, with summaries and bodies.
+         */
+        get: operations["getPostsAtom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feeds/posts.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * JSON Feed of posts
+         * @description JSON Feed 1.1: the newest 50 published posts, newest first, with summaries and bodies.
+         */
+        get: operations["getPostsJsonFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/feeds/posts.rss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RSS feed of posts
+         * @description RSS 2.0: the newest 50 published posts, newest first, each linking to the front end.
+         */
+        get: operations["getPostsRss"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -76,6 +136,26 @@ export interface paths {
          * @description The database answers and every migration is applied.
          */
         get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap
+         * @description A sitemap (sitemaps.org 0.9) of every published post's front-end URL with its last change.
+         */
+        get: operations["getSitemap"];
         put?: never;
         post?: never;
         delete?: never;
@@ -362,6 +442,32 @@ export interface paths {
         patch: operations["updateGuidanceCourse"];
         trace?: never;
     };
+    "/v1/guidance/recommendation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recommend sessions, or a doctor first
+         * @description From how long the pain has lasted, whether it recurs, and any red-flag conditions or
+         *     symptoms: `see_a_doctor_first` with the red-flag conditions whenever any red flag or symptom
+         *     is given (red flags always win over any session count), otherwise `book_sessions` with the
+         *     matching guidance band (recurring pain: the band that includes recurring pain), the initial
+         *     course, reassessment, maintenance, the post sections and citations behind it, the clinic's
+         *     disclaimer and booking link. Bands are data (`GET /v1/guidance`); the bundled ones are
+         *     `acute` 0–27 days, `sub-acute` 28–90 days and `chronic` 91 days or more, or recurring.
+         */
+        get: operations["getGuidanceRecommendation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/guidance/{slug}": {
         parameters: {
             query?: never;
@@ -442,6 +548,55 @@ export interface paths {
         patch: operations["updatePost"];
         trace?: never;
     };
+    "/v1/posts/{slug}/jsonld": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a post's JSON-LD
+         * @description schema.org JSON-LD for a published post, to drop into a script element of type
+         *     `application/ld+json`:
+         *     an `@graph` with the page (`MedicalWebPage`), the `Article` (headline, description, dates,
+         *     keywords from its tags, citations; the clinic as author and publisher, a
+         *     `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post has FAQ entries, an
+         *     `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the front end
+         *     (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+         */
+        get: operations["getPostJsonLd"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/posts/{slug}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List related posts
+         * @description Other published posts ranked by what they share with this one: 2 points for each shared tag,
+         *     1 for each shared condition category; ties go to the newest. Posts that share nothing are
+         *     left out. For a post's own FAQ entries and conditions in one call, use
+         *     `GET /v1/posts/{slug}?include=faqs,conditions`.
+         */
+        get: operations["listRelatedPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/search": {
         parameters: {
             query?: never;
@@ -488,6 +643,33 @@ export interface paths {
          *     honoured.
          */
         patch: operations["updateSite"];
+        trace?: never;
+    };
+    "/v1/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sync changes since a token
+         * @description For apps that keep an offline copy, with one call per launch. Without `since`: every public
+         *     resource (posts, FAQ entries, conditions, condition categories, guidance bands and course,
+         *     tags, citations, the site), as upserts. With `since` (the `next` of the previous call):
+         *     what was created or updated since, as upserts with the whole resource, and a tombstone
+         *     (`action: delete`) for each resource that was public then and is not now: deleted,
+         *     unpublished (a post back to draft, archived) or renamed (its new slug comes as an upsert).
+         *     Drafts never appear. Store `next` and pass it next time; while `has_more`, call again at
+         *     once. Public content only, with or without a token.
+         */
+        get: operations["sync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/tags": {
@@ -573,6 +755,26 @@ export interface components {
              * @example organization
              */
             kind: string;
+        };
+        /** @description Where the guidance comes from. */
+        Backing: {
+            /** @description Sections of published posts about the number of sessions. */
+            sections: components["schemas"]["BackingSection"][];
+            /** @description The sources those posts cite, with the claims they back. */
+            citations: components["schemas"]["PostCitation"][];
+        };
+        /** @description A section of a post, linked by its anchor. */
+        BackingSection: {
+            post: components["schemas"]["PostRef"];
+            /** @example how-many-sessions-you-actually-need */
+            anchor: string;
+            /** @example How many sessions you actually need */
+            heading?: string | null;
+            /**
+             * @description The post's URL in this API with the section's fragment.
+             * @example /v1/posts/is-massage-therapy-worth-it-for-back-pain#how-many-sessions-you-actually-need
+             */
+            href: string;
         };
         /** @description A band as written in the seed file. */
         BandInput: {
@@ -954,6 +1156,44 @@ export interface components {
              */
             max: number;
         };
+        /** @description A JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/). */
+        JsonFeed: {
+            /** @example https://jsonfeed.org/version/1.1 */
+            version: string;
+            /** @example Easy Cozy Wellness */
+            title: string;
+            /** @example https://easycozy.ca/blog */
+            home_page_url: string;
+            /** @description This feed's own URL. */
+            feed_url: string;
+            description: string;
+            /** @example en */
+            language: string;
+            authors: components["schemas"]["JsonFeedAuthor"][];
+            /** @description The newest published posts first (at most 50). */
+            items: components["schemas"]["JsonFeedItem"][];
+        };
+        JsonFeedAuthor: {
+            /** @example Easy Cozy Wellness */
+            name: string;
+            /** @example https://easycozy.ca */
+            url: string;
+        };
+        JsonFeedItem: {
+            /** @description The post's public URL, which never changes for the post. */
+            id: string;
+            /** @example https://easycozy.ca/blog/is-massage-therapy-worth-it-for-back-pain */
+            url: string;
+            title: string;
+            summary: string;
+            /** @description The body as sanitised HTML. */
+            content_html: string;
+            /** @example 2026-04-25T16:00:00Z */
+            date_published: string;
+            date_modified: string;
+            /** @description Tag names. */
+            tags: string[];
+        };
         /** @description What the treatment does and does not do, as the post states it. */
         KeyPoints: {
             /** @description How it works. */
@@ -978,6 +1218,11 @@ export interface components {
          * @enum {string}
          */
         MaintenanceInterval: "weekly" | "fortnightly" | "monthly" | "quarterly";
+        /**
+         * @description What the recommendation says to do.
+         * @enum {string}
+         */
+        Outcome: "see_a_doctor_first" | "book_sessions";
         /** @description Where a list page sits in the whole list. */
         Pagination: {
             /**
@@ -1245,11 +1490,83 @@ export interface components {
          * @enum {string}
          */
         PublicationStatus: "draft" | "scheduled" | "published" | "archived";
+        /** @description A recommendation for one person's back pain. */
+        Recommendation: {
+            /**
+             * @description `see_a_doctor_first` whenever any red flag or symptom is given (whatever the duration),
+             *     otherwise `book_sessions`.
+             */
+            outcome: components["schemas"]["Outcome"];
+            /**
+             * @description Why, in one sentence.
+             * @example Pain that has lasted 120 days falls in the band 'Chronic or recurring back pain' (months to years, or recurring).
+             */
+            reason: string;
+            /** @description The input as understood: the duration in days, recurrence, red flags and symptoms. */
+            input: components["schemas"]["RecommendationInput"];
+            /** @description The red-flag conditions present (from `red_flags` and `symptoms`); empty for `book_sessions`. */
+            red_flags: components["schemas"]["Condition"][];
+            /** @description The symptom flags given, each with what it means. */
+            symptoms: components["schemas"]["Symptom"][];
+            band?: components["schemas"]["GuidanceBand"] | null;
+            course?: components["schemas"]["GuidanceCourse"] | null;
+            /**
+             * @description True when progress should be reassessed after the initial course (the band's advice).
+             * @example true
+             */
+            reassess_after_course: boolean;
+            maintenance_interval?: components["schemas"]["MaintenanceInterval"] | null;
+            backing?: components["schemas"]["Backing"] | null;
+            /** @description The clinic's disclaimer: always show it with the recommendation. */
+            disclaimer: string;
+            /**
+             * @description Where to book, for `book_sessions`; null when a doctor should be seen first.
+             * @example https://easycozy.ca/booking
+             */
+            booking_url?: string | null;
+        };
+        /** @description The input of a recommendation, normalised. */
+        RecommendationInput: {
+            /**
+             * Format: int64
+             * @description How long the pain has lasted, in days (weeks × 7 when given in weeks).
+             * @example 120
+             */
+            pain_duration_days: number;
+            /** @example false */
+            recurring: boolean;
+            /** @description The red-flag condition slugs given, without duplicates. */
+            red_flags: string[];
+            /** @description The symptom flags given, without duplicates. */
+            symptoms: string[];
+        };
+        /** @description `{"data": Recommendation}` */
+        RecommendationResponse: {
+            data: components["schemas"]["Recommendation"];
+        };
         /**
          * @description Where in the back a condition sits.
          * @enum {string}
          */
         Region: "lower_back" | "upper_back" | "whole_back";
+        /** @description A post related to another, and why. */
+        RelatedPost: {
+            /**
+             * Format: int64
+             * @description 2 for each shared tag plus 1 for each shared condition category; higher is closer.
+             * @example 5
+             */
+            score: number;
+            /** @description Slugs of the tags both posts have. */
+            shared_tags: string[];
+            /** @description Slugs of the condition categories both posts discuss. */
+            shared_condition_categories: string[];
+            post: components["schemas"]["PostSummary"];
+        };
+        /** @description `{"data": [RelatedPost]}` */
+        RelatedPostList: {
+            data: components["schemas"]["RelatedPost"][];
+        };
         /**
          * @description How well a kind of back pain responds to massage.
          * @enum {string}
@@ -1333,6 +1650,69 @@ export interface components {
         SiteResponse: {
             data: components["schemas"]["Site"];
         };
+        /** @description A symptom flag and the red-flag condition it means. */
+        Symptom: {
+            /** @example progressive_leg_weakness */
+            symptom: string;
+            /** @example Progressive weakness in the legs */
+            label: string;
+            /**
+             * @description The slug of the red-flag condition this symptom belongs to.
+             * @example progressive-neurological-symptoms
+             */
+            condition: string;
+        };
+        /**
+         * @description What happened to a resource.
+         * @enum {string}
+         */
+        SyncAction: "upsert" | "delete";
+        /** @description One change: an upsert with the resource, or a tombstone. */
+        SyncChange: {
+            type: components["schemas"]["SyncType"];
+            /**
+             * @description The resource's slug (`course` for the guidance course, `site` for the site); for a
+             *     tombstone, the slug the app last received.
+             * @example is-massage-therapy-worth-it-for-back-pain
+             */
+            slug: string;
+            action: components["schemas"]["SyncAction"];
+            /**
+             * @description When the change happened (for a tombstone, when it was deleted or unpublished).
+             * @example 2026-11-25T12:00:00Z
+             */
+            changed_at: string;
+            reason?: components["schemas"]["SyncReason"] | null;
+            data?: components["schemas"]["SyncData"] | null;
+        };
+        /** @description A synced resource. */
+        SyncData: components["schemas"]["Post"] | components["schemas"]["Faq"] | components["schemas"]["Condition"] | components["schemas"]["ConditionCategory"] | components["schemas"]["GuidanceBand"] | components["schemas"]["GuidanceCourse"] | components["schemas"]["Tag"] | components["schemas"]["Citation"] | components["schemas"]["Site"];
+        /** @description What changed since the token, and the token for next time. */
+        SyncPage: {
+            /** @description In the order they happened. A resource appears at most once per page. */
+            changes: components["schemas"]["SyncChange"][];
+            /**
+             * @description Pass this as `since` next time (or at once, while `has_more`).
+             * @example eyJsIjoic3luYyIsImsiOlsiMjAyNi0xMS0yNVQxMjowMDowMFoiXSwiaSI6NDJ9.c2lnbmF0dXJl
+             */
+            next: string;
+            /** @description True when more changes are waiting: call again with `next` right away. */
+            has_more: boolean;
+        };
+        /**
+         * @description Why a tombstone.
+         * @enum {string}
+         */
+        SyncReason: "deleted" | "unpublished" | "renamed";
+        /** @description `{"data": SyncPage}` */
+        SyncResponse: {
+            data: components["schemas"]["SyncPage"];
+        };
+        /**
+         * @description The kinds of resources synced.
+         * @enum {string}
+         */
+        SyncType: "post" | "faq" | "condition" | "condition_category" | "guidance_band" | "guidance_course" | "tag" | "citation" | "site";
         /** @description A topic or keyword that posts and FAQ entries are filed under. */
         Tag: {
             /** @example lower-back-pain */
@@ -1703,6 +2083,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The request headers are larger than 16 KiB. */
+        HeadersTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: never;
     requestBodies: never;
@@ -1711,6 +2100,105 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getPostsAtom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Atom document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPostsJsonFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JSON Feed document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/feed+json": components["schemas"]["JsonFeed"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPostsRss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The RSS 2.0 document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -1732,6 +2220,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getMetrics: {
@@ -1755,6 +2244,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getOpenApi: {
@@ -1778,6 +2268,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
         };
     };
     getReadiness: {
@@ -1801,6 +2292,40 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSitemap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -1861,6 +2386,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2320,6 +2846,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -2406,6 +2933,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -2865,6 +3393,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -3379,6 +3908,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -3486,6 +4016,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -3945,6 +4476,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -4031,6 +4563,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -4490,6 +5023,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -5004,6 +5538,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -5134,6 +5669,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -5593,6 +6129,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -5679,6 +6216,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -6138,6 +6676,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -6652,6 +7191,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -6778,6 +7318,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7237,6 +7778,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -7323,6 +7865,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -7782,6 +8325,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -8296,6 +8840,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -8375,6 +8920,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -8834,6 +9380,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -8914,6 +9461,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9375,6 +9923,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -9425,6 +9974,60 @@ export interface operations {
             };
         };
     };
+    getGuidanceRecommendation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How long the pain has lasted, in days. Exactly one of `pain_duration_days` and `pain_duration_weeks` is required.
+                 * @example 120
+                 */
+                pain_duration_days?: number;
+                /** @description How long the pain has lasted, in weeks (counted as 7 days each). */
+                pain_duration_weeks?: number;
+                /** @description The pain keeps coming back (`true` or `false`, default `false`). */
+                recurring?: boolean;
+                /**
+                 * @description Comma-separated slugs of red-flag conditions present (`GET /v1/conditions?filter[is_red_flag]=true`).
+                 * @example back-pain-after-trauma
+                 */
+                red_flags?: string;
+                /**
+                 * @description Comma-separated symptom flags present: `progressive_leg_weakness`, `leg_numbness`, `after_trauma`, `unexplained_weight_loss`, `fever`, `bowel_bladder_changes`.
+                 * @example fever
+                 */
+                symptoms?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recommendation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationResponse"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getGuidanceBand: {
         parameters: {
             query?: never;
@@ -9461,6 +10064,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -9928,6 +10532,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -10060,6 +10665,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -10519,6 +11125,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -10623,6 +11230,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -11082,6 +11690,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -11596,6 +12205,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -11644,6 +12254,131 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    getPostJsonLd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The post's slug.
+                 * @example is-massage-therapy-worth-it-for-back-pain
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JSON-LD document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "@context": "https://schema.org",
+                     *       "@graph": [
+                     *         {
+                     *           "@type": "MedicalWebPage",
+                     *           "@id": "https://easycozy.ca/blog/is-massage-therapy-worth-it-for-back-pain"
+                     *         },
+                     *         {
+                     *           "@type": "Article",
+                     *           "headline": "Is Massage Therapy Worth It for Back Pain? An Honest Answer",
+                     *           "author": {
+                     *             "@type": "HealthAndBeautyBusiness",
+                     *             "name": "Easy Cozy Wellness",
+                     *             "address": {
+                     *               "@type": "PostalAddress",
+                     *               "addressLocality": "Nanaimo",
+                     *               "addressRegion": "BC",
+                     *               "addressCountry": "CA"
+                     *             }
+                     *           }
+                     *         },
+                     *         {
+                     *           "@type": "FAQPage",
+                     *           "mainEntity": [
+                     *             {
+                     *               "@type": "Question",
+                     *               "name": "Is massage therapy worth it for back pain?",
+                     *               "acceptedAnswer": {
+                     *                 "@type": "Answer",
+                     *                 "text": "Yes, for most non-specific back pain..."
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/ld+json": Record<string, never>;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRelatedPosts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description At most this many posts (1 to 20, default 5).
+                 * @example 5
+                 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The post's slug.
+                 * @example is-massage-therapy-worth-it-for-back-pain
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The related posts, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedPostList"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     search: {
@@ -11701,6 +12436,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -11734,6 +12470,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -12195,6 +12932,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -12243,6 +12981,47 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    sync: {
+        parameters: {
+            query?: {
+                /** @description The `next` token of an earlier sync; omit it for everything. */
+                since?: string;
+                /**
+                 * @description About this many resources per page (1 to 500, default 100); a post's FAQ entries come with it.
+                 * @example 100
+                 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes and the next token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResponse"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
         };
     };
     listTags: {
@@ -12300,6 +13079,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -12759,6 +13539,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -12845,6 +13626,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -13304,6 +14086,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
@@ -13818,6 +14601,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
             /** @description The server failed; the body carries a request id and no internals. */
             500: {
                 headers: {
