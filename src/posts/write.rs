@@ -185,9 +185,19 @@ impl Writable for Posts {
     }
 
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
-        // Its FAQ entries stay, without a post; its redirects go with it.
+        // Its FAQ entries go with it (left behind without a post they would turn into public
+        // standalone entries), and so do its redirects.
+        use crate::search::index::{remove, Kind};
+        let faq_ids: Vec<i32> = crate::schema::faqs::table
+            .filter(crate::schema::faqs::post_id.eq(id))
+            .select(crate::schema::faqs::id)
+            .load(conn)?;
+        for faq in &faq_ids {
+            remove(conn, Kind::Faq, *faq)?;
+        }
+        diesel::delete(crate::schema::faqs::table.filter(crate::schema::faqs::id.eq_any(&faq_ids))).execute(conn)?;
         diesel::delete(posts::table.find(id)).execute(conn)?;
-        crate::search::index::remove(conn, crate::search::index::Kind::Post, id)?;
+        remove(conn, Kind::Post, id)?;
         Ok(())
     }
 

@@ -26,7 +26,6 @@ fn write_routes() -> Vec<(Method, String, Value)> {
     vec![
         (Method::POST, "/v1/posts".into(), draft_post("a-new-post")),
         (Method::PATCH, format!("/v1/posts/{POST_SLUG}"), json!({"title": "A new title"})),
-        (Method::DELETE, format!("/v1/posts/{POST_SLUG}"), Value::Null),
         (Method::POST, "/v1/faqs".into(), json!({"slug": "new-faq", "question": "Q?", "answer": "A."})),
         (Method::PATCH, "/v1/faqs/how-often-massage-for-back-pain".into(), json!({"question": "How often?"})),
         (Method::DELETE, "/v1/faqs/how-often-massage-for-back-pain".into(), Value::Null),
@@ -55,6 +54,8 @@ fn write_routes() -> Vec<(Method, String, Value)> {
         (Method::PATCH, "/v1/guidance/chronic".into(), json!({"sessions_max": 8})),
         (Method::PATCH, "/v1/guidance/course".into(), json!({"frequency_notes": "Weekly at first."})),
         (Method::PATCH, "/v1/site".into(), json!({"short_name": "Cozy"})),
+        // Last: deleting the post takes its FAQ entries with it.
+        (Method::DELETE, format!("/v1/posts/{POST_SLUG}"), Value::Null),
     ]
 }
 
@@ -194,6 +195,18 @@ async fn a_scheduled_post_goes_public_when_its_time_comes() {
         .await;
     assert_problem(&missing_time, 422, "/v1/posts");
     assert_eq!(missing_time.json()["errors"][0]["field"], "published_at");
+}
+
+#[actix_web::test]
+async fn deleting_a_post_takes_its_faq_entries_with_it() {
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let path = format!("/v1/posts/{POST_SLUG}");
+    let deleted = app.send(Method::DELETE, &path, &[("Authorization", &format!("Bearer {write}"))], None).await;
+    assert_eq!(deleted.status.as_u16(), 204);
+    app.get_problem(&path, 404).await;
+    assert_eq!(app.get_ok("/v1/faqs").await["meta"]["pagination"]["total"], 0, "no orphaned entry turns public");
+    assert_eq!(app.get_ok("/v1/search?q=massage&filter[type]=faq").await["meta"]["pagination"]["total"], 0);
 }
 
 #[actix_web::test]
