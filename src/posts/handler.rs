@@ -8,7 +8,8 @@ use super::write::{redirect_target, Posts};
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{
-    DetailSpec, FilterKind, FilterSpec, IncludeSpec, KeyKind, ListSpec, PageParams, SortSpec, Target, EQUALITY, ORDERED,
+    DetailSpec, FilterKind, FilterSpec, IncludeSpec, KeyKind, ListQuery, ListSpec, PageParams, SortSpec, Target,
+    EQUALITY, ORDERED,
 };
 use crate::http::read;
 use crate::http::respond::PUBLIC_CACHE_CONTROL;
@@ -133,7 +134,7 @@ pub static DETAIL: DetailSpec = DetailSpec {
         "sections",
         "links",
     ],
-    includes: &[INCLUDES[0], INCLUDES[1]],
+    includes: &[INCLUDES[0], INCLUDES[1], IncludeSpec { name: "jsonld", fields: &[] }],
 };
 
 /// List posts
@@ -185,7 +186,25 @@ pub async fn get_post(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
-    match read::by_slug(&req, &pool, &caller, "post", slug.clone(), &DETAIL, query::find_by_slug).await {
+    let configured_base = req.app_data::<web::Data<crate::seo::PublicSiteUrl>>().and_then(|url| url.0.clone());
+    let load = move |conn: &mut diesel::sqlite::SqliteConnection, slug: &str, query: &ListQuery, viewer: &Viewer| {
+        if !query.includes("jsonld") {
+            return query::find_by_slug(conn, slug, query, viewer);
+        }
+        // JSON-LD needs the FAQ entries (its FAQPage); they stay out of the answer unless asked for.
+        let mut with_faqs = query.clone();
+        with_faqs.includes.push("faqs");
+        let Some(mut post) = query::find_by_slug(conn, slug, &with_faqs, viewer)? else { return Ok(None) };
+        let Some(site) = crate::site::query::find(conn)? else { return Ok(Some(post)) };
+        let base =
+            configured_base.clone().unwrap_or_else(|| site.website_url.clone()).trim_end_matches('/').to_string();
+        post.jsonld = Some(crate::seo::jsonld::for_post(&post, &site, &base));
+        if !query.includes("faqs") {
+            post.faqs = None;
+        }
+        Ok(Some(post))
+    };
+    match read::by_slug(&req, &pool, &caller, "post", slug.clone(), &DETAIL, load).await {
         Err(ApiError::NotFound(detail)) => {
             // A renamed post answers at its old slug with a permanent redirect.
             let viewer = Viewer::for_request(&req, &caller);

@@ -70,6 +70,10 @@ pub struct Post {
     /// With `include=conditions`: the conditions of the categories the post discusses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<Condition>>,
+    /// With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub jsonld: Option<serde_json::Value>,
 }
 
 /// A post in a list: everything but the body.

@@ -130,6 +130,7 @@ pub fn find_by_slug(
         key_points,
         faqs,
         conditions: included_conditions,
+        jsonld: None,
     }))
 }
 

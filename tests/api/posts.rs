@@ -144,3 +144,17 @@ async fn an_unknown_post_is_a_404_problem() {
     assert_eq!(problem["code"], "not-found");
     assert_eq!(problem["detail"], "No post has the slug 'no-such-post'.");
 }
+
+#[actix_web::test]
+async fn a_post_can_embed_its_json_ld() {
+    let app = spawn_app().await;
+    let post = app.get_ok(&format!("/v1/posts/{POST_SLUG}?include=jsonld")).await["data"].clone();
+    let standalone = app.get(&format!("/v1/posts/{POST_SLUG}/jsonld")).await;
+    let standalone: Value = serde_json::from_slice(&standalone.body).unwrap();
+    assert_eq!(post["jsonld"], standalone, "the same document as the JSON-LD route");
+    assert!(post.get("faqs").is_none(), "FAQ entries only when asked for");
+    let with_faqs =
+        app.get_ok(&format!("/v1/posts/{POST_SLUG}?include=jsonld,faqs&fields=title")).await["data"].clone();
+    assert_eq!(with_faqs["faqs"].as_array().unwrap().len(), 4);
+    assert!(with_faqs["jsonld"].is_object());
+}

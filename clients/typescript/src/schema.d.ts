@@ -1319,6 +1319,8 @@ export interface components {
             faqs?: components["schemas"]["Faq"][] | null;
             /** @description With `include=conditions`: the conditions of the categories the post discusses. */
             conditions?: components["schemas"]["Condition"][] | null;
+            /** @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`). */
+            jsonld?: Record<string, never> | null;
         };
         /** @description A citation as embedded in a post: the source and the claim it backs there. */
         PostCitation: {
@@ -11185,7 +11187,7 @@ export interface operations {
                  */
                 fields?: string;
                 /**
-                 * @description Embed related resources: faqs, conditions. Trim them with `fields[name]=a,b`.
+                 * @description Embed related resources: faqs, conditions, jsonld. Trim them with `fields[name]=a,b`.
                  * @example faqs
                  */
                 include?: string;
