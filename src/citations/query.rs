@@ -92,13 +92,9 @@ pub fn for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<H
 
 /// Citation ids by slug; an error names the first unknown slug.
 pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
-    let found: HashMap<String, i32> = citations::table
-        .filter(citations::slug.eq_any(slugs))
-        .select((citations::slug, citations::id))
-        .load::<(String, i32)>(conn)?
-        .into_iter()
-        .collect();
-    Ok(slugs.iter().map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown citation '{slug}'"))).collect())
+    let found =
+        citations::table.filter(citations::slug.eq_any(slugs)).select((citations::slug, citations::id)).load(conn)?;
+    Ok(crate::db::resolve_slugs(found, slugs, "citation"))
 }
 
 /// Inserts the citation or updates it by slug; unchanged content writes nothing.

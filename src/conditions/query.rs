@@ -151,16 +151,11 @@ pub fn categories_for_posts(
 
 /// Category ids by slug; an error names the first unknown slug.
 pub fn category_ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
-    let found: HashMap<String, i32> = condition_categories::table
+    let found = condition_categories::table
         .filter(condition_categories::slug.eq_any(slugs))
         .select((condition_categories::slug, condition_categories::id))
-        .load::<(String, i32)>(conn)?
-        .into_iter()
-        .collect();
-    Ok(slugs
-        .iter()
-        .map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown condition category '{slug}'")))
-        .collect())
+        .load(conn)?;
+    Ok(crate::db::resolve_slugs(found, slugs, "condition category"))
 }
 
 /// Syncs a category and its conditions (positions from their order); returns every change.

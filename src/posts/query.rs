@@ -160,11 +160,6 @@ pub fn key_points(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<KeyP
 
 /// Post ids by slug (any status); an error names the first unknown slug.
 pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
-    let found: std::collections::HashMap<String, i32> = posts::table
-        .filter(posts::slug.eq_any(slugs))
-        .select((posts::slug, posts::id))
-        .load::<(String, i32)>(conn)?
-        .into_iter()
-        .collect();
-    Ok(slugs.iter().map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown post '{slug}'"))).collect())
+    let found = posts::table.filter(posts::slug.eq_any(slugs)).select((posts::slug, posts::id)).load(conn)?;
+    Ok(crate::db::resolve_slugs(found, slugs, "post"))
 }
