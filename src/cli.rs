@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `import`, `export`, `backup`,
-//! `token`, `openapi`.
+//! `generate`, `token`, `openapi`.
 
 use std::path::PathBuf;
 
@@ -14,7 +14,9 @@ use crate::{clock, db, openapi, seed, Application};
 ///
 /// Configuration comes from the environment: DATABASE_URL (default clinic-content.db),
 /// BIND_ADDRESS (127.0.0.1), PORT (8080), DATABASE_POOL_SIZE (4), WORKERS (one per core),
-/// RUST_LOG (info).
+/// CACHE_MEGABYTES (16), RATE_LIMIT_READS / RATE_LIMIT_SEARCHES / RATE_LIMIT_WRITES (1200 / 120 /
+/// 120 a minute per client; 0 = off), CORS_ALLOWED_ORIGINS (none), PUBLIC_SITE_URL (the site's
+/// website), RUST_LOG (info).
 #[derive(Debug, Parser)]
 #[command(name = "clinic-content", version)]
 pub struct Cli {

@@ -61,8 +61,8 @@ impl ContentState {
         stamp.version == self.version.load(Ordering::Acquire) && stamp.until.as_deref().is_none_or(|until| now < until)
     }
 
-    /// When public content last changed (for `Last-Modified`): the last write, or a scheduled
-    /// publication that has come since.
+    /// When public content last changed (for `Last-Modified`): the last write, or a publication
+    /// dated in the future at the last refresh that has come since.
     pub fn last_modified(&self, now: &str) -> String {
         let times = self.times.read().expect("content state lock");
         match &times.next_publication {
@@ -75,9 +75,9 @@ impl ContentState {
     pub fn refresh(&self, conn: &mut SqliteConnection, now: &str) -> QueryResult<bool> {
         let row: Row = diesel::sql_query(
             "SELECT version, changed_at,
-                    (SELECT min(t) FROM (SELECT min(published_at) AS t FROM posts WHERE status = 'scheduled' AND published_at > ?1
+                    (SELECT min(t) FROM (SELECT min(published_at) AS t FROM posts WHERE status IN ('published', 'scheduled') AND published_at > ?1
                                          UNION ALL
-                                         SELECT min(published_at) FROM faqs WHERE status = 'scheduled' AND published_at > ?1)) AS next_publication
+                                         SELECT min(published_at) FROM faqs WHERE status IN ('published', 'scheduled') AND published_at > ?1)) AS next_publication
              FROM content_version WHERE id = 1",
         )
         .bind::<Text, _>(now)

@@ -1,4 +1,4 @@
-//! HMAC-SHA256 (RFC 2104), for signing paging cursors and webhook payloads.
+//! HMAC-SHA256 (RFC 2104), for signing paging cursors and sync tokens.
 
 use sha2::{Digest, Sha256};
 

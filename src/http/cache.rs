@@ -145,9 +145,19 @@ impl ResponseCache {
         }
         let mut entries = self.entries.lock().expect("cache lock");
         if self.bytes.load(Ordering::Relaxed) + entry.size > self.capacity {
-            // Simple and predictable: start over rather than track recency on every hit.
-            entries.clear();
-            self.bytes.store(0, Ordering::Relaxed);
+            // Evict about a quarter, in the map's (effectively random) order: no bookkeeping on
+            // the hit path, and the rest of the working set stays.
+            let target = self.capacity * 3 / 4;
+            let mut freed = 0;
+            let over = (self.bytes.load(Ordering::Relaxed) + entry.size).saturating_sub(target);
+            entries.retain(|_, old| {
+                if freed >= over {
+                    return true;
+                }
+                freed += old.size;
+                false
+            });
+            self.bytes.fetch_sub(freed.min(self.bytes.load(Ordering::Relaxed)), Ordering::Relaxed);
         }
         self.bytes.fetch_add(entry.size, Ordering::Relaxed);
         if let Some(old) = entries.insert(key, Arc::new(entry)) {
@@ -179,8 +189,7 @@ fn http_date(rfc3339: &str) -> Option<HttpDate> {
 fn not_modified(headers: &HeaderMap, etag: Option<&str>, last_modified: Option<&HttpDate>) -> bool {
     if let Some(if_none_match) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         let Some(etag) = etag else { return false };
-        let opaque = etag.trim_start_matches("W/");
-        return if_none_match.split(',').map(str::trim).any(|c| c == "*" || c.trim_start_matches("W/") == opaque);
+        return crate::http::respond::lists_entity(if_none_match, etag);
     }
     match (
         headers.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()?.parse::<HttpDate>().ok()),
@@ -210,7 +219,12 @@ fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: O
     for (name, value) in &entry.headers {
         response.insert_header((name.clone(), value.clone()));
     }
-    response.insert_header((header::ETAG, entry.etag.clone()));
+    let etag = match encoding {
+        Encoding::Identity => entry.etag.clone(),
+        Encoding::Gzip => crate::http::respond::encoded_etag(&entry.etag, "gz"),
+        Encoding::Brotli => crate::http::respond::encoded_etag(&entry.etag, "br"),
+    };
+    response.insert_header((header::ETAG, etag));
     if let Some(date) = last_modified {
         response.insert_header((header::LAST_MODIFIED, date.to_string()));
     }
@@ -289,7 +303,8 @@ pub async fn middleware(
     }
     let entry = Entry {
         stamp: stamp.unwrap_or(Stamp { version: 0, until: None }),
-        size: body.len() + key.len(),
+        // The compressed variants are made lazily; count room for them up front.
+        size: body.len() + body.len() / 2 + key.len() + 256,
         headers: kept,
         etag: etag.clone().unwrap_or_else(|| crate::http::respond::etag_for(&body)),
         identity: body,

@@ -95,6 +95,10 @@ fn as_problem(res: ServiceResponse<BoxBody>, path: &str, id: &str) -> ServiceRes
     let api_error = match res.response().error() {
         Some(error) => match error.as_error::<ApiError>() {
             Some(api_error) => Some(api_error.duplicate()),
+            // actix's own body-size error: say what the limit is.
+            None if res.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Some(ApiError::PayloadTooLarge { limit: crate::http::write::MAX_BODY_BYTES })
+            }
             None => Some(ApiError::Http { status: res.status(), detail: error.to_string() }),
         },
         None => {

@@ -25,13 +25,33 @@ pub fn etag_for(bytes: &[u8]) -> String {
 
 /// Does `If-None-Match` name this ETag (or `*`)? Weak comparison, as RFC 9110 asks for GET.
 fn matches_if_none_match(req: &HttpRequest, etag: &str) -> bool {
-    let opaque = etag.trim_start_matches("W/");
     req.headers()
         .get_all(header::IF_NONE_MATCH)
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == opaque)
+        .any(|value| lists_entity(value, etag))
+}
+
+/// The ETag of the content in a given encoding: `"hash-br"` for brotli, `"hash-gz"` for gzip,
+/// so every representation has its own strong validator.
+pub fn encoded_etag(etag: &str, suffix: &str) -> String {
+    match etag.strip_suffix('"') {
+        Some(open) => format!("{open}-{suffix}\""),
+        None => etag.to_string(),
+    }
+}
+
+/// The entity an ETag names, whatever its encoding or weakness.
+fn entity(etag: &str) -> &str {
+    let etag = etag.trim().trim_start_matches("W/");
+    etag.strip_suffix("-br\"")
+        .or_else(|| etag.strip_suffix("-gz\""))
+        .unwrap_or(etag.trim_end_matches('"'))
+        .trim_start_matches('"')
+}
+
+/// Does an `If-None-Match`/`If-Match` list name this content (in any encoding), or `*`?
+pub fn lists_entity(list: &str, etag: &str) -> bool {
+    list.split(',').map(str::trim).any(|candidate| candidate == "*" || entity(candidate) == entity(etag))
 }
 
 /// Serialises `body` and answers 200 with it, or 304 when the client already has these bytes;

@@ -126,7 +126,7 @@ fn check_if_match<T: Serialize>(if_match: &Option<String>, current: &T) -> Resul
         return Ok(());
     };
     let etag = respond::etag_of(current)?;
-    let matches = if_match.split(',').map(str::trim).any(|candidate| candidate == "*" || candidate == etag);
+    let matches = respond::lists_entity(if_match, &etag);
     if matches {
         Ok(())
     } else {

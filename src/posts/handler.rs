@@ -186,6 +186,7 @@ pub async fn get_post(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
+    let query_string = req.query_string().to_string();
     let configured_base = req.app_data::<web::Data<crate::seo::PublicSiteUrl>>().and_then(|url| url.0.clone());
     let load = move |conn: &mut diesel::sqlite::SqliteConnection, slug: &str, query: &ListQuery, viewer: &Viewer| {
         if !query.includes("jsonld") {
@@ -211,7 +212,13 @@ pub async fn get_post(
             let target = db::run(&pool, move |conn| Ok(redirect_target(conn, &slug, &viewer)?)).await?;
             match target {
                 Some(new_slug) => Ok(HttpResponse::MovedPermanently()
-                    .insert_header((header::LOCATION, format!("/v1/posts/{new_slug}")))
+                    .insert_header((
+                        header::LOCATION,
+                        match query_string.as_str() {
+                            "" => format!("/v1/posts/{new_slug}"),
+                            query => format!("/v1/posts/{new_slug}?{query}"),
+                        },
+                    ))
                     .insert_header((header::CACHE_CONTROL, PUBLIC_CACHE_CONTROL))
                     .finish()),
                 None => Err(ApiError::NotFound(detail)),

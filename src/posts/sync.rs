@@ -1,4 +1,4 @@
-//! Writing a post and its children from an input (the seed sync; later the write API).
+//! Writing a post and its children from an input: the seed and import sync, and the write API.
 
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;

@@ -196,7 +196,7 @@ pub async fn get_recommendation(
                 .map(|s| s.label.to_lowercase()),
         );
         let reason = format!(
-            "Warning signs were reported ({}): they need a medical assessment before massage is considered, whatever how long the pain has lasted.",
+            "Warning signs were reported ({}): they need a medical assessment before massage is considered, however long the pain has lasted.",
             named.join("; ")
         );
         let recommendation = Recommendation {

@@ -87,6 +87,12 @@ fn time(rng: &mut Rng) -> String {
 /// then rebuilds the search index. Returns how many posts exist afterwards.
 pub fn generate(conn: &mut SqliteConnection, count: usize, seed: u64, now: &str) -> QueryResult<i64> {
     conn.immediate_transaction(|conn| {
+        let used: i64 = tags::table.filter(tags::slug.eq(format!("topic-{seed}-0"))).count().get_result(conn)?;
+        if used > 0 {
+            return Err(diesel::result::Error::QueryBuilderError(
+                format!("seed {seed} was used on this database already; pass another --seed").into(),
+            ));
+        }
         let mut rng = Rng::new(seed);
         let tag_ids: Vec<i32> = (0..40)
             .map(|i| {

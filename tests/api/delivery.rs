@@ -81,7 +81,17 @@ async fn gzip_and_brotli_are_negotiated_and_tiny_bodies_are_not_compressed() {
     flate2::read::GzDecoder::new(&gzip.body[..]).read_to_end(&mut unzipped).unwrap();
     assert_eq!(unzipped, plain.body);
     assert!(gzip.body.len() < plain.body.len() / 2);
-    assert_eq!(gzip.header("etag"), plain.header("etag"));
+    let (plain_etag, gzip_etag) = (plain.header("etag").unwrap(), gzip.header("etag").unwrap());
+    assert_eq!(
+        gzip_etag,
+        format!("{}-gz\"", plain_etag.trim_end_matches('"')),
+        "each encoding has its own strong ETag"
+    );
+    assert!(gzip.header("vary").unwrap().contains("Accept-Encoding"));
+    // Either validator revalidates the content.
+    let revalidated =
+        app.request(Method::GET, &path, &[("Accept-Encoding", "gzip"), ("If-None-Match", gzip_etag)]).await;
+    assert_eq!(revalidated.status.as_u16(), 304);
 
     let br = app.request(Method::GET, &path, &[("Accept-Encoding", "gzip, deflate, br")]).await;
     assert_eq!(br.header("content-encoding"), Some("br"));
