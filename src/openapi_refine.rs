@@ -13,6 +13,7 @@ const PATCHED_INPUTS: &[(&str, &str)] =
 
 pub fn refine(spec: &mut Value) {
     document_query_language(spec);
+    sparse_responses(spec);
     patch_bodies(spec);
     constrain_parameters(spec);
     slug_patterns_in_inputs(spec);
@@ -260,5 +261,71 @@ fn delivery_errors(spec: &mut Value) {
                 responses.insert("429".into(), json!({"$ref": "#/components/responses/TooManyRequests"}));
             }
         }
+    }
+}
+
+/// With `fields` (and `fields[name]`), items come without the fields left out, so a 200 from
+/// an operation that takes `fields` is either the full envelope or its sparse twin: the same
+/// schemas with nothing required.
+fn sparse_responses(spec: &mut Value) {
+    let Some(paths) = spec["paths"].as_object().cloned() else { return };
+    let mut wanted: Vec<String> = Vec::new();
+    for (path, item) in &paths {
+        let Some(get) = item.get("get") else { continue };
+        let takes_fields = get["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["name"] == "fields"));
+        let Some(reference) =
+            get.pointer("/responses/200/content/application~1json/schema/$ref").and_then(Value::as_str)
+        else {
+            continue;
+        };
+        if !takes_fields {
+            continue;
+        }
+        let name = reference.rsplit('/').next().unwrap_or_default().to_string();
+        let sparse = format!("{name}Sparse");
+        wanted.push(name);
+        spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+            json!({"anyOf": [{"$ref": reference}, {"$ref": format!("#/components/schemas/{sparse}")}]});
+    }
+    // Sparse copies of the envelopes and, one level down, of the schemas they refer to.
+    let mut made: Vec<String> = Vec::new();
+    while let Some(name) = wanted.pop() {
+        if made.contains(&name) {
+            continue;
+        }
+        made.push(name.clone());
+        let Some(mut schema) = spec["components"]["schemas"].get(&name).cloned() else { continue };
+        let envelope = schema.pointer("/properties/data").is_some();
+        if let Some(object) = schema.as_object_mut() {
+            if !envelope {
+                object.remove("required");
+            }
+            if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+                for (key, property) in properties.iter_mut() {
+                    let target = property
+                        .pointer("/items/$ref")
+                        .or_else(|| property.get("$ref"))
+                        .and_then(Value::as_str)
+                        .map(|r| r.rsplit('/').next().unwrap_or_default().to_string());
+                    let Some(target) = target else { continue };
+                    let sparse_items = if envelope {
+                        key == "data"
+                    } else {
+                        ["Faq", "Condition", "PostCitation"].contains(&target.as_str())
+                    };
+                    if !sparse_items {
+                        continue;
+                    }
+                    let sparse_ref = json!(format!("#/components/schemas/{target}Sparse"));
+                    if property.pointer("/items/$ref").is_some() {
+                        property["items"]["$ref"] = sparse_ref;
+                    } else {
+                        property["$ref"] = sparse_ref;
+                    }
+                    wanted.push(target);
+                }
+            }
+        }
+        spec["components"]["schemas"][format!("{name}Sparse")] = schema;
     }
 }

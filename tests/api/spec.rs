@@ -67,6 +67,16 @@ pub fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, errors: &
                     errors.push(format!("{at}: {matching} of oneOf {argument} match {value}"));
                 }
             }
+            "anyOf" => {
+                let any = argument.as_array().unwrap().iter().any(|option| {
+                    let mut option_errors = Vec::new();
+                    validate(spec, option, value, at, &mut option_errors);
+                    option_errors.is_empty()
+                });
+                if !any {
+                    errors.push(format!("{at}: none of anyOf {argument} matches {value}"));
+                }
+            }
             "allOf" => {
                 for option in argument.as_array().unwrap() {
                     validate(spec, option, value, at, errors);

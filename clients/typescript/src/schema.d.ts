@@ -1774,6 +1774,247 @@ export interface components {
         TagResponse: {
             data: components["schemas"]["Tag"];
         };
+        TagListSparse: {
+            data: components["schemas"]["TagSparse"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        /** @description A topic or keyword that posts and FAQ entries are filed under. */
+        TagSparse: {
+            /** @example lower-back-pain */
+            slug?: string;
+            /** @example Lower back pain */
+            name?: string;
+            /** @description What the tag covers. */
+            description?: string | null;
+            /**
+             * Format: int64
+             * @description Published posts with this tag.
+             * @example 1
+             */
+            post_count?: number;
+            /**
+             * Format: int64
+             * @description Published FAQ entries with this tag.
+             * @example 4
+             */
+            faq_count?: number;
+            updated_at?: string;
+            links?: components["schemas"]["TagLinks"];
+        };
+        PostResponseSparse: {
+            data: components["schemas"]["PostSparse"];
+        };
+        /** @description An article, with its body in every form a client may want. */
+        PostSparse: {
+            /** @example is-massage-therapy-worth-it-for-back-pain */
+            slug?: string;
+            /** @example Is Massage Therapy Worth It for Back Pain? An Honest Answer */
+            title?: string;
+            /** @description A short summary for cards and previews (plain text). */
+            excerpt?: string;
+            status?: components["schemas"]["PublicationStatus"];
+            /** @example 2026-04-25T16:00:00Z */
+            published_at?: string | null;
+            /** @example 2026-04-25T16:00:00Z */
+            updated_at?: string;
+            /**
+             * Format: int32
+             * @description Minutes to read the post and its FAQ entries, computed from their text.
+             * @example 8
+             */
+            reading_time_minutes?: number;
+            /**
+             * Format: int32
+             * @description Words in the body.
+             * @example 1420
+             */
+            word_count?: number;
+            /** @description The `<title>` for search engines, if different from the title. */
+            meta_title?: string | null;
+            /** @description The meta description for search engines. */
+            meta_description?: string | null;
+            /**
+             * @description The post's canonical URL on the clinic's website.
+             * @example https://easycozy.ca/blog/is-massage-therapy-worth-it-for-back-pain
+             */
+            canonical_url?: string | null;
+            cta?: components["schemas"]["CallToAction"] | null;
+            author?: components["schemas"]["Author"];
+            tags?: components["schemas"]["TagRef"][];
+            /** @description The sources the post cites, each with the claim it backs here. */
+            citations?: components["schemas"]["PostCitationSparse"][];
+            /** @description The condition categories the post discusses. */
+            condition_categories?: components["schemas"]["CategoryRef"][];
+            key_points?: components["schemas"]["KeyPoints"];
+            /** @description The whole body as Markdown, sanitised HTML and plain text. */
+            body?: components["schemas"]["Body"];
+            /** @description The body split at its headings, for native rendering and tables of contents. */
+            sections?: components["schemas"]["Section"][];
+            links?: components["schemas"]["PostLinks"];
+            /** @description With `include=faqs`: the post's FAQ entries, in order. */
+            faqs?: components["schemas"]["FaqSparse"][] | null;
+            /** @description With `include=conditions`: the conditions of the categories the post discusses. */
+            conditions?: components["schemas"]["ConditionSparse"][] | null;
+            /** @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`). */
+            jsonld?: Record<string, never> | null;
+        };
+        /** @description One presentation of back pain and how it responds to massage. */
+        ConditionSparse: {
+            /** @example sciatica */
+            slug?: string;
+            /** @example Back pain with sciatica */
+            name?: string;
+            summary?: string;
+            /** @description What massage does not address for this condition, if anything. */
+            caveat?: string | null;
+            region?: components["schemas"]["Region"];
+            /**
+             * @description True when this presentation calls for a doctor before massage.
+             * @example false
+             */
+            is_red_flag?: boolean;
+            /** @description The response level of the condition's category. */
+            response_level?: components["schemas"]["ResponseLevel"];
+            category?: components["schemas"]["CategoryRef"];
+            /**
+             * Format: int32
+             * @description Display order within the category, from 0.
+             * @example 2
+             */
+            position?: number;
+            updated_at?: string;
+        };
+        /** @description A question and its answer. */
+        FaqSparse: {
+            /** @example how-often-massage-for-back-pain */
+            slug?: string;
+            /** @example How often should I get massage for back pain? */
+            question?: string;
+            /** @description The answer as Markdown, sanitised HTML and plain text. */
+            answer?: components["schemas"]["Body"];
+            /**
+             * Format: int32
+             * @description Order within its post, from 0.
+             * @example 3
+             */
+            position?: number;
+            post?: components["schemas"]["PostRef"] | null;
+            tags?: components["schemas"]["TagRef"][];
+            status?: components["schemas"]["PublicationStatus"];
+            /** @example 2026-04-25T16:00:00Z */
+            published_at?: string | null;
+            updated_at?: string;
+            links?: components["schemas"]["FaqLinks"];
+        };
+        /** @description A citation as embedded in a post: the source and the claim it backs there. */
+        PostCitationSparse: {
+            /** @example nhs-2024-back-pain */
+            slug?: string;
+            /** @example NHS */
+            publisher?: string;
+            /** @example Back pain */
+            title?: string;
+            /**
+             * Format: int32
+             * @example 2024
+             */
+            year?: number | null;
+            /** @example https://www.nhs.uk/conditions/back-pain/ */
+            url?: string;
+            /** @description The claim in this post that the source backs. */
+            claim?: string;
+        };
+        PostListSparse: {
+            data: components["schemas"]["PostSummarySparse"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        /** @description A post in a list: everything but the body. */
+        PostSummarySparse: {
+            /** @example is-massage-therapy-worth-it-for-back-pain */
+            slug?: string;
+            /** @example Is Massage Therapy Worth It for Back Pain? An Honest Answer */
+            title?: string;
+            excerpt?: string;
+            status?: components["schemas"]["PublicationStatus"];
+            /** @example 2026-04-25T16:00:00Z */
+            published_at?: string | null;
+            updated_at?: string;
+            /**
+             * Format: int32
+             * @example 8
+             */
+            reading_time_minutes?: number;
+            cta?: components["schemas"]["CallToAction"] | null;
+            tags?: components["schemas"]["TagRef"][];
+            links?: components["schemas"]["PostLinks"];
+            /** @description With `include=faqs`: the post's FAQ entries, in order. */
+            faqs?: components["schemas"]["FaqSparse"][] | null;
+            /** @description With `include=conditions`: the conditions of the categories the post discusses. */
+            conditions?: components["schemas"]["ConditionSparse"][] | null;
+            /** @description With `include=citations`: the sources the post cites, with their claims. */
+            citations?: components["schemas"]["PostCitationSparse"][] | null;
+        };
+        FaqListSparse: {
+            data: components["schemas"]["FaqSparse"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        ConditionListSparse: {
+            data: components["schemas"]["ConditionSparse"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        ConditionCategoryListSparse: {
+            data: components["schemas"]["ConditionCategorySparse"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        /** @description A group of conditions that respond to massage alike. */
+        ConditionCategorySparse: {
+            /** @example moderate-responders */
+            slug?: string;
+            /** @example Moderate responders */
+            name?: string;
+            description?: string;
+            response_level?: components["schemas"]["ResponseLevel"];
+            /**
+             * Format: int32
+             * @description Display order among categories, from 0.
+             * @example 1
+             */
+            position?: number;
+            /** @description The conditions in this category, in display order. */
+            conditions?: components["schemas"]["ConditionSparse"][];
+            updated_at?: string;
+        };
+        CitationListSparse: {
+            data: components["schemas"]["CitationSparse"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        /** @description An external source, with every published claim it backs. */
+        CitationSparse: {
+            /** @example nhs-2024-back-pain */
+            slug?: string;
+            /** @example NHS */
+            publisher?: string;
+            /** @example Back pain */
+            title?: string;
+            /**
+             * Format: int32
+             * @example 2024
+             */
+            year?: number | null;
+            /** @example https://www.nhs.uk/conditions/back-pain/ */
+            url?: string;
+            /** @description When the source was last checked (YYYY-MM-DD), if recorded. */
+            accessed_on?: string | null;
+            /** @description The claims this source backs, in published posts. */
+            claims?: components["schemas"]["CitedClaim"][];
+            updated_at?: string;
+        };
         /** @description A JSON merge patch (RFC 7386) of SiteInput: only the fields to change; null removes an optional field; lists are replaced whole. */
         SitePatch: {
             name?: string;
@@ -2374,7 +2615,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CitationList"];
+                    "application/json": components["schemas"]["CitationList"] | components["schemas"]["CitationListSparse"];
                 };
             };
             /** @description Not modified: the `If-None-Match` ETag is current */
@@ -4004,7 +4245,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConditionCategoryList"];
+                    "application/json": components["schemas"]["ConditionCategoryList"] | components["schemas"]["ConditionCategoryListSparse"];
                 };
             };
             /** @description Not modified: the `If-None-Match` ETag is current */
@@ -5657,7 +5898,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConditionList"];
+                    "application/json": components["schemas"]["ConditionList"] | components["schemas"]["ConditionListSparse"];
                 };
             };
             /** @description Not modified: the `If-None-Match` ETag is current */
@@ -7306,7 +7547,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FaqList"];
+                    "application/json": components["schemas"]["FaqList"] | components["schemas"]["FaqListSparse"];
                 };
             };
             /** @description Not modified: the `If-None-Match` ETag is current */
@@ -10653,7 +10894,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostList"];
+                    "application/json": components["schemas"]["PostList"] | components["schemas"]["PostListSparse"];
                 };
             };
             /** @description Not modified: the `If-None-Match` ETag is current */
@@ -11210,7 +11451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostResponse"];
+                    "application/json": components["schemas"]["PostResponse"] | components["schemas"]["PostResponseSparse"];
                 };
             };
             /** @description The post was renamed; `Location` gives its current URL */
@@ -13067,7 +13308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TagList"];
+                    "application/json": components["schemas"]["TagList"] | components["schemas"]["TagListSparse"];
                 };
             };
             /** @description Not modified: the `If-None-Match` ETag is current */
