@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const post = data.data;
   console.log(post.title);
   console.log(`${post.reading_time_minutes} min read, published ${post.published_at ?? "(not yet)"}`);
-  for (const section of post.sections) {
+  // Typed as full or sparse (a request with `fields` may leave sections out); this one asks for all.
+  for (const section of post.sections ?? []) {
     // The lead has no heading.
     if (section.heading != null) {
       console.log(`  - ${section.heading}`);
