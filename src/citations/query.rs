@@ -104,14 +104,19 @@ pub fn sync(conn: &mut SqliteConnection, input: &CitationInput, now: &str) -> Qu
         .select((citations::id, CitationInput::as_select()))
         .first::<(i32, CitationInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut SqliteConnection| {
-        diesel::insert_into(citations::table)
-            .values((input, citations::created_at.eq(now), citations::updated_at.eq(now)))
-            .returning(citations::id)
-            .get_result(conn)
-    };
-    let update = |conn: &mut SqliteConnection, id: i32| {
-        diesel::update(citations::table.find(id)).set((input, citations::updated_at.eq(now))).execute(conn)
-    };
+    let insert = |conn: &mut SqliteConnection| insert(conn, input, now);
+    let update = |conn: &mut SqliteConnection, id: i32| update(conn, id, input, now);
     Ok(sync_row(conn, existing, input, insert, update)?.1)
+}
+
+/// Inserts a new row; returns its id. (The seed sync and the write API both write through here.)
+pub fn insert(conn: &mut SqliteConnection, input: &CitationInput, now: &str) -> QueryResult<i32> {
+    diesel::insert_into(citations::table)
+        .values((input, citations::created_at.eq(now), citations::updated_at.eq(now)))
+        .returning(citations::id)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut SqliteConnection, id: i32, input: &CitationInput, now: &str) -> QueryResult<usize> {
+    diesel::update(citations::table.find(id)).set((input, citations::updated_at.eq(now))).execute(conn)
 }

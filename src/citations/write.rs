@@ -66,13 +66,10 @@ impl Writable for Citations {
     ) -> Result<i32, ApiError> {
         Ok(match existing {
             Some((id, _)) => {
-                diesel::update(citations::table.find(id)).set((input, citations::updated_at.eq(now))).execute(conn)?;
+                query::update(conn, id, input, now)?;
                 id
             }
-            None => diesel::insert_into(citations::table)
-                .values((input, citations::created_at.eq(now), citations::updated_at.eq(now)))
-                .returning(citations::id)
-                .get_result(conn)?,
+            None => query::insert(conn, input, now)?,
         })
     }
 

@@ -114,14 +114,19 @@ pub fn sync(conn: &mut SqliteConnection, input: &TagInput, now: &str) -> QueryRe
         .select((tags::id, TagInput::as_select()))
         .first::<(i32, TagInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut SqliteConnection| {
-        diesel::insert_into(tags::table)
-            .values((input, tags::created_at.eq(now), tags::updated_at.eq(now)))
-            .returning(tags::id)
-            .get_result(conn)
-    };
-    let update = |conn: &mut SqliteConnection, id: i32| {
-        diesel::update(tags::table.find(id)).set((input, tags::updated_at.eq(now))).execute(conn)
-    };
+    let insert = |conn: &mut SqliteConnection| insert(conn, input, now);
+    let update = |conn: &mut SqliteConnection, id: i32| update(conn, id, input, now);
     Ok(sync_row(conn, existing, input, insert, update)?.1)
+}
+
+/// Inserts a new row; returns its id. (The seed sync and the write API both write through here.)
+pub fn insert(conn: &mut SqliteConnection, input: &TagInput, now: &str) -> QueryResult<i32> {
+    diesel::insert_into(tags::table)
+        .values((input, tags::created_at.eq(now), tags::updated_at.eq(now)))
+        .returning(tags::id)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut SqliteConnection, id: i32, input: &TagInput, now: &str) -> QueryResult<usize> {
+    diesel::update(tags::table.find(id)).set((input, tags::updated_at.eq(now))).execute(conn)
 }

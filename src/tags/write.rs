@@ -53,13 +53,10 @@ impl Writable for Tags {
     ) -> Result<i32, ApiError> {
         Ok(match existing {
             Some((id, _)) => {
-                diesel::update(tags::table.find(id)).set((input, tags::updated_at.eq(now))).execute(conn)?;
+                query::update(conn, id, input, now)?;
                 id
             }
-            None => diesel::insert_into(tags::table)
-                .values((input, tags::created_at.eq(now), tags::updated_at.eq(now)))
-                .returning(tags::id)
-                .get_result(conn)?,
+            None => query::insert(conn, input, now)?,
         })
     }
 
