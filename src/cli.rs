@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `import`, `export`, `backup`,
-//! `generate`, `token`, `openapi`.
+//! `generate`, `token`, `webhook`, `openapi`.
 
 use std::path::PathBuf;
 
@@ -16,7 +16,8 @@ use crate::{clock, db, openapi, seed, Application};
 /// BIND_ADDRESS (127.0.0.1), PORT (8080), DATABASE_POOL_SIZE (4), WORKERS (one per core),
 /// CACHE_MEGABYTES (16), RATE_LIMIT_READS / RATE_LIMIT_SEARCHES / RATE_LIMIT_WRITES (1200 / 120 /
 /// 120 a minute per client; 0 = off), CORS_ALLOWED_ORIGINS (none), PUBLIC_SITE_URL (the site's
-/// website), RUST_LOG (info).
+/// website), WEBHOOK_ALLOW_PRIVATE_TARGETS (false), WEBHOOK_TIMEOUT_SECONDS (10),
+/// WEBHOOK_RETRY_BASE_MS (10000), WEBHOOK_MAX_ATTEMPTS (12), RUST_LOG (info).
 #[derive(Debug, Parser)]
 #[command(name = "clinic-content", version)]
 pub struct Cli {
@@ -64,6 +65,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage webhook subscriptions (the same as the admin API under /v1/webhooks).
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -86,6 +90,27 @@ pub enum TokenCommand {
         /// The token's id or name.
         token: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Subscribe a URL to events and print its signing secret once.
+    Create {
+        /// Where to POST events (https:// or http://).
+        #[arg(long)]
+        url: String,
+        /// Comma-separated event patterns, e.g. "post.*,faq.*" or "*".
+        #[arg(long, default_value = "*")]
+        events: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// List subscriptions (never their secrets).
+    List,
+    /// Delete a subscription and its delivery history.
+    Delete { id: i32 },
+    /// Queue a `ping` event for a subscription.
+    Ping { id: i32 },
 }
 
 fn open(config: &Config) -> Result<db::DbConn, String> {
@@ -168,6 +193,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Token(command) => token(&mut *open(&config)?, command),
+        Command::Webhook(command) => webhook(&mut *open(&config)?, command, &config),
         Command::Openapi => unreachable!("handled above"),
     }
 }
@@ -211,6 +237,58 @@ fn token(conn: &mut SqliteConnection, command: TokenCommand) -> Result<(), Strin
                     Ok(())
                 }
             }
+        }
+    }
+}
+
+fn webhook(conn: &mut SqliteConnection, command: WebhookCommand, config: &Config) -> Result<(), String> {
+    use crate::webhooks::{model::WebhookInput, query};
+    match command {
+        WebhookCommand::Create { url, events, description } => {
+            let events = events.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
+            let input = WebhookInput { url, events, description, active: true };
+            let mut check = crate::validation::Check::new("");
+            input.validate(&mut check, config.webhooks.allow_private_targets);
+            if !check.errors.is_empty() {
+                let problems: Vec<String> =
+                    check.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+                return Err(problems.join("; "));
+            }
+            let created = query::create(conn, &input).map_err(|error| error.to_string())?;
+            eprintln!(
+                "Created webhook {} for {}. Its signing secret is shown once; store it now:",
+                created.id, created.url
+            );
+            println!("{}", created.secret.unwrap_or_default());
+            Ok(())
+        }
+        WebhookCommand::List => {
+            let list = query::list(conn).map_err(|error| error.to_string())?;
+            println!("{:>4}  {:<7}  {:>7}  {:<30}  url", "id", "active", "pending", "events");
+            for w in list {
+                println!(
+                    "{:>4}  {:<7}  {:>7}  {:<30}  {}",
+                    w.id,
+                    w.active,
+                    w.pending_deliveries,
+                    w.events.join(","),
+                    w.url
+                );
+            }
+            Ok(())
+        }
+        WebhookCommand::Delete { id } => match query::delete(conn, id).map_err(|error| error.to_string())? {
+            0 => Err(format!("no webhook has the id {id}")),
+            _ => {
+                println!("deleted webhook {id}");
+                Ok(())
+            }
+        },
+        WebhookCommand::Ping { id } => {
+            query::find(conn, id).map_err(|error| error.to_string())?.ok_or(format!("no webhook has the id {id}"))?;
+            let queued = query::ping(conn, id).map_err(|error| error.to_string())?;
+            println!("queued ping {} as delivery {}; a running server sends it", queued.event.id, queued.id);
+            Ok(())
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Config {
     /// `PUBLIC_SITE_URL`: the front end's base URL for feeds, the sitemap and JSON-LD (posts at
     /// `{base}/blog/{slug}`); default: the site's `website_url` from the database.
     pub public_site_url: Option<String>,
+    /// `WEBHOOK_*`: how webhook deliveries are made (see `WebhookSettings`).
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Config {
@@ -91,7 +93,30 @@ impl Config {
             }
             Err(_) => None,
         };
+        let number = |name: &str, default: i64, min: i64, max: i64| -> Result<i64, String> {
+            match env::var(name) {
+                Ok(value) => value
+                    .parse()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| format!("{name} must be a number from {min} to {max}, got '{value}'")),
+                Err(_) => Ok(default),
+            }
+        };
+        let allow_private_targets = match env::var("WEBHOOK_ALLOW_PRIVATE_TARGETS").as_deref() {
+            Ok("true") | Ok("1") => true,
+            Ok("false") | Ok("0") | Ok("") | Err(_) => false,
+            Ok(other) => return Err(format!("WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false, got '{other}'")),
+        };
+        let webhooks = crate::webhooks::WebhookSettings {
+            allow_private_targets,
+            timeout: std::time::Duration::from_secs(number("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120)? as u64),
+            retry_base_ms: number("WEBHOOK_RETRY_BASE_MS", 10_000, 10, 3_600_000)?,
+            max_attempts: number("WEBHOOK_MAX_ATTEMPTS", 12, 1, 50)? as i32,
+            public_site_url: public_site_url.clone(),
+        };
         Ok(Config {
+            webhooks,
             public_site_url,
             cache_bytes,
             rate_limits,
@@ -117,6 +142,14 @@ impl Config {
             rate_limits: crate::http::rate_limit::Limits { read: 0, search: 0, write: 0 },
             cors_origins: vec!["https://admin.example".to_string()],
             public_site_url: None,
+            // Tests deliver to receivers on loopback, and retry quickly.
+            webhooks: crate::webhooks::WebhookSettings {
+                allow_private_targets: true,
+                timeout: std::time::Duration::from_secs(2),
+                retry_base_ms: 100,
+                max_attempts: 5,
+                public_site_url: None,
+            },
         }
     }
 }

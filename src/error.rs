@@ -369,6 +369,27 @@ pub mod responses {
         InternalError(#[to_schema] Problem),
     }
 
+    /// Every way a read that needs a token can fail.
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum TokenReadErrors {
+        /// An unknown or malformed parameter.
+        #[response(status = 400, content_type = "application/problem+json")]
+        BadRequest(#[to_schema] Problem),
+        /// No token, or an invalid or revoked one (`WWW-Authenticate` says which).
+        #[response(status = 401, content_type = "application/problem+json")]
+        Unauthorized(#[to_schema] Problem),
+        /// The token's scope does not allow this.
+        #[response(status = 403, content_type = "application/problem+json")]
+        Forbidden(#[to_schema] Problem),
+        /// No such resource.
+        #[response(status = 404, content_type = "application/problem+json")]
+        NotFound(#[to_schema] Problem),
+        /// The server failed; the body carries a request id and no internals.
+        #[response(status = 500, content_type = "application/problem+json")]
+        InternalError(#[to_schema] Problem),
+    }
+
     /// The token sent is malformed, unknown or revoked (reads need no token, but a bad one is refused).
     #[derive(ToResponse)]
     #[response(

@@ -34,6 +34,7 @@ pub mod tags;
 pub mod tokens;
 pub mod validation;
 pub mod visibility;
+pub mod webhooks;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Logger, NormalizePath};
@@ -103,6 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(related::config)
     .configure(seo::config)
     .configure(sync::config)
+    .configure(webhooks::config)
     .configure(metrics::config)
     .configure(health::config)
     .configure(docs::config)
@@ -114,6 +116,7 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     state: web::Data<content_state::ContentState>,
+    webhooks: webhooks::WebhookSettings,
 }
 
 impl Application {
@@ -130,6 +133,8 @@ impl Application {
         let origins = web::Data::new(http::cors::CorsOrigins(config.cors_origins.clone()));
         let metrics = web::Data::new(metrics::Metrics::default());
         let public_site_url = web::Data::new(seo::PublicSiteUrl(config.public_site_url.clone()));
+        let webhook_settings = config.webhooks.clone();
+        let webhooks = web::Data::new(config.webhooks.clone());
         let background_pool = pool.clone();
         let background_state = state.clone();
         let pool = web::Data::new(pool);
@@ -143,6 +148,7 @@ impl Application {
                 .app_data(origins.clone())
                 .app_data(metrics.clone())
                 .app_data(public_site_url.clone())
+                .app_data(webhooks.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
                 // Outermost last: the log sees everything; request ids and problem documents
@@ -168,7 +174,13 @@ impl Application {
             .bind((config.bind_address.as_str(), config.port))
             .map_err(|error| format!("cannot listen on {}:{}: {error}", config.bind_address, config.port))?;
         let port = server.addrs().first().map(|addr| addr.port()).unwrap_or(config.port);
-        Ok(Application { port, server: server.run(), pool: background_pool, state: background_state })
+        Ok(Application {
+            port,
+            server: server.run(),
+            pool: background_pool,
+            state: background_state,
+            webhooks: webhook_settings,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -190,8 +202,10 @@ impl Application {
                 }
             }
         });
+        let deliveries = actix_web::rt::spawn(webhooks::worker::run(self.pool.clone(), self.webhooks));
         let result = self.server.await;
         refresher.abort();
+        deliveries.abort();
         result
     }
 }

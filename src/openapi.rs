@@ -29,6 +29,9 @@ use crate::seo::feeds::{JsonFeed, JsonFeedAuthor, JsonFeedItem};
 use crate::site::model::{Address, Site, SiteInput};
 use crate::sync::model::{SyncAction, SyncChange, SyncData, SyncPage, SyncReason, SyncResponse, SyncType};
 use crate::tags::model::{Tag, TagInput, TagLinks, TagRef};
+use crate::webhooks::model::{
+    DeliveredEvent, Delivery, DeliveryLinks, EventResource, Webhook, WebhookEvent, WebhookInput, WebhookLinks,
+};
 
 /// Declares `{"data": T}` for the spec.
 macro_rules! envelope {
@@ -73,6 +76,10 @@ list_envelope!(CitationList, Citation);
 list_envelope!(ConditionCategoryList, ConditionCategory);
 list_envelope!(ConditionList, Condition);
 list_envelope!(SearchResults, SearchHit);
+envelope!(WebhookResponse, Webhook);
+envelope!(WebhookListResponse, Vec<Webhook>);
+envelope!(DeliveryResponse, Delivery);
+list_envelope!(DeliveryList, Delivery);
 
 /// The bearer-token security scheme of write and preview access. Reads take a token
 /// optionally (it shows drafts) and refuse a bad one with a 401; both are added to every read
@@ -83,7 +90,7 @@ impl Modify for BearerAuth {
     fn modify(&self, spec: &mut Spec) {
         for (path, item) in spec.paths.paths.iter_mut() {
             let Some(get) = item.get.as_mut() else { continue };
-            if path.starts_with("/v1/") {
+            if path.starts_with("/v1/") && !path.starts_with("/v1/webhooks") {
                 get.responses.responses.insert("401".into(), Ref::from_response_name("Unauthorized").into());
                 get.security = Some(vec![
                     SecurityRequirement::default(),
@@ -153,6 +160,15 @@ impl Modify for BearerAuth {
         crate::citations::handler::update_citation,
         crate::citations::handler::delete_citation,
         crate::search::handler::search,
+        crate::webhooks::handler::list_webhooks,
+        crate::webhooks::handler::create_webhook,
+        crate::webhooks::handler::get_webhook,
+        crate::webhooks::handler::update_webhook,
+        crate::webhooks::handler::delete_webhook,
+        crate::webhooks::handler::ping_webhook,
+        crate::webhooks::handler::list_deliveries,
+        crate::webhooks::handler::get_delivery,
+        crate::webhooks::handler::redeliver,
         crate::sync::handler::sync,
         crate::seo::handler::rss_feed,
         crate::seo::handler::atom_feed,
@@ -175,6 +191,7 @@ impl Modify for BearerAuth {
             Recommendation, RecommendationInput, Outcome, Symptom, Backing, BackingSection, RecommendationResponse,
             RelatedPost, RelatedPostList, JsonFeed, JsonFeedAuthor, JsonFeedItem,
             SyncPage, SyncChange, SyncData, SyncAction, SyncReason, SyncType, SyncResponse,
+            Webhook, WebhookLinks, WebhookInput, Delivery, DeliveredEvent, DeliveryLinks, WebhookEvent, EventResource,
         ),
         responses(
             responses::BadRequest,
@@ -194,6 +211,7 @@ impl Modify for BearerAuth {
         (name = "citations", description = "External sources and the claims they back."),
         (name = "search", description = "Full-text search across posts, FAQ entries, conditions and guidance."),
         (name = "sync", description = "Delta sync for apps that keep an offline copy: changes and tombstones since a token."),
+        (name = "webhooks", description = "Subscriptions that POST signed events to your URL when content is published, updated, unpublished or deleted (admin scope). The payload is `WebhookEvent`; see `webhooks` at the top of this document."),
         (name = "feeds", description = "RSS, Atom and JSON Feed of the published posts, and the sitemap, with front-end URLs."),
         (name = "health", description = "Liveness and readiness probes."),
         (name = "meta", description = "This document."),

@@ -35,6 +35,7 @@ impl Writable for Citations {
     type Output = Citation;
     const NAME: &'static str = "citation";
     const COLLECTION: &'static str = "/v1/citations";
+    const EVENT_KIND: &'static str = "citation";
 
     fn slug(input: &CitationInput) -> &str {
         &input.slug

@@ -73,6 +73,7 @@ impl Writable for Categories {
     type Output = ConditionCategory;
     const NAME: &'static str = "condition category";
     const COLLECTION: &'static str = "/v1/condition-categories";
+    const EVENT_KIND: &'static str = "condition_category";
 
     fn slug(input: &CategoryWrite) -> &str {
         &input.slug
@@ -179,6 +180,7 @@ impl Writable for Conditions {
     type Output = Condition;
     const NAME: &'static str = "condition";
     const COLLECTION: &'static str = "/v1/conditions";
+    const EVENT_KIND: &'static str = "condition";
 
     fn slug(input: &ConditionWrite) -> &str {
         &input.slug

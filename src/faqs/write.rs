@@ -110,9 +110,14 @@ impl Writable for Faqs {
     type Output = Faq;
     const NAME: &'static str = "FAQ entry";
     const COLLECTION: &'static str = "/v1/faqs";
+    const EVENT_KIND: &'static str = "faq";
 
     fn slug(input: &FaqInput) -> &str {
         &input.slug
+    }
+
+    fn scheduled_at(input: &FaqInput) -> Option<&str> {
+        (input.status == "scheduled").then_some(input.published_at.as_deref()).flatten()
     }
 
     fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, FaqInput)>> {

@@ -16,6 +16,7 @@ use crate::openapi::{GuidanceBandResponse, GuidanceCourseResponse, GuidanceRespo
 use crate::site;
 use crate::tokens::Caller;
 use crate::tokens::Scope;
+use crate::webhooks::outbox;
 
 /// Get all session guidance
 ///
@@ -37,6 +38,15 @@ pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Cal
     parse_detail(req.query_string(), &NO_PARAMETERS)?;
     let guidance = db::run(&pool, load_guidance).await?;
     respond::json_for(&req, &caller, &Data { data: guidance }, None)
+}
+
+/// Every band as the public sees it, for webhook events.
+fn public_bands(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Vec<outbox::Public>, ApiError> {
+    let mut all = Vec::new();
+    for band in query::bands(conn)? {
+        all.extend(outbox::public::<Bands>(conn, &band.slug)?);
+    }
+    Ok(all)
 }
 
 /// All guidance with the clinic's disclaimer and booking link.
@@ -199,9 +209,13 @@ pub async fn replace_guidance_bands(
     caller.require(Scope::Write)?;
     let bands: Vec<BandInput> = write::parse_body(&req, &body)?;
     let state = crate::content_state::of(&req);
+    let site_url = req.app_data::<web::Data<crate::seo::PublicSiteUrl>>().and_then(|url| url.0.clone());
     let guidance = db::run(&pool, move |conn| {
         conn.immediate_transaction(|conn| {
+            let before = public_bands(conn)?;
             replace_bands(conn, &bands, &clock::now())?;
+            let after = public_bands(conn)?;
+            outbox::record_set::<Bands>(conn, before, after, site_url.as_deref())?;
             write::bump_content_version(conn)?;
             load_guidance(conn)
         })

@@ -144,6 +144,7 @@ impl Writable for Bands {
     type Output = GuidanceBand;
     const NAME: &'static str = "guidance band";
     const COLLECTION: &'static str = "/v1/guidance";
+    const EVENT_KIND: &'static str = "guidance";
 
     fn slug(input: &BandInput) -> &str {
         &input.slug
@@ -211,6 +212,7 @@ impl Writable for Course {
     type Output = GuidanceCourse;
     const NAME: &'static str = "course advice";
     const COLLECTION: &'static str = "/v1/guidance";
+    const EVENT_KIND: &'static str = "guidance";
 
     fn slug(_input: &CourseInput) -> &str {
         "course"

@@ -238,7 +238,9 @@ fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: O
 }
 
 fn cacheable_path(path: &str) -> bool {
-    path.starts_with("/v1/") || path == "/openapi.json" || path.starts_with("/feeds/") || path == "/sitemap.xml"
+    // Webhook state changes without a content change, so the content's time says nothing there.
+    let content = path.starts_with("/v1/") && !path.starts_with("/v1/webhooks");
+    content || path == "/openapi.json" || path.starts_with("/feeds/") || path == "/sitemap.xml"
 }
 
 fn compressible(content_type: &str) -> bool {

@@ -23,6 +23,7 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
 use crate::tokens::{Caller, Scope};
 use crate::visibility::Viewer;
+use crate::webhooks::outbox;
 
 /// The largest request body accepted (413 above it).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -36,6 +37,8 @@ pub trait Writable: 'static {
     const NAME: &'static str;
     /// "/v1/posts"
     const COLLECTION: &'static str;
+    /// The kind webhook events name: `post` → `post.published`, `post.updated`, ...
+    const EVENT_KIND: &'static str;
 
     fn slug(input: &Self::Input) -> &str;
     /// The current state in input form, by slug, whatever its status.
@@ -56,6 +59,34 @@ pub trait Writable: 'static {
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError>;
     /// The representation as a preview reader sees it.
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Self::Output>>;
+    /// When a scheduled input becomes public (so webhooks can announce it then).
+    fn scheduled_at(_input: &Self::Input) -> Option<&str> {
+        None
+    }
+}
+
+/// The front end's base URL for webhook payloads, as configured for this app.
+fn site_url(req: &HttpRequest) -> Option<String> {
+    req.app_data::<actix_web::web::Data<crate::seo::PublicSiteUrl>>().and_then(|url| url.0.clone())
+}
+
+/// Inside the write transaction, after the write: records the webhook event it means and
+/// when a scheduled resource is due.
+fn record_events<R: Writable>(
+    conn: &mut SqliteConnection,
+    before: Option<outbox::Public>,
+    written: Option<(i32, &R::Input)>,
+    site_url: Option<&str>,
+) -> Result<(), ApiError> {
+    let after = match written {
+        Some((_, input)) => outbox::public::<R>(conn, R::slug(input))?,
+        None => None,
+    };
+    outbox::record::<R>(conn, before, after, written.is_none(), site_url)?;
+    if let Some((id, input)) = written {
+        outbox::schedule(conn, R::EVENT_KIND, id, R::scheduled_at(input), &clock::now())?;
+    }
+    Ok(())
 }
 
 pub use crate::content_state::bump as bump_content_version;
@@ -112,6 +143,16 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 
 fn if_match_header(req: &HttpRequest) -> Option<String> {
     req.headers().get(header::IF_MATCH).map(|value| value.to_str().unwrap_or("").to_string())
+}
+
+/// Parses a JSON merge patch body: a JSON object sent as merge patch or JSON.
+pub fn parse_patch(req: &HttpRequest, body: &Bytes) -> Result<Value, ApiError> {
+    check_content_type(req.headers(), &["application/merge-patch+json", "application/json"])?;
+    let patch = parse_json(body)?;
+    if !patch.is_object() {
+        return Err(ApiError::bad_param("body", "must be a JSON object (a JSON merge patch)"));
+    }
+    Ok(patch)
 }
 
 /// Parses a JSON body (content type, size and shape checked) into `T`.
@@ -195,6 +236,7 @@ pub async fn create<R: Writable>(
     check_content_type(req.headers(), &["application/json"])?;
     let input: R::Input = input_from(parse_json(&body)?)?;
     let state = content_state::of(&req);
+    let site_url = site_url(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             reject_slug_change_conflict::<R>(conn, &input, None)?;
@@ -202,7 +244,8 @@ pub async fn create<R: Writable>(
             if !errors.is_empty() {
                 return Err(ApiError::validation(errors));
             }
-            R::save(conn, &input, None, &clock::now())?;
+            let id = R::save(conn, &input, None, &clock::now())?;
+            record_events::<R>(conn, None, Some((id, &input)), site_url.as_deref())?;
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
@@ -230,13 +273,10 @@ pub async fn update<R: Writable>(
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Write)?;
-    check_content_type(req.headers(), &["application/merge-patch+json", "application/json"])?;
-    let patch = parse_json(&body)?;
-    if !patch.is_object() {
-        return Err(ApiError::bad_param("body", "must be a JSON object (a JSON merge patch)"));
-    }
+    let patch = parse_patch(&req, &body)?;
     let if_match = if_match_header(&req);
     let state = content_state::of(&req);
+    let site_url = site_url(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, current) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
@@ -251,7 +291,9 @@ pub async fn update<R: Writable>(
             if !errors.is_empty() {
                 return Err(ApiError::validation(errors));
             }
+            let before = outbox::public::<R>(conn, &slug)?;
             R::save(conn, &input, Some((id, &current)), &clock::now())?;
+            record_events::<R>(conn, before, Some((id, &input)), site_url.as_deref())?;
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
@@ -271,13 +313,17 @@ pub async fn delete<R: Writable>(
     caller.require(Scope::Write)?;
     let if_match = if_match_header(&req);
     let state = content_state::of(&req);
+    let site_url = site_url(&req);
     db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, _) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
             if let Some(representation) = R::find(conn, &slug, &preview())? {
                 check_if_match(&if_match, &Data { data: representation })?;
             }
+            let before = outbox::public::<R>(conn, &slug)?;
             R::delete(conn, id)?;
+            record_events::<R>(conn, before, None, site_url.as_deref())?;
+            outbox::schedule(conn, R::EVENT_KIND, id, None, "")?;
             bump_content_version(conn)?;
             Ok(())
         })

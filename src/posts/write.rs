@@ -136,9 +136,14 @@ impl Writable for Posts {
     type Output = Post;
     const NAME: &'static str = "post";
     const COLLECTION: &'static str = "/v1/posts";
+    const EVENT_KIND: &'static str = "post";
 
     fn slug(input: &PostInput) -> &str {
         &input.slug
+    }
+
+    fn scheduled_at(input: &PostInput) -> Option<&str> {
+        (input.status == "scheduled").then_some(input.published_at.as_deref()).flatten()
     }
 
     fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {

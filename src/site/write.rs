@@ -42,6 +42,7 @@ impl Writable for SiteResource {
     type Output = Site;
     const NAME: &'static str = "site";
     const COLLECTION: &'static str = "/v1";
+    const EVENT_KIND: &'static str = "site";
 
     fn slug(_input: &SiteInput) -> &str {
         SITE_SLUG

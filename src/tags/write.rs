@@ -26,6 +26,7 @@ impl Writable for Tags {
     type Output = Tag;
     const NAME: &'static str = "tag";
     const COLLECTION: &'static str = "/v1/tags";
+    const EVENT_KIND: &'static str = "tag";
 
     fn slug(input: &TagInput) -> &str {
         &input.slug

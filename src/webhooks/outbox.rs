@@ -1,0 +1,228 @@
+//! The outbox: events are written in the same transaction as the content change that caused
+//! them, one delivery row per matching subscription, so an acknowledged write always has its
+//! events and a rolled-back one never does. The worker sends them later.
+//!
+//! What an event says is decided from the public representation before and after the write
+//! (see `events::action`), so drafts are never announced and `data` is exactly what a public
+//! read returns.
+
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+use serde_json::Value;
+
+use super::events;
+use super::model::{EventResource, WebhookEvent};
+use crate::clock;
+use crate::error::ApiError;
+use crate::http::write::Writable;
+use crate::schema::{faqs, posts, site, webhook_deliveries, webhook_events, webhook_schedule, webhooks};
+use crate::visibility::Viewer;
+
+/// A resource as the public sees it: its slug and representation.
+pub type Public = (String, Value);
+
+/// The public representation of `slug`, if the public can see it now.
+pub fn public<R: Writable>(conn: &mut SqliteConnection, slug: &str) -> Result<Option<Public>, ApiError> {
+    let found = R::find(conn, slug, &Viewer::public())?;
+    found.map(|output| Ok((slug.to_string(), serde_json::to_value(output).map_err(ApiError::internal)?))).transpose()
+}
+
+/// Records the event a write means, if any: `before` and `after` are the public
+/// representations around the write.
+pub fn record<R: Writable>(
+    conn: &mut SqliteConnection,
+    before: Option<Public>,
+    after: Option<Public>,
+    deleted: bool,
+    site_url: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(action) = events::action(before.is_some(), after.is_some(), deleted) else {
+        return Ok(());
+    };
+    if let (Some((old_slug, old)), Some((new_slug, new))) = (&before, &after) {
+        if old_slug == new_slug && old == new {
+            return Ok(()); // nothing the public sees changed
+        }
+    }
+    let event_type = format!("{}.{action}", R::EVENT_KIND);
+    let subscribers = subscribers(conn, &event_type)?;
+    if subscribers.is_empty() {
+        return Ok(());
+    }
+    let slug = after.as_ref().or(before.as_ref()).map(|(slug, _)| slug.clone()).unwrap_or_default();
+    let previous_slug = before.as_ref().map(|(old, _)| old.clone()).filter(|old| *old != slug);
+    let data = if deleted { None } else { after.map(|(_, data)| data) };
+    let url = match R::EVENT_KIND {
+        "post" => {
+            let base = site_base(conn, site_url)?;
+            let canonical = data.as_ref().and_then(|d| d.get("canonical_url")).and_then(Value::as_str);
+            Some(crate::seo::post_url(&base, &slug, canonical))
+        }
+        _ => None,
+    };
+    let resource = EventResource {
+        kind: R::EVENT_KIND.to_string(),
+        path: format!("{}/{slug}", R::COLLECTION),
+        slug,
+        previous_slug,
+        url,
+    };
+    enqueue(conn, &event_type, Some(resource), data, &subscribers)?;
+    Ok(())
+}
+
+/// Records the events of a write that replaced a whole set (the guidance bands): one per
+/// resource that appeared, changed or went.
+pub fn record_set<R: Writable>(
+    conn: &mut SqliteConnection,
+    before: Vec<Public>,
+    after: Vec<Public>,
+    site_url: Option<&str>,
+) -> Result<(), ApiError> {
+    for (slug, old) in &before {
+        let new = after.iter().find(|(s, _)| s == slug).cloned();
+        let deleted = new.is_none();
+        record::<R>(conn, Some((slug.clone(), old.clone())), new, deleted, site_url)?;
+    }
+    for (slug, new) in after {
+        if !before.iter().any(|(s, _)| *s == slug) {
+            record::<R>(conn, None, Some((slug, new)), false, site_url)?;
+        }
+    }
+    Ok(())
+}
+
+/// Remembers when a scheduled resource becomes public, so the worker announces it then; a
+/// write that unschedules it (or deletes it) forgets it.
+pub fn schedule(
+    conn: &mut SqliteConnection,
+    kind: &str,
+    id: i32,
+    due_at: Option<&str>,
+    now: &str,
+) -> Result<(), ApiError> {
+    diesel::delete(
+        webhook_schedule::table.filter(webhook_schedule::kind.eq(kind)).filter(webhook_schedule::resource_id.eq(id)),
+    )
+    .execute(conn)?;
+    if let Some(due_at) = due_at.and_then(clock::normalize).filter(|due| due.as_str() > now) {
+        diesel::insert_into(webhook_schedule::table)
+            .values((
+                webhook_schedule::kind.eq(kind),
+                webhook_schedule::resource_id.eq(id),
+                webhook_schedule::due_at.eq(due_at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Announces scheduled posts and FAQ entries whose time has come (`*.published`). Runs in the
+/// worker; returns how many came due.
+pub fn announce_due(conn: &mut SqliteConnection, now: &str, site_url: Option<&str>) -> Result<usize, ApiError> {
+    conn.immediate_transaction(|conn| {
+        let due: Vec<(String, i32)> = webhook_schedule::table
+            .filter(webhook_schedule::due_at.le(now))
+            .select((webhook_schedule::kind, webhook_schedule::resource_id))
+            .load(conn)?;
+        for (kind, id) in &due {
+            diesel::delete(
+                webhook_schedule::table
+                    .filter(webhook_schedule::kind.eq(kind))
+                    .filter(webhook_schedule::resource_id.eq(id)),
+            )
+            .execute(conn)?;
+            match kind.as_str() {
+                "post" => {
+                    let slug: Option<String> = posts::table.find(id).select(posts::slug).first(conn).optional()?;
+                    if let Some(slug) = slug {
+                        let after = public::<crate::posts::write::Posts>(conn, &slug)?;
+                        record::<crate::posts::write::Posts>(conn, None, after, false, site_url)?;
+                    }
+                }
+                "faq" => {
+                    let slug: Option<String> = faqs::table.find(id).select(faqs::slug).first(conn).optional()?;
+                    if let Some(slug) = slug {
+                        let after = public::<crate::faqs::write::Faqs>(conn, &slug)?;
+                        record::<crate::faqs::write::Faqs>(conn, None, after, false, site_url)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(due.len())
+    })
+}
+
+/// The active subscriptions that want this event type.
+fn subscribers(conn: &mut SqliteConnection, event_type: &str) -> Result<Vec<i32>, ApiError> {
+    let active: Vec<(i32, String)> =
+        webhooks::table.filter(webhooks::active.eq(true)).select((webhooks::id, webhooks::events)).load(conn)?;
+    Ok(active
+        .into_iter()
+        .filter(|(_, patterns)| {
+            let patterns: Vec<String> = serde_json::from_str(patterns).unwrap_or_default();
+            events::matches(&patterns, event_type)
+        })
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// The front end's base URL: `PUBLIC_SITE_URL`, else the site's website.
+fn site_base(conn: &mut SqliteConnection, configured: Option<&str>) -> Result<String, ApiError> {
+    if let Some(url) = configured {
+        return Ok(url.trim_end_matches('/').to_string());
+    }
+    let website: Option<String> = site::table.select(site::website_url).first(conn).optional()?;
+    Ok(website.unwrap_or_default().trim_end_matches('/').to_string())
+}
+
+/// Writes an event and one pending delivery of it per subscription; returns the event's row id.
+pub fn enqueue(
+    conn: &mut SqliteConnection,
+    event_type: &str,
+    resource: Option<EventResource>,
+    data: Option<Value>,
+    subscribers: &[i32],
+) -> Result<i32, ApiError> {
+    let now = clock::now();
+    let public_id = format!("evt_{}", hex(&crate::crypto::random_bytes::<12>().map_err(ApiError::internal)?));
+    let payload = WebhookEvent {
+        id: public_id.clone(),
+        event_type: event_type.to_string(),
+        created_at: now.clone(),
+        resource,
+        data,
+    };
+    let payload = serde_json::to_string(&payload).map_err(ApiError::internal)?;
+    let event_id: i32 = diesel::insert_into(webhook_events::table)
+        .values((
+            webhook_events::public_id.eq(&public_id),
+            webhook_events::event_type.eq(event_type),
+            webhook_events::payload.eq(&payload),
+            webhook_events::created_at.eq(&now),
+        ))
+        .returning(webhook_events::id)
+        .get_result(conn)?;
+    for webhook in subscribers {
+        add_delivery(conn, *webhook, event_id)?;
+    }
+    Ok(event_id)
+}
+
+/// A new pending delivery of an event, due now; returns its id.
+pub fn add_delivery(conn: &mut SqliteConnection, webhook: i32, event_id: i32) -> Result<i32, ApiError> {
+    Ok(diesel::insert_into(webhook_deliveries::table)
+        .values((
+            webhook_deliveries::webhook_id.eq(webhook),
+            webhook_deliveries::event_id.eq(event_id),
+            webhook_deliveries::next_attempt_ms.eq(chrono::Utc::now().timestamp_millis()),
+            webhook_deliveries::created_at.eq(clock::now()),
+        ))
+        .returning(webhook_deliveries::id)
+        .get_result(conn)?)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
