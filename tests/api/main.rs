@@ -20,3 +20,4 @@ mod site_and_health;
 mod spec;
 mod sync;
 mod tags_and_citations;
+mod webhooks;

@@ -22,8 +22,14 @@ fn cli(db: &Path, args: &[&str]) -> String {
 
 /// Starts `clinic-content serve` on a free port and returns it with its base URL.
 fn start_server(db: &Path) -> (Child, String) {
+    start_server_with(db, &[])
+}
+
+/// `start_server` with extra environment variables.
+pub fn start_server_with(db: &Path, env: &[(&str, &str)]) -> (Child, String) {
     let mut child = Command::new(BIN)
         .arg("serve")
+        .envs(env.iter().copied())
         .env("DATABASE_URL", db)
         .env("PORT", "0")
         .env("RUST_LOG", "info")

@@ -84,5 +84,9 @@ async fn schema_rs_matches_the_migrations() {
         service_secrets,
         change_log,
         red_flag_symptoms,
+        webhooks,
+        webhook_events,
+        webhook_deliveries,
+        webhook_schedule,
     );
 }
