@@ -343,6 +343,7 @@ fn webhook_payload(spec: &mut Value) {
             "post": {
                 "tags": ["webhooks"],
                 "operationId": "receiveContentEvent",
+                "security": [{}],
                 "summary": "A content event, POSTed to each subscribed URL",
                 "description": "Sent when content the public can see is published, updated, unpublished or deleted \
                     (and `ping` on request), signed as Standard Webhooks (standardwebhooks.com). To verify: \

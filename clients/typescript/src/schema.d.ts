@@ -724,8 +724,161 @@ export interface paths {
         patch: operations["updateTag"];
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks
+         * @description Every subscription, without secrets. Needs the `admin` scope.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook
+         * @description Subscribes a URL to events. The answer carries the signing `secret`, the only time it is
+         *     shown: store it where the receiver can read it. Needs the `admin` scope.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Removes the subscription and its delivery history; pending deliveries are dropped.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook
+         * @description A JSON merge patch (RFC 7386) of `url`, `events`, `description`, `active`. The secret
+         *     stays. Needs the `admin` scope.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook's deliveries
+         * @description Newest first: status, attempts, the receiver's last answer and how long it took. Filter
+         *     with `filter[status]=failed`; page as any list. Finished deliveries are kept 30 days.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a delivery */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver an event
+         * @description Sends the delivery's event again (same event id and body, freshly signed) as a new
+         *     delivery at the end of the subscription's queue. Answers 202 with the new delivery.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ping a webhook
+         * @description Queues a `ping` event for this subscription (whatever its event patterns), to test the
+         *     receiver and its signature check. Answers 202 with the queued delivery; follow it at
+         *     `GET /v1/webhooks/{id}/deliveries/{delivery_id}`.
+         */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    contentEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A content event, POSTed to each subscribed URL
+         * @description Sent when content the public can see is published, updated, unpublished or deleted (and `ping` on request), signed as Standard Webhooks (standardwebhooks.com). To verify: base64-decode the secret after `whsec_`, compute HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{raw body}`, base64 it and compare (in constant time) with the value after `v1,` in `webhook-signature`; reject timestamps more than 5 minutes away. Events of one subscription arrive one at a time, in order; a failed delivery is retried with exponential back-off, so drop duplicates by `webhook-id`.
+         */
+        post: operations["receiveContentEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description Where the clinic is. */
@@ -979,6 +1132,63 @@ export interface components {
              */
             position?: number | null;
         };
+        DeliveredEvent: {
+            /** @example evt_3q2k9x0d7m1b5c8a4e6f */
+            id: string;
+            /** @example post.published */
+            type: string;
+            created_at: string;
+        };
+        /** @description One event's delivery to one subscription. */
+        Delivery: {
+            /**
+             * Format: int32
+             * @example 42
+             */
+            id: number;
+            /** @description The event's id (`webhook-id` header), type and time. */
+            event: components["schemas"]["DeliveredEvent"];
+            /**
+             * @description `pending` (waiting or retrying), `delivered` (a 2xx answer) or `failed` (gave up).
+             * @example delivered
+             */
+            status: string;
+            /** Format: int32 */
+            attempts: number;
+            /** @description When the next attempt is due (pending deliveries only). */
+            next_attempt_at?: string | null;
+            last_attempt_at?: string | null;
+            /**
+             * Format: int32
+             * @description The receiver's HTTP status of the last attempt, if it answered.
+             */
+            last_status_code?: number | null;
+            /** @description Why the last attempt failed. */
+            last_error?: string | null;
+            /**
+             * Format: int32
+             * @description How long the last attempt took.
+             */
+            last_latency_ms?: number | null;
+            delivered_at?: string | null;
+            created_at: string;
+            links: components["schemas"]["DeliveryLinks"];
+        };
+        DeliveryLinks: {
+            /**
+             * @description POST here to send the event again (a new delivery).
+             * @example /v1/webhooks/1/deliveries/42/redeliver
+             */
+            redeliver: string;
+        };
+        DeliveryList: {
+            data: components["schemas"]["Delivery"][];
+            meta: components["schemas"]["ListMeta"];
+            links: components["schemas"]["ListLinks"];
+        };
+        DeliveryResponse: {
+            data: components["schemas"]["Delivery"];
+        };
         /** @description How long the pain has lasted, in days, inclusive; `max_days` null means no upper bound. */
         DurationRange: {
             /**
@@ -991,6 +1201,21 @@ export interface components {
              * @example null
              */
             max_days?: number | null;
+        };
+        EventResource: {
+            /** @example post */
+            type: string;
+            /** @example is-massage-therapy-worth-it-for-back-pain */
+            slug: string;
+            /** @description The slug before this change, when it changed (the old URL now redirects). */
+            previous_slug?: string | null;
+            /**
+             * @description The resource in this API.
+             * @example /v1/posts/is-massage-therapy-worth-it-for-back-pain
+             */
+            path: string;
+            /** @description The public page of a post on the clinic's website (`PUBLIC_SITE_URL`); null for others. */
+            url?: string | null;
         };
         /** @description A question and its answer. */
         Faq: {
@@ -1774,6 +1999,101 @@ export interface components {
         TagResponse: {
             data: components["schemas"]["Tag"];
         };
+        /** @description A subscription: where to send which events. */
+        Webhook: {
+            /**
+             * Format: int32
+             * @example 1
+             */
+            id: number;
+            /** @example https://api.netlify.com/build_hooks/5f1c… */
+            url: string;
+            /**
+             * @description Event patterns: `post.published`, `faq.*`, `*`.
+             * @example [
+             *       "post.*",
+             *       "faq.*"
+             *     ]
+             */
+            events: string[];
+            description: string;
+            /** @description Inactive subscriptions get no new events; their pending deliveries wait. */
+            active: boolean;
+            /**
+             * @description The signing secret: only in the answer to the creation, never again.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret?: string | null;
+            /**
+             * Format: int64
+             * @description Deliveries waiting to be sent or retried.
+             */
+            pending_deliveries: number;
+            created_at: string;
+            updated_at: string;
+            links: components["schemas"]["WebhookLinks"];
+        };
+        /**
+         * @description The JSON body POSTed to receivers. Signed as Standard Webhooks (standardwebhooks.com):
+         *     `webhook-signature: v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`,
+         *     keyed with the base64-decoded part of the secret after `whsec_`.
+         */
+        WebhookEvent: {
+            /**
+             * @description The same on every retry (also sent as `webhook-id`): drop duplicates by it.
+             * @example evt_3q2k9x0d7m1b5c8a4e6f
+             */
+            id: string;
+            /**
+             * @description `{kind}.{action}`, or `ping`.
+             * @example post.published
+             */
+            type: string;
+            created_at: string;
+            resource?: components["schemas"]["EventResource"] | null;
+            /**
+             * @description The public representation after the change, as `GET resource.path` answers it; null
+             *     for `unpublished`, `deleted` and `ping` (a tombstone: the slug is in `resource`).
+             */
+            data?: Record<string, never> | null;
+        };
+        /** @description A subscription as written: `POST` takes it whole, `PATCH` a merge patch of it. */
+        WebhookInput: {
+            /**
+             * @description An `https://` (or `http://`) URL. Private, loopback and link-local addresses are refused
+             *     unless the server runs with `WEBHOOK_ALLOW_PRIVATE_TARGETS=true`.
+             * @example https://example.com/hooks/content
+             */
+            url: string;
+            /**
+             * @description At least one pattern: `*`, `{kind}.*` or `{kind}.{action}`; kinds `post`, `faq`,
+             *     `condition`, `condition_category`, `guidance`, `tag`, `citation`, `site`; actions
+             *     `published`, `updated`, `unpublished`, `deleted`.
+             * @example [
+             *       "post.*"
+             *     ]
+             */
+            events: string[];
+            description?: string;
+            active?: boolean;
+        };
+        WebhookLinks: {
+            /** @example /v1/webhooks/1 */
+            self: string;
+            /** @example /v1/webhooks/1/deliveries */
+            deliveries: string;
+            /**
+             * @description POST here to send a `ping` event.
+             * @example /v1/webhooks/1/ping
+             */
+            ping: string;
+        };
+        WebhookListResponse: {
+            data: components["schemas"]["Webhook"][];
+        };
+        WebhookResponse: {
+            data: components["schemas"]["Webhook"];
+        };
         TagListSparse: {
             data: components["schemas"]["TagSparse"][];
             meta: components["schemas"]["ListMeta"];
@@ -2181,6 +2501,26 @@ export interface components {
             slug?: string;
             name?: string;
             description?: string | null;
+        };
+        /** @description A JSON merge patch (RFC 7386) of WebhookInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        WebhookPatch: {
+            /**
+             * @description An `https://` (or `http://`) URL. Private, loopback and link-local addresses are refused
+             *     unless the server runs with `WEBHOOK_ALLOW_PRIVATE_TARGETS=true`.
+             * @example https://example.com/hooks/content
+             */
+            url?: string;
+            /**
+             * @description At least one pattern: `*`, `{kind}.*` or `{kind}.{action}`; kinds `post`, `faq`,
+             *     `condition`, `condition_category`, `guidance`, `tag`, `citation`, `site`; actions
+             *     `published`, `updated`, `unpublished`, `deleted`.
+             * @example [
+             *       "post.*"
+             *     ]
+             */
+            events?: string[];
+            description?: string;
+            active?: boolean;
         };
     };
     responses: {
@@ -14892,6 +15232,3696 @@ export interface operations {
                         errors: components["schemas"]["FieldError"][];
                     };
                 };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookListResponse"];
+                };
+            };
+            /** @description An unknown or malformed parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookInput"];
+            };
+        };
+        responses: {
+            /** @description Created, with its secret; `Location` names it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description The body is not JSON or the route was given an unknown parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow writes. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The slug is taken, or the resource is still referenced. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description `If-Match` does not match the current ETag: someone else changed it first. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid fields; `errors` lists every one. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook (never its secret) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description An unknown or malformed parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON or the route was given an unknown parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow writes. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The slug is taken, or the resource is still referenced. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description `If-Match` does not match the current ETag: someone else changed it first. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid fields; `errors` lists every one. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description Fields of the webhook's input form to change. */
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["WebhookPatch"];
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description The body is not JSON or the route was given an unknown parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow writes. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The slug is taken, or the resource is still referenced. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description `If-Match` does not match the current ETag: someone else changed it first. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid fields; `errors` lists every one. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page number, from 1 (at most 1,000,000; page deeper with `cursor`). Not with `cursor`.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Items per page, from 1 to 100.
+                 * @example 20
+                 */
+                per_page?: number;
+                /**
+                 * @description An opaque cursor from `meta.pagination.next_cursor`: the page after the one it came
+                 *     from, in the same order and with the same filters, as fast at any depth.
+                 */
+                cursor?: string;
+                /**
+                 * @description Order by up to two keys, comma-separated; a leading `-` sorts descending; ties are broken by id. Keys: id. Default `-id`.
+                 * @example -id
+                 */
+                sort?: string;
+                /** @description Filter on `status`: one of pending, delivered, failed. Operators: eq, ne, in (`filter[status][op]=value`; `in` takes a comma-separated list). */
+                "filter[status]"?: "draft" | "scheduled" | "published" | "archived";
+                /** @description Filter on `created_at`: an RFC 3339 time or a date. Operators: eq, ne, lt, lte, gt, gte, in (`filter[created_at][op]=value`; `in` takes a comma-separated list). */
+                "filter[created_at]"?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description An unknown or malformed parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id.
+                 * @example 1
+                 */
+                id: number;
+                /**
+                 * @description The delivery's id.
+                 * @example 42
+                 */
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description An unknown or malformed parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id.
+                 * @example 1
+                 */
+                id: number;
+                /**
+                 * @description The delivery to send again.
+                 * @example 42
+                 */
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description The body is not JSON or the route was given an unknown parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow writes. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The slug is taken, or the resource is still referenced. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description `If-Match` does not match the current ETag: someone else changed it first. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid fields; `errors` lists every one. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook's id.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description The body is not JSON or the route was given an unknown parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No token, or an invalid or revoked one (`WWW-Authenticate` says which). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The token's scope does not allow writes. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The slug is taken, or the resource is still referenced. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description `If-Match` does not match the current ETag: someone else changed it first. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description The body is larger than 256 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            /** @description The body is not `application/json` (or `application/merge-patch+json` for PATCH). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            /** @description Invalid fields; `errors` lists every one. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            /** @description The server failed; the body carries a request id and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * @description A URI reference naming the kind of problem; `/problems/{code}`.
+                         * @example /problems/not-found
+                         */
+                        type: string;
+                        /**
+                         * @description The HTTP reason phrase of the status.
+                         * @example Not Found
+                         */
+                        title: string;
+                        /**
+                         * Format: int32
+                         * @description The HTTP status code.
+                         * @example 404
+                         */
+                        status: number;
+                        /**
+                         * @description What went wrong, for a human.
+                         * @example No post has the slug 'no-such-post'.
+                         */
+                        detail: string;
+                        /**
+                         * @description The path of the request that failed.
+                         * @example /v1/posts/no-such-post
+                         */
+                        instance?: string | null;
+                        /**
+                         * @description A stable machine-readable code (`not-found`, `invalid-parameter`, `method-not-allowed`, ...).
+                         * @example not-found
+                         */
+                        code: string;
+                        /**
+                         * @description The id of the request (also in the `X-Request-Id` header); quote it when reporting a problem.
+                         * @example 3f9a1c2b7d4e8f60
+                         */
+                        request_id?: string | null;
+                        /** @description Every invalid parameter or field, when the problem is bad input. */
+                        errors: components["schemas"]["FieldError"][];
+                    };
+                };
+            };
+        };
+    };
+    receiveContentEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event's id: the same on every retry.
+                 * @example evt_3q2k9x0d7m1b5c8a4e6f
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Unix seconds when this attempt was signed.
+                 * @example 1764055200
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description `v1,` and the base64 HMAC-SHA256 signature.
+                 * @example v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Received. Any other status, or no answer within the timeout, is retried. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
