@@ -8,7 +8,9 @@
 #   4. run the TypeScript example against the server
 #   5. browser tests (headless Chromium + playwright-core): the example page and /docs;
 #      screenshots in ci-artifacts/
-#   6. schemathesis against the live /openapi.json, every operation, with the token (last: its
+#   6. the webhook receiver example (examples/webhook-receiver): a publish reaches it, signed, and a
+#      forged delivery is refused
+#   7. schemathesis against the live /openapi.json, every operation, with the token (last: its
 #      write requests change and delete the seed content)
 #
 # Installs what it needs: Debian's chromium (only when /usr/bin/chromium is missing), the npm
@@ -160,6 +162,8 @@ start_server() {
     API=http://127.0.0.1:$PORT
     export DATABASE_URL=$WORK/ci.db
     # Rate limits off: schemathesis sends thousands of requests from one address.
+    # Webhooks may target loopback: the receiver example runs on this machine.
+    export WEBHOOK_ALLOW_PRIVATE_TARGETS=true
     PORT=$PORT BIND_ADDRESS=127.0.0.1 RUST_LOG=info RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 RATE_LIMIT_WRITES=0 \
         "$BIN" serve >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
@@ -188,6 +192,28 @@ browser_tests() {
     node scripts/browser-test.mjs --api "$API" --example "http://127.0.0.1:$static_port/" --out "$ARTIFACTS"
 }
 
+webhook_example() {
+    local port secret receiver_pid log=$WORK/receiver.log
+    port=$(free_port)
+    secret=$("$BIN" webhook create --url "http://127.0.0.1:$port/" --events 'post.*' --description ci)
+    WEBHOOK_SECRET=$secret node examples/webhook-receiver/receiver.mjs --port "$port" >"$log" 2>&1 &
+    receiver_pid=$!
+    # shellcheck disable=SC2064
+    trap "kill $receiver_pid 2>/dev/null || true" EXIT
+    wait_for_log() { for _ in $(seq 1 100); do grep -q "$1" "$log" && return 0; sleep 0.1; done; cat "$log"; return 1; }
+    wait_for_log "listening on"
+    curl -fsS -o /dev/null -X PATCH "$API/v1/posts/is-massage-therapy-worth-it-for-back-pain" \
+        -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/merge-patch+json' \
+        -d '{"excerpt": "Checked by the webhook example in CI."}'
+    wait_for_log "verified post.updated /v1/posts/is-massage-therapy-worth-it-for-back-pain"
+    local forged
+    forged=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/" \
+        -H 'webhook-id: evt_forged' -H "webhook-timestamp: $(date +%s)" -H 'webhook-signature: v1,AAAA' -d '{"type":"post.deleted"}')
+    [ "$forged" = 401 ] || { echo "a forged delivery got $forged" >&2; return 1; }
+    cat "$log"
+    "$BIN" webhook delete 1 >/dev/null
+}
+
 schemathesis_run() {
     local report=$ARTIFACTS/schemathesis
     rm -rf "$report"
@@ -214,7 +240,8 @@ schemathesis_run() {
 # ---------------------------------------------------------------------------------------------
 
 export ROOT ARTIFACTS WORK SCHEMATHESIS_VERSION MAX_EXAMPLES SCHEMATHESIS_SEED
-export -f free_port wait_for lint_spec client_no_drift client_typecheck client_example browser_tests schemathesis_run
+export -f free_port wait_for lint_spec client_no_drift client_typecheck client_example browser_tests webhook_example \
+    schemathesis_run
 
 mkdir -p "$ARTIFACTS"
 step "install tools" install_tools
@@ -223,8 +250,9 @@ check "TS client: schema.d.ts drift" client_no_drift
 check "TS client: tsc --strict" client_typecheck
 step "cargo build ($CARGO_PROFILE)" build_server
 step "start the server" start_server
-export API TOKEN
+export API TOKEN BIN
 check "TS client: example against server" client_example
 check "browser tests" browser_tests
+check "webhook receiver example" webhook_example
 check "schemathesis" schemathesis_run
 [ "${#failures[@]}" -eq 0 ]
