@@ -3,8 +3,20 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+/// Now, to the second. Remembered per thread for the rest of the second: reads call this
+/// on every request.
 pub fn now() -> String {
-    format(Utc::now())
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, String)> = const { std::cell::RefCell::new((i64::MIN, String::new())) };
+    }
+    let now = Utc::now();
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != now.timestamp() {
+            *last = (now.timestamp(), format(now));
+        }
+        last.1.clone()
+    })
 }
 
 pub fn format(time: DateTime<Utc>) -> String {

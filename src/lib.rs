@@ -37,7 +37,7 @@ pub mod visibility;
 pub mod webhooks;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Logger, NormalizePath};
+use actix_web::middleware::{from_fn, Condition, Logger};
 use actix_web::{web, App, HttpServer};
 use diesel::prelude::*;
 
@@ -138,6 +138,7 @@ impl Application {
         let background_pool = pool.clone();
         let background_state = state.clone();
         let pool = web::Data::new(pool);
+        let access_log = log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(pool.clone())
@@ -154,12 +155,13 @@ impl Application {
                 // Outermost last: the log sees everything; request ids and problem documents
                 // cover every answer, CORS headers go on errors too, limits apply before the cache.
                 .wrap(from_fn(http::cache::middleware))
-                .wrap(NormalizePath::trim())
+                .wrap(from_fn(http::normalize::middleware))
                 .wrap(from_fn(http::rate_limit::middleware))
                 .wrap(from_fn(http::cors::middleware))
                 .wrap(from_fn(http::request_id::middleware))
                 .wrap(from_fn(metrics::middleware))
-                .wrap(Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o"))
+                // Formatting the access line costs even when RUST_LOG hides it: skip it then.
+                .wrap(Condition::new(access_log, Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o")))
         });
         if let Some(workers) = config.workers {
             server = server.workers(workers);

@@ -185,22 +185,40 @@ fn http_date(rfc3339: &str) -> Option<HttpDate> {
     Some(HttpDate::from(UNIX_EPOCH + Duration::from_secs(time.timestamp().max(0) as u64)))
 }
 
+/// The `Last-Modified` value for an RFC 3339 time, remembered per thread: it changes only
+/// when content does, and formatting it on every cached read was a measurable cost.
+fn last_modified_value(rfc3339: &str) -> Option<HeaderValue> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, HeaderValue)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some((time, value)) = &*last.borrow() {
+            if time == rfc3339 {
+                return Some(value.clone());
+            }
+        }
+        let value = HeaderValue::from_str(&http_date(rfc3339)?.to_string()).ok()?;
+        *last.borrow_mut() = Some((rfc3339.to_string(), value.clone()));
+        Some(value)
+    })
+}
+
 /// 304 if the client's validators say it has this representation.
-fn not_modified(headers: &HeaderMap, etag: Option<&str>, last_modified: Option<&HttpDate>) -> bool {
+fn not_modified(headers: &HeaderMap, etag: Option<&str>, last_modified: Option<&HeaderValue>) -> bool {
     if let Some(if_none_match) = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         let Some(etag) = etag else { return false };
         return crate::http::respond::lists_entity(if_none_match, etag);
     }
     match (
         headers.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()?.parse::<HttpDate>().ok()),
-        last_modified,
+        last_modified.and_then(|value| value.to_str().ok()?.parse::<HttpDate>().ok()),
     ) {
-        (Some(since), Some(modified)) => std::time::SystemTime::from(*modified) <= std::time::SystemTime::from(since),
+        (Some(since), Some(modified)) => std::time::SystemTime::from(modified) <= std::time::SystemTime::from(since),
         _ => false,
     }
 }
 
-fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: Option<&HttpDate>) -> HttpResponse {
+fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: Option<&HeaderValue>) -> HttpResponse {
     if not_modified(headers, Some(&entry.etag), last_modified) {
         let mut response = HttpResponse::NotModified();
         response.insert_header((header::ETAG, entry.etag.clone()));
@@ -210,7 +228,7 @@ fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: O
             }
         }
         if let Some(date) = last_modified {
-            response.insert_header((header::LAST_MODIFIED, date.to_string()));
+            response.insert_header((header::LAST_MODIFIED, date.clone()));
         }
         return response.finish();
     }
@@ -226,7 +244,7 @@ fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: O
     };
     response.insert_header((header::ETAG, etag));
     if let Some(date) = last_modified {
-        response.insert_header((header::LAST_MODIFIED, date.to_string()));
+        response.insert_header((header::LAST_MODIFIED, date.clone()));
     }
     if let Some(coding) = encoding.header() {
         response.insert_header((header::CONTENT_ENCODING, coding));
@@ -261,7 +279,7 @@ pub async fn middleware(
     let state = req.app_data::<Data<ContentState>>().cloned();
     let cache = req.app_data::<Data<ResponseCache>>().cloned();
     let now = clock::now();
-    let last_modified = state.as_ref().and_then(|state| http_date(&state.last_modified(&now)));
+    let last_modified = state.as_ref().and_then(|state| last_modified_value(&state.last_modified(&now)));
     let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
     let use_cache = anonymous && cacheable_path(req.path()) && cache.is_some() && state.is_some();
     let key = format!("{}?{}", req.path(), req.query_string());

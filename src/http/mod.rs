@@ -5,6 +5,7 @@ pub mod cache;
 pub mod cors;
 pub mod cursor;
 pub mod list_query;
+pub mod normalize;
 pub mod pagination;
 pub mod rate_limit;
 pub mod read;

@@ -120,6 +120,13 @@ pub fn schedule(
 /// Announces scheduled posts and FAQ entries whose time has come (`*.published`). Runs in the
 /// worker; returns how many came due.
 pub fn announce_due(conn: &mut SqliteConnection, now: &str, site_url: Option<&str>) -> Result<usize, ApiError> {
+    // Checked first without a write transaction: this runs five times a second.
+    let any_due: bool =
+        diesel::select(diesel::dsl::exists(webhook_schedule::table.filter(webhook_schedule::due_at.le(now))))
+            .get_result(conn)?;
+    if !any_due {
+        return Ok(0);
+    }
     conn.immediate_transaction(|conn| {
         let due: Vec<(String, i32)> = webhook_schedule::table
             .filter(webhook_schedule::due_at.le(now))
