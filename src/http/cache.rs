@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -95,23 +95,35 @@ struct Entry {
     identity: Bytes,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
-    size: usize,
+    /// Bytes held: the identity body, the compressed variants made so far, the key and headers.
+    size: AtomicUsize,
+    /// Read since the last eviction sweep (second-chance eviction keeps what is in use).
+    referenced: AtomicBool,
 }
 
 impl Entry {
-    fn body(&self, encoding: Encoding) -> (Bytes, Encoding) {
-        if self.identity.len() < MIN_COMPRESS {
+    /// The body in the best encoding the client takes; a compressed variant made now is added
+    /// to the entry's size and to `held` (the cache's total, when the entry is in the cache).
+    fn body(&self, encoding: Encoding, held: Option<&AtomicUsize>) -> (Bytes, Encoding) {
+        if self.identity.len() < MIN_COMPRESS || encoding == Encoding::Identity {
             return (self.identity.clone(), Encoding::Identity);
         }
-        match encoding {
-            Encoding::Identity => (self.identity.clone(), Encoding::Identity),
-            Encoding::Gzip => {
-                (self.gzip.get_or_init(|| compress(&self.identity, Encoding::Gzip)).clone(), Encoding::Gzip)
-            }
-            Encoding::Brotli => {
-                (self.brotli.get_or_init(|| compress(&self.identity, Encoding::Brotli)).clone(), Encoding::Brotli)
+        let variant = if encoding == Encoding::Gzip { &self.gzip } else { &self.brotli };
+        let mut made = 0;
+        let body = variant
+            .get_or_init(|| {
+                let compressed = compress(&self.identity, encoding);
+                made = compressed.len();
+                compressed
+            })
+            .clone();
+        if made > 0 {
+            self.size.fetch_add(made, Ordering::Relaxed);
+            if let Some(held) = held {
+                held.fetch_add(made, Ordering::Relaxed);
             }
         }
+        (body, encoding)
     }
 }
 
@@ -136,32 +148,42 @@ impl ResponseCache {
     }
 
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
-        self.entries.lock().expect("cache lock").get(key).cloned()
+        let entry = self.entries.lock().expect("cache lock").get(key).cloned();
+        if let Some(entry) = &entry {
+            entry.referenced.store(true, Ordering::Relaxed);
+        }
+        entry
     }
 
     fn put(&self, key: String, entry: Entry) {
-        if self.capacity == 0 || entry.size > self.capacity / 8 {
+        let size = entry.size.load(Ordering::Relaxed);
+        if self.capacity == 0 || size > self.capacity / 8 {
             return;
         }
         let mut entries = self.entries.lock().expect("cache lock");
-        if self.bytes.load(Ordering::Relaxed) + entry.size > self.capacity {
-            // Evict about a quarter, in the map's (effectively random) order: no bookkeeping on
-            // the hit path, and the rest of the working set stays.
-            let target = self.capacity * 3 / 4;
+        if self.bytes.load(Ordering::Relaxed) + size > self.capacity {
+            // Free about a quarter with second-chance eviction: an entry read since the last
+            // sweep loses its mark and stays, one not read goes. What is in use survives a
+            // burst of one-off URLs, at the cost of one relaxed store per hit.
+            let over = (self.bytes.load(Ordering::Relaxed) + size).saturating_sub(self.capacity * 3 / 4);
             let mut freed = 0;
-            let over = (self.bytes.load(Ordering::Relaxed) + entry.size).saturating_sub(target);
-            entries.retain(|_, old| {
+            for _sweep in 0..2 {
+                entries.retain(|_, old| {
+                    if freed >= over || old.referenced.swap(false, Ordering::Relaxed) {
+                        return true;
+                    }
+                    freed += old.size.load(Ordering::Relaxed);
+                    false
+                });
                 if freed >= over {
-                    return true;
+                    break;
                 }
-                freed += old.size;
-                false
-            });
+            }
             self.bytes.fetch_sub(freed.min(self.bytes.load(Ordering::Relaxed)), Ordering::Relaxed);
         }
-        self.bytes.fetch_add(entry.size, Ordering::Relaxed);
+        self.bytes.fetch_add(size, Ordering::Relaxed);
         if let Some(old) = entries.insert(key, Arc::new(entry)) {
-            self.bytes.fetch_sub(old.size, Ordering::Relaxed);
+            self.bytes.fetch_sub(old.size.load(Ordering::Relaxed), Ordering::Relaxed);
         }
     }
 
@@ -218,7 +240,13 @@ fn not_modified(headers: &HeaderMap, etag: Option<&str>, last_modified: Option<&
     }
 }
 
-fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: Option<&HeaderValue>) -> HttpResponse {
+fn respond(
+    headers: &HeaderMap,
+    method: &Method,
+    entry: &Entry,
+    last_modified: Option<&HeaderValue>,
+    held: Option<&AtomicUsize>,
+) -> HttpResponse {
     if not_modified(headers, Some(&entry.etag), last_modified) {
         let mut response = HttpResponse::NotModified();
         response.insert_header((header::ETAG, entry.etag.clone()));
@@ -232,7 +260,7 @@ fn respond(headers: &HeaderMap, method: &Method, entry: &Entry, last_modified: O
         }
         return response.finish();
     }
-    let (body, encoding) = entry.body(negotiate(headers));
+    let (body, encoding) = entry.body(negotiate(headers), held);
     let mut response = HttpResponse::Ok();
     for (name, value) in &entry.headers {
         response.insert_header((name.clone(), value.clone()));
@@ -288,7 +316,7 @@ pub async fn middleware(
         let (cache, state) = (cache.as_ref().expect("checked"), state.as_ref().expect("checked"));
         if let Some(entry) = cache.get(&key).filter(|entry| state.is_current(&entry.stamp, &now)) {
             cache.hits.fetch_add(1, Ordering::Relaxed);
-            let response = respond(req.headers(), req.method(), &entry, last_modified.as_ref());
+            let response = respond(req.headers(), req.method(), &entry, last_modified.as_ref(), Some(&cache.bytes));
             return Ok(req.into_response(response));
         }
         cache.misses.fetch_add(1, Ordering::Relaxed);
@@ -323,8 +351,9 @@ pub async fn middleware(
     }
     let entry = Entry {
         stamp: stamp.unwrap_or(Stamp { version: 0, until: None }),
-        // The compressed variants are made lazily; count room for them up front.
-        size: body.len() + body.len() / 2 + key.len() + 256,
+        // Compressed variants are counted when they are made.
+        size: AtomicUsize::new(body.len() + key.len() + 256),
+        referenced: AtomicBool::new(false),
         headers: kept,
         etag: etag.clone().unwrap_or_else(|| crate::http::respond::etag_for(&body)),
         identity: body,
@@ -334,7 +363,7 @@ pub async fn middleware(
     let last_modified = if cacheable_path(http_req.path()) { last_modified } else { None };
     let extra = head.headers().clone();
     let mut response = if compressible(&content_type) || entry.identity.len() < MIN_COMPRESS {
-        respond(&headers, &method, &entry, last_modified.as_ref())
+        respond(&headers, &method, &entry, last_modified.as_ref(), None)
     } else {
         head.set_body(entry.identity.clone()).map_into_boxed_body()
     };
@@ -350,4 +379,55 @@ pub async fn middleware(
         }
     }
     Ok(ServiceResponse::new(http_req, response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(body_len: usize) -> Entry {
+        Entry {
+            stamp: Stamp { version: 1, until: None },
+            headers: Vec::new(),
+            etag: "\"x\"".into(),
+            identity: Bytes::from(vec![b'a'; body_len]),
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+            size: AtomicUsize::new(body_len + 256),
+            referenced: AtomicBool::new(false),
+        }
+    }
+
+    #[test]
+    fn eviction_keeps_what_is_read_and_stays_within_capacity() {
+        let capacity = 100 * 1280;
+        let cache = ResponseCache::new(capacity);
+        let read_hot = |cache: &ResponseCache| (0..40).all(|i| cache.get(&format!("/hot/{i}")).is_some());
+        for i in 0..40 {
+            cache.put(format!("/hot/{i}"), entry(1024));
+        }
+        assert!(read_hot(&cache));
+        // Bursts of one-off URLs, several times the capacity, while the hot set keeps being read.
+        for i in 0..1000 {
+            cache.put(format!("/cold/{i}"), entry(1024));
+            assert!(cache.bytes() <= capacity);
+            if i % 10 == 9 {
+                assert!(read_hot(&cache), "a hot entry was evicted after {i} cold ones");
+            }
+        }
+        assert!(cache.len() > 60, "the cache stays mostly full: {}", cache.len());
+    }
+
+    #[test]
+    fn compressed_variants_count_when_made() {
+        let cache = ResponseCache::new(1 << 20);
+        cache.put("/a".into(), entry(4096));
+        let before = cache.bytes();
+        let hit = cache.get("/a").unwrap();
+        let (gzip, encoding) = hit.body(Encoding::Gzip, Some(&cache.bytes));
+        assert_eq!(encoding, Encoding::Gzip);
+        assert_eq!(cache.bytes(), before + gzip.len());
+        hit.body(Encoding::Gzip, Some(&cache.bytes));
+        assert_eq!(cache.bytes(), before + gzip.len(), "made once");
+    }
 }
