@@ -49,7 +49,9 @@ pub async fn middleware(
     req.extensions_mut().insert(RequestId(id.clone()));
     let path = req.path().to_string();
     let header_bytes: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
-    let refused = if req.uri().to_string().len() > MAX_URI_LENGTH {
+    let uri_length = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len())
+        + req.uri().authority().map_or(0, |authority| authority.as_str().len());
+    let refused = if uri_length > MAX_URI_LENGTH {
         Some((
             actix_web::http::StatusCode::URI_TOO_LONG,
             format!("The URL is longer than {MAX_URI_LENGTH} characters."),
