@@ -52,7 +52,16 @@ impl Sql {
 /// FROM and WHERE without the cursor: what both the page and the total select from.
 fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
     let mut sql = Sql::default();
-    sql.push(&format!(" FROM {}", spec.table));
+    // Filtered to one related resource with a copy for it: read the copy (under the table's
+    // name), narrowed to that resource, instead of testing each row for membership.
+    let listed = spec.listing.and_then(|listing| {
+        let index = query.filters.iter().position(|f| f.spec.name == listing.filter && f.op == Op::Eq)?;
+        Some((listing, index))
+    });
+    match listed {
+        Some((listing, _)) => sql.push(&format!(" FROM {} AS {}", listing.table, spec.table)),
+        None => sql.push(&format!(" FROM {}", spec.table)),
+    }
     if let (Some((fts, _)), Some(kind)) = (&query.search, spec.search) {
         // bm25 with the title weighted ten times the body (kind and slug carry no text).
         sql.push(&format!(
@@ -64,6 +73,11 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
         sql.push(&format!(" AND kind = '{}') AS fts ON fts.id = {}", kind.name(), spec.id));
     }
     sql.push(" WHERE 1 = 1");
+    if let Some((listing, index)) = listed {
+        sql.push(&format!(" AND {} = ({} ", listing.column, listing.lookup));
+        sql.bind(query.filters[index].values[0].clone());
+        sql.push(")");
+    }
     if !viewer.preview && !spec.public.is_empty() {
         sql.push(" AND (");
         let mut parts = spec.public.split('?');
@@ -75,7 +89,10 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
         sql.push(")");
         debug_assert_eq!(spec.public.matches('?').count(), spec.public_binds);
     }
-    for filter in &query.filters {
+    for (i, filter) in query.filters.iter().enumerate() {
+        if listed.is_some_and(|(_, index)| index == i) {
+            continue;
+        }
         sql.push(" AND ");
         let (subject, negate_membership) = match filter.spec.target {
             Target::Column(column) => (column.to_string(), false),
