@@ -70,7 +70,14 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
             code = kind as i64
         ));
         sql.bind(Bind::Text(fts.clone()));
-        sql.push(&format!(" AND kind = '{}') AS fts ON fts.id = {}", kind.name(), spec.id));
+        // The kind's rows are a rowid range (FTS5 seeks it), where `kind = '…'` would load
+        // every match's whole document to read the column.
+        sql.push(&format!(
+            " AND rowid BETWEEN {} AND {}) AS fts ON fts.id = {}",
+            kind.rowid(0),
+            kind.rowid(0) + (1 << 40) - 1,
+            spec.id
+        ));
     }
     sql.push(" WHERE 1 = 1");
     if let Some((listing, index)) = listed {

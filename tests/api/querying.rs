@@ -1229,6 +1229,33 @@ async fn search_finds_every_kind_of_content_ranked_with_highlights() {
 }
 
 /// `filter[type][in]=post,faq&filter[type][ne]=faq` means posts only: filters are ANDed.
+/// Hits that rank the same come in the order they were indexed (posts by id), on every page.
+#[actix_web::test]
+async fn search_ties_come_in_index_order_on_every_page() {
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let mut created = Vec::new();
+    for i in 0..9 {
+        // The same title and body: the same bm25 rank.
+        let slug = format!("twin-{}", ["g", "c", "i", "a", "e", "b", "h", "d", "f"][i]);
+        create(&app, &write, "/v1/posts", &post_with_body(&slug, "Wombatish twins", "Identical wombatish text.")).await;
+        created.push(slug);
+    }
+    let all = search(&app, "q=wombatish&per_page=100", None).await;
+    assert_eq!(hit_slugs(&all), created);
+    let ranks: Vec<f64> = all["data"].as_array().unwrap().iter().map(|hit| hit["rank"].as_f64().unwrap()).collect();
+    assert!(ranks.windows(2).all(|pair| pair[0] == pair[1]), "{ranks:?}");
+    let mut paged = Vec::new();
+    for page in 1..=4 {
+        let results = search(&app, &format!("q=wombatish&per_page=2&page={page}"), None).await;
+        assert_eq!(results["meta"]["pagination"]["total"], 9);
+        paged.extend(hit_slugs(&results));
+    }
+    assert_eq!(paged, created[..8]);
+    assert_eq!(hit_slugs(&search(&app, "q=wombatish&per_page=4&page=3", None).await), created[8..]);
+    assert_eq!(list(&app, "/v1/posts?q=wombatish&per_page=100", None).await, created);
+}
+
 #[actix_web::test]
 async fn search_type_filters_combine_with_and() {
     let app = spawn_app().await;
