@@ -1,5 +1,5 @@
 //! Runs a parsed list query: builds the SQL for the spec's visibility, the filters, search, the
-//! order and the cursor (all values bound, only whitelisted SQL from the specs), and returns
+//! order and the cursor (all input values bound, only whitelisted SQL from the specs), and returns
 //! the page's ids in order with the total and the next cursor. Resources then load full items
 //! by id, one query per relation for the whole page.
 
@@ -309,9 +309,10 @@ pub fn page(
     }
     let id_dir = query.sort.first().map_or(Dir::Asc, |(_, dir)| *dir);
     sql.push(&format!("{} {}", spec.id, if id_dir == Dir::Desc { "DESC" } else { "ASC" }));
-    // One row more than the page tells whether there is a next page.
-    sql.push(" LIMIT ");
-    sql.bind(Bind::Int(query.page.per_page + 1));
+    // One row more than the page tells whether there is a next page. The limit is written in
+    // (a number we computed, not input): SQLite plans for a bound limit's value, so binding it
+    // would prepare the statement a second time on every run.
+    sql.push(&format!(" LIMIT {}", query.page.per_page + 1));
     if position.is_none() {
         sql.push(" OFFSET ");
         sql.bind(Bind::Int(query.page.offset()));

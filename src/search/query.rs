@@ -114,6 +114,8 @@ pub fn search(
     // so the filters run only until the page is full and the title and snippet are made only
     // for the page (SQLite skips the OFFSET rows before computing the columns). Its sort is
     // stable over the matches in rowid order, so ties come by rowid, as `ORDER BY rank, rowid`.
+    // The limit (a number, not input) is written in: SQLite plans for a bound limit's value and
+    // would prepare the statement a second time on every run.
     let page_sql = format!(
         "SELECT kind, slug,
                 highlight(search_index, 2, char(2), char(3)) AS title,
@@ -121,13 +123,13 @@ pub fn search(
                 rank
          FROM search_index
          WHERE {filter} AND rank MATCH 'bm25(0.0, 0.0, 10.0, 1.0)'
-         ORDER BY rank LIMIT ? OFFSET ?"
+         ORDER BY rank LIMIT {limit} OFFSET ?"
     );
     let mut page = diesel::sql_query(page_sql).into_boxed().bind::<Text, _>(fts.to_string());
     for _ in 0..publics {
         page = page.bind::<Text, _>(viewer.now.clone());
     }
-    let rows: Vec<Row> = page.bind::<BigInt, _>(limit).bind::<BigInt, _>(offset).load(conn)?;
+    let rows: Vec<Row> = page.bind::<BigInt, _>(offset).load(conn)?;
     let key = format!("search|{fts}|{}|{}", kinds.join(","), viewer.preview);
     let total = viewer.total(&key, || {
         let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))
