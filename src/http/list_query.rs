@@ -131,7 +131,11 @@ pub struct Listing {
     pub filter: &'static str,
     /// The copy, read under the listed table's name.
     pub table: &'static str,
-    /// `{column} = ({lookup} ?)`: the copy's rows for the filter's value.
+    /// `{column} = ?`: the copy's rows for the related resource's id, which `lookup` (SQL with
+    /// one placeholder for the filter's value, selecting `id`) finds. The id is looked up first
+    /// and bound, not selected in a subquery, so the planner sees it: with statistics (ANALYZE)
+    /// it then knows how many of that resource's rows the other filters keep, and picks between
+    /// the index in the order asked and a selective filter's index.
     pub column: &'static str,
     pub lookup: &'static str,
 }

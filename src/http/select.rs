@@ -10,7 +10,7 @@ use diesel::sqlite::{Sqlite, SqliteConnection};
 use serde_json::Value;
 
 use super::cursor::{self, Position};
-use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Op, Target};
+use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target};
 use crate::error::ApiError;
 use crate::visibility::Viewer;
 
@@ -49,17 +49,44 @@ impl Sql {
     }
 }
 
+/// The list is filtered to one related resource that has a copy (`ListSpec::listing`): the copy,
+/// the filter it stands for (by index in `query.filters`) and the resource's id.
+#[derive(Clone, Copy)]
+struct Listed {
+    listing: Listing,
+    filter: usize,
+    id: i64,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Whether the list reads a copy: it is filtered by equality to a related resource that has one,
+/// and that resource exists (an unknown one takes the plain path, which finds nothing).
+fn listed(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery) -> QueryResult<Option<Listed>> {
+    let Some(listing) = spec.listing else { return Ok(None) };
+    let Some(filter) = query.filters.iter().position(|f| f.spec.name == listing.filter && f.op == Op::Eq) else {
+        return Ok(None);
+    };
+    let mut lookup = Sql::default();
+    let mut parts = listing.lookup.split('?');
+    lookup.push(parts.next().unwrap_or(""));
+    lookup.bind(query.filters[filter].values[0].clone());
+    lookup.push(parts.next().unwrap_or(""));
+    let found = lookup.query().get_result::<Id>(conn).optional()?;
+    Ok(found.map(|found| Listed { listing, filter, id: found.id }))
+}
+
 /// FROM and WHERE without the cursor: what both the page and the total select from.
-fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
+fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer, listed: Option<Listed>) -> Sql {
     let mut sql = Sql::default();
     // Filtered to one related resource with a copy for it: read the copy (under the table's
     // name), narrowed to that resource, instead of testing each row for membership.
-    let listed = spec.listing.and_then(|listing| {
-        let index = query.filters.iter().position(|f| f.spec.name == listing.filter && f.op == Op::Eq)?;
-        Some((listing, index))
-    });
     match listed {
-        Some((listing, _)) => sql.push(&format!(" FROM {} AS {}", listing.table, spec.table)),
+        Some(listed) => sql.push(&format!(" FROM {} AS {}", listed.listing.table, spec.table)),
         None => sql.push(&format!(" FROM {}", spec.table)),
     }
     if let (Some((fts, _)), Some(kind)) = (&query.search, spec.search) {
@@ -80,10 +107,9 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
         ));
     }
     sql.push(" WHERE 1 = 1");
-    if let Some((listing, index)) = listed {
-        sql.push(&format!(" AND {} = ({} ", listing.column, listing.lookup));
-        sql.bind(query.filters[index].values[0].clone());
-        sql.push(")");
+    if let Some(listed) = listed {
+        sql.push(&format!(" AND {} = ", listed.listing.column));
+        sql.bind(Bind::Int(listed.id));
     }
     if !viewer.preview && !spec.public.is_empty() {
         sql.push(" AND (");
@@ -97,7 +123,7 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
         debug_assert_eq!(spec.public.matches('?').count(), spec.public_binds);
     }
     for (i, filter) in query.filters.iter().enumerate() {
-        if listed.is_some_and(|(_, index)| index == i) {
+        if listed.is_some_and(|listed| listed.filter == i) {
             continue;
         }
         sql.push(" AND ");
@@ -249,12 +275,18 @@ struct Count {
     n: i64,
 }
 
-fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> QueryResult<i64> {
+fn total(
+    conn: &mut SqliteConnection,
+    spec: &ListSpec,
+    query: &ListQuery,
+    viewer: &Viewer,
+    listed: Option<Listed>,
+) -> QueryResult<i64> {
     let key = format!("{}|{}|{}", spec.table, query.selection, viewer.preview);
     viewer.total(&key, || {
         let mut sql = Sql::default();
         sql.push("SELECT count(*) AS n");
-        let rest = from_where(spec, query, viewer);
+        let rest = from_where(spec, query, viewer, listed);
         sql.push(&rest.text);
         sql.binds.extend(rest.binds);
         Ok(sql.query().get_result::<Count>(conn)?.n)
@@ -297,7 +329,8 @@ pub fn page(
             sql.push(&format!(", {expression} AS {column}{slot}"));
         }
     }
-    let rest = from_where(spec, query, viewer);
+    let listed = listed(conn, spec, query)?;
+    let rest = from_where(spec, query, viewer, listed);
     sql.push(&rest.text);
     sql.binds.extend(rest.binds);
     if let Some(position) = &position {
@@ -328,7 +361,7 @@ pub fn page(
         })),
         _ => None,
     };
-    let total = total(conn, spec, query, viewer).map_err(search_error)?;
+    let total = total(conn, spec, query, viewer, listed).map_err(search_error)?;
     Ok(Page { ids: rows.into_iter().map(|row| row.id).collect(), total, next_cursor })
 }
 

@@ -114,7 +114,7 @@ pub static LIST: ListSpec = ListSpec {
         filter: "tag",
         table: "tagged_posts",
         column: "posts.tag_id",
-        lookup: "SELECT t.id FROM tags t WHERE t.slug =",
+        lookup: "SELECT t.id AS id FROM tags t WHERE t.slug = ?",
     }),
 };
 
