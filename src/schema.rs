@@ -345,3 +345,17 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(webhooks, webhook_events, webhook_deliveries);
+
+diesel::table! {
+    /// The post list's columns once per tag of each post, kept by triggers (read by the post
+    /// list's SQL when it is filtered by a tag; never written by the application).
+    tagged_posts (id, tag_id) {
+        tag_id -> Integer,
+        id -> Integer,
+        status -> Text,
+        published_at -> Nullable<Text>,
+        updated_at -> Text,
+        title -> Text,
+        reading_time_minutes -> Integer,
+    }
+}

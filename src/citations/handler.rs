@@ -34,6 +34,7 @@ pub static LIST: ListSpec = ListSpec {
     includes: &[],
     search: None,
     paged: true,
+    listing: None,
 };
 
 /// List citations

@@ -35,6 +35,7 @@ pub static CATEGORIES: ListSpec = ListSpec {
     includes: &[],
     search: None,
     paged: true,
+    listing: None,
 };
 
 pub static CONDITIONS: ListSpec = ListSpec {
@@ -81,6 +82,7 @@ pub static CONDITIONS: ListSpec = ListSpec {
     includes: &[],
     search: Some(index::Kind::Condition),
     paged: true,
+    listing: None,
 };
 
 /// List condition categories

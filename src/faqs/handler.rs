@@ -87,6 +87,7 @@ pub static LIST: ListSpec = ListSpec {
     includes: &[],
     search: Some(index::Kind::Faq),
     paged: true,
+    listing: None,
 };
 
 /// List FAQ entries

@@ -120,6 +120,26 @@ pub struct IncludeSpec {
     pub fields: &'static [&'static str],
 }
 
+/// A copy of the listed table's columns with one row per related resource (e.g. per tag of a
+/// post), kept in step by triggers. A list filtered to equal one of them (`filter[tag]=x`) reads
+/// that resource's rows off the copy's indexes in the order asked, where the table would have
+/// every matching row looked up and sorted. The copy has the table's id and every column its
+/// visibility, filters and sorts use, under the same names, so the same SQL runs on either.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing {
+    /// The filter (with `eq`) the copy answers.
+    pub filter: &'static str,
+    /// The copy, read under the listed table's name.
+    pub table: &'static str,
+    /// `{column} = ?`: the copy's rows for the related resource's id, which `lookup` (SQL with
+    /// one placeholder for the filter's value, selecting `id`) finds. The id is looked up first
+    /// and bound, not selected in a subquery, so the planner sees it: with statistics (ANALYZE)
+    /// it then knows how many of that resource's rows the other filters keep, and picks between
+    /// the index in the order asked and a selective filter's index.
+    pub column: &'static str,
+    pub lookup: &'static str,
+}
+
 /// What a list endpoint accepts, and how it maps to SQL.
 #[derive(Debug, Clone, Copy)]
 pub struct ListSpec {
@@ -141,6 +161,8 @@ pub struct ListSpec {
     pub search: Option<index::Kind>,
     /// Takes `page`, `per_page` and `cursor` (false for a single resource).
     pub paged: bool,
+    /// A copy to read instead of the table when the list is filtered by one related resource.
+    pub listing: Option<Listing>,
 }
 
 /// A typed value bound into SQL.
@@ -626,6 +648,7 @@ pub fn parse_detail(query_string: &str, spec: &DetailSpec) -> Result<ListQuery, 
         includes: spec.includes,
         search: None,
         paged: false,
+        listing: None,
     };
     ListQuery::parse(query_string, &spec, true)
 }

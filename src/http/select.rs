@@ -1,5 +1,5 @@
 //! Runs a parsed list query: builds the SQL for the spec's visibility, the filters, search, the
-//! order and the cursor (all values bound, only whitelisted SQL from the specs), and returns
+//! order and the cursor (all input values bound, only whitelisted SQL from the specs), and returns
 //! the page's ids in order with the total and the next cursor. Resources then load full items
 //! by id, one query per relation for the whole page.
 
@@ -10,7 +10,7 @@ use diesel::sqlite::{Sqlite, SqliteConnection};
 use serde_json::Value;
 
 use super::cursor::{self, Position};
-use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Op, Target};
+use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target};
 use crate::error::ApiError;
 use crate::visibility::Viewer;
 
@@ -49,10 +49,46 @@ impl Sql {
     }
 }
 
+/// The list is filtered to one related resource that has a copy (`ListSpec::listing`): the copy,
+/// the filter it stands for (by index in `query.filters`) and the resource's id.
+#[derive(Clone, Copy)]
+struct Listed {
+    listing: Listing,
+    filter: usize,
+    id: i64,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Whether the list reads a copy: it is filtered by equality to a related resource that has one,
+/// and that resource exists (an unknown one takes the plain path, which finds nothing).
+fn listed(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery) -> QueryResult<Option<Listed>> {
+    let Some(listing) = spec.listing else { return Ok(None) };
+    let Some(filter) = query.filters.iter().position(|f| f.spec.name == listing.filter && f.op == Op::Eq) else {
+        return Ok(None);
+    };
+    let mut lookup = Sql::default();
+    let mut parts = listing.lookup.split('?');
+    lookup.push(parts.next().unwrap_or(""));
+    lookup.bind(query.filters[filter].values[0].clone());
+    lookup.push(parts.next().unwrap_or(""));
+    let found = lookup.query().get_result::<Id>(conn).optional()?;
+    Ok(found.map(|found| Listed { listing, filter, id: found.id }))
+}
+
 /// FROM and WHERE without the cursor: what both the page and the total select from.
-fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
+fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer, listed: Option<Listed>) -> Sql {
     let mut sql = Sql::default();
-    sql.push(&format!(" FROM {}", spec.table));
+    // Filtered to one related resource with a copy for it: read the copy (under the table's
+    // name), narrowed to that resource, instead of testing each row for membership.
+    match listed {
+        Some(listed) => sql.push(&format!(" FROM {} AS {}", listed.listing.table, spec.table)),
+        None => sql.push(&format!(" FROM {}", spec.table)),
+    }
     if let (Some((fts, _)), Some(kind)) = (&query.search, spec.search) {
         // bm25 with the title weighted ten times the body (kind and slug carry no text).
         sql.push(&format!(
@@ -61,9 +97,20 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
             code = kind as i64
         ));
         sql.bind(Bind::Text(fts.clone()));
-        sql.push(&format!(" AND kind = '{}') AS fts ON fts.id = {}", kind.name(), spec.id));
+        // The kind's rows are a rowid range (FTS5 seeks it), where `kind = '…'` would load
+        // every match's whole document to read the column.
+        sql.push(&format!(
+            " AND rowid BETWEEN {} AND {}) AS fts ON fts.id = {}",
+            kind.rowid(0),
+            kind.rowid(0) + (1 << 40) - 1,
+            spec.id
+        ));
     }
     sql.push(" WHERE 1 = 1");
+    if let Some(listed) = listed {
+        sql.push(&format!(" AND {} = ", listed.listing.column));
+        sql.bind(Bind::Int(listed.id));
+    }
     if !viewer.preview && !spec.public.is_empty() {
         sql.push(" AND (");
         let mut parts = spec.public.split('?');
@@ -75,7 +122,10 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> Sql {
         sql.push(")");
         debug_assert_eq!(spec.public.matches('?').count(), spec.public_binds);
     }
-    for filter in &query.filters {
+    for (i, filter) in query.filters.iter().enumerate() {
+        if listed.is_some_and(|listed| listed.filter == i) {
+            continue;
+        }
         sql.push(" AND ");
         let (subject, negate_membership) = match filter.spec.target {
             Target::Column(column) => (column.to_string(), false),
@@ -225,12 +275,18 @@ struct Count {
     n: i64,
 }
 
-fn total(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery, viewer: &Viewer) -> QueryResult<i64> {
+fn total(
+    conn: &mut SqliteConnection,
+    spec: &ListSpec,
+    query: &ListQuery,
+    viewer: &Viewer,
+    listed: Option<Listed>,
+) -> QueryResult<i64> {
     let key = format!("{}|{}|{}", spec.table, query.selection, viewer.preview);
     viewer.total(&key, || {
         let mut sql = Sql::default();
         sql.push("SELECT count(*) AS n");
-        let rest = from_where(spec, query, viewer);
+        let rest = from_where(spec, query, viewer, listed);
         sql.push(&rest.text);
         sql.binds.extend(rest.binds);
         Ok(sql.query().get_result::<Count>(conn)?.n)
@@ -273,7 +329,8 @@ pub fn page(
             sql.push(&format!(", {expression} AS {column}{slot}"));
         }
     }
-    let rest = from_where(spec, query, viewer);
+    let listed = listed(conn, spec, query)?;
+    let rest = from_where(spec, query, viewer, listed);
     sql.push(&rest.text);
     sql.binds.extend(rest.binds);
     if let Some(position) = &position {
@@ -285,9 +342,10 @@ pub fn page(
     }
     let id_dir = query.sort.first().map_or(Dir::Asc, |(_, dir)| *dir);
     sql.push(&format!("{} {}", spec.id, if id_dir == Dir::Desc { "DESC" } else { "ASC" }));
-    // One row more than the page tells whether there is a next page.
-    sql.push(" LIMIT ");
-    sql.bind(Bind::Int(query.page.per_page + 1));
+    // One row more than the page tells whether there is a next page. The limit is written in
+    // (a number we computed, not input): SQLite plans for a bound limit's value, so binding it
+    // would prepare the statement a second time on every run.
+    sql.push(&format!(" LIMIT {}", query.page.per_page + 1));
     if position.is_none() {
         sql.push(" OFFSET ");
         sql.bind(Bind::Int(query.page.offset()));
@@ -303,7 +361,7 @@ pub fn page(
         })),
         _ => None,
     };
-    let total = total(conn, spec, query, viewer).map_err(search_error)?;
+    let total = total(conn, spec, query, viewer, listed).map_err(search_error)?;
     Ok(Page { ids: rows.into_iter().map(|row| row.id).collect(), total, next_cursor })
 }
 

@@ -8,8 +8,8 @@ use super::write::{redirect_target, Posts};
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{
-    DetailSpec, FilterKind, FilterSpec, IncludeSpec, KeyKind, ListQuery, ListSpec, PageParams, SortSpec, Target,
-    EQUALITY, ORDERED,
+    DetailSpec, FilterKind, FilterSpec, IncludeSpec, KeyKind, ListQuery, ListSpec, Listing, PageParams, SortSpec,
+    Target, EQUALITY, ORDERED,
 };
 use crate::http::read;
 use crate::http::respond::PUBLIC_CACHE_CONTROL;
@@ -109,6 +109,13 @@ pub static LIST: ListSpec = ListSpec {
     includes: INCLUDES,
     search: Some(index::Kind::Post),
     paged: true,
+    // Triggers keep it (migration 2026-11-25-000007_tagged_posts).
+    listing: Some(Listing {
+        filter: "tag",
+        table: "tagged_posts",
+        column: "posts.tag_id",
+        lookup: "SELECT t.id AS id FROM tags t WHERE t.slug = ?",
+    }),
 };
 
 pub static DETAIL: DetailSpec = DetailSpec {

@@ -32,6 +32,7 @@ static SEARCH: ListSpec = ListSpec {
     includes: &[],
     search: Some(Kind::Post),
     paged: true,
+    listing: None,
 };
 
 /// Search everything

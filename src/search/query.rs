@@ -7,6 +7,7 @@ use diesel::sqlite::SqliteConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::index::Kind;
 use crate::visibility::Viewer;
 
 /// One search result.
@@ -64,18 +65,31 @@ fn href(kind: &str, slug: &str) -> String {
     }
 }
 
-/// The WHERE clause shared by the page and the count; binds: the MATCH, then `now` four times
-/// for the public.
+/// The kinds' codes (a row's kind is its rowid's top bits: `kind × 2^40 + id`, see `index`).
+fn codes(kinds: &[String]) -> Vec<String> {
+    kinds
+        .iter()
+        .filter_map(|kind| {
+            [Kind::Post, Kind::Faq, Kind::Condition, Kind::Guidance]
+                .into_iter()
+                .find(|k| k.name() == kind)
+                .map(|k| (k as i64).to_string())
+        })
+        .collect()
+}
+
+/// The WHERE clause shared by the page and the count; binds: the MATCH, then `now` three times
+/// for the public. The kind is read off the rowid, never the `kind` column: reading a column
+/// loads the row's whole document, which at thousands of matches costs more than the search.
 fn conditions(kinds: &[String], viewer: &Viewer) -> String {
-    let kinds: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
-    let mut sql = format!("search_index MATCH ? AND kind IN ({})", kinds.join(", "));
+    let mut sql = format!("search_index MATCH ? AND (search_index.rowid >> 40) IN ({})", codes(kinds).join(", "));
     if !viewer.preview {
         // Correlated lookups by primary key: cheap per match, unlike materialising every
         // public id for each search.
         sql.push_str(
-            " AND (kind <> 'post' OR EXISTS (SELECT 1 FROM posts p WHERE p.id = search_index.rowid - (1 << 40)
+            " AND ((search_index.rowid >> 40) <> 1 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = search_index.rowid - (1 << 40)
                      AND p.status IN ('published', 'scheduled') AND p.published_at <= ?))
-              AND (kind <> 'faq' OR EXISTS (SELECT 1 FROM faqs f LEFT JOIN posts p ON p.id = f.post_id
+              AND ((search_index.rowid >> 40) <> 2 OR EXISTS (SELECT 1 FROM faqs f LEFT JOIN posts p ON p.id = f.post_id
                      WHERE f.id = search_index.rowid - (2 << 40)
                      AND f.status IN ('published', 'scheduled') AND f.published_at <= ?
                      AND (f.post_id IS NULL OR (p.status IN ('published', 'scheduled') AND p.published_at <= ?))))",
@@ -96,25 +110,26 @@ pub fn search(
 ) -> QueryResult<(Vec<SearchHit>, i64)> {
     let filter = conditions(kinds, viewer);
     let publics = if viewer.preview { 0 } else { 3 };
-    // Rank every match but build snippets only for the page: SQLite would otherwise compute
-    // them for every matching row before sorting.
+    // FTS5 ranks every match itself (`rank` is the bm25 below) and hands them over best first,
+    // so the filters run only until the page is full and the title and snippet are made only
+    // for the page (SQLite skips the OFFSET rows before computing the columns). Its sort is
+    // stable over the matches in rowid order, so ties come by rowid, as `ORDER BY rank, rowid`.
+    // The limit (a number, not input) is written in: SQLite plans for a bound limit's value and
+    // would prepare the statement a second time on every run.
     let page_sql = format!(
-        "WITH top AS (SELECT rowid AS id, bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
-                      FROM search_index WHERE {filter} ORDER BY rank, rowid LIMIT ? OFFSET ?)
-         SELECT kind, slug,
+        "SELECT kind, slug,
                 highlight(search_index, 2, char(2), char(3)) AS title,
                 snippet(search_index, 3, char(2), char(3), '…', 24) AS snippet,
-                top.rank AS rank
-         FROM search_index JOIN top ON search_index.rowid = top.id
-         WHERE search_index MATCH ?
-         ORDER BY top.rank, top.id"
+                rank
+         FROM search_index
+         WHERE {filter} AND rank MATCH 'bm25(0.0, 0.0, 10.0, 1.0)'
+         ORDER BY rank LIMIT {limit} OFFSET ?"
     );
     let mut page = diesel::sql_query(page_sql).into_boxed().bind::<Text, _>(fts.to_string());
     for _ in 0..publics {
         page = page.bind::<Text, _>(viewer.now.clone());
     }
-    let rows: Vec<Row> =
-        page.bind::<BigInt, _>(limit).bind::<BigInt, _>(offset).bind::<Text, _>(fts.to_string()).load(conn)?;
+    let rows: Vec<Row> = page.bind::<BigInt, _>(offset).load(conn)?;
     let key = format!("search|{fts}|{}|{}", kinds.join(","), viewer.preview);
     let total = viewer.total(&key, || {
         let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))

@@ -26,6 +26,7 @@ pub static LIST: ListSpec = ListSpec {
     includes: &[],
     search: None,
     paged: true,
+    listing: None,
 };
 
 /// List tags

@@ -45,6 +45,7 @@ pub static DELIVERIES: ListSpec = ListSpec {
     includes: &[],
     search: None,
     paged: true,
+    listing: None,
 };
 
 /// The deliveries of the subscription in the path (added to whatever the query asks).

@@ -751,6 +751,92 @@ async fn a_cursor_walk_visits_every_item_once_in_order() {
     assert_walks(&app, "/v1/citations?sort=title", 1, None).await;
 }
 
+/// The tag filter reads a copy of the posts' list columns per tag (`tagged_posts`), which
+/// triggers keep in step with every write to posts and their tags.
+#[actix_web::test]
+async fn the_tag_filter_follows_every_write_to_posts_and_their_tags() {
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let preview = app.token("preview");
+    create(&app, &write, "/v1/posts", &post("tagged-a", "Alpha", "2026-03-01T09:00:00Z", 1, &["sciatica"])).await;
+    create(
+        &app,
+        &write,
+        "/v1/posts",
+        &post("tagged-b", "Bravo", "2026-03-02T09:00:00Z", 2, &["sciatica", "back-pain"]),
+    )
+    .await;
+    create(
+        &app,
+        &write,
+        "/v1/posts",
+        &post("tagged-c", "Charlie", "2026-03-03T09:00:00Z", 3, &["back-pain", "sciatica"]),
+    )
+    .await;
+    let tagged = |sort: &str| format!("/v1/posts?filter[tag]=sciatica&filter[published_at][lt]=2026-04-01&sort={sort}");
+    assert_eq!(list(&app, &tagged("title"), None).await, ["tagged-a", "tagged-b", "tagged-c"]);
+    assert_eq!(list(&app, &tagged("-published_at"), None).await, ["tagged-c", "tagged-b", "tagged-a"]);
+    assert_eq!(list(&app, &tagged("-reading_time_minutes"), None).await, ["tagged-c", "tagged-b", "tagged-a"]);
+
+    patch(&app, &write, "/v1/posts/tagged-a", &json!({"title": "Zulu"})).await;
+    assert_eq!(list(&app, &tagged("title"), None).await, ["tagged-b", "tagged-c", "tagged-a"]);
+    patch(&app, &write, "/v1/posts/tagged-b", &json!({"published_at": "2026-03-04T09:00:00Z"})).await;
+    assert_eq!(list(&app, &tagged("-published_at"), None).await, ["tagged-b", "tagged-c", "tagged-a"]);
+    patch(&app, &write, "/v1/posts/tagged-c", &json!({"sections": [{"heading": null, "markdown": "Short now."}]}))
+        .await;
+    // One minute now, like tagged-a (ties go by id, the same way).
+    assert_eq!(list(&app, &tagged("-reading_time_minutes"), None).await, ["tagged-b", "tagged-c", "tagged-a"]);
+    assert_eq!(
+        list(&app, &format!("{}&filter[reading_time_minutes][gte]=2", tagged("title")), None).await,
+        ["tagged-b"]
+    );
+    let updated = list(&app, &tagged("-updated_at"), None).await;
+    assert_eq!(updated[0], "tagged-c", "the last written comes first: {updated:?}");
+
+    // Unpublished: hidden from the public, still there for a preview.
+    patch(&app, &write, "/v1/posts/tagged-b", &json!({"status": "draft", "published_at": null})).await;
+    assert_eq!(list(&app, &tagged("title"), None).await, ["tagged-c", "tagged-a"]);
+    let all = "/v1/posts?filter[tag]=sciatica&filter[status][in]=draft,published&sort=-title";
+    let previewed: Vec<String> =
+        list(&app, all, Some(&preview)).await.into_iter().filter(|slug| slug.starts_with("tagged-")).collect();
+    assert_eq!(previewed, ["tagged-a", "tagged-c", "tagged-b"]);
+
+    // Retagged, renamed, deleted.
+    patch(&app, &write, "/v1/posts/tagged-a", &json!({"tags": ["back-pain"]})).await;
+    assert_eq!(list(&app, &tagged("title"), None).await, ["tagged-c"]);
+    assert_eq!(
+        list(&app, "/v1/posts?filter[tag]=back-pain&filter[published_at][lt]=2026-04-01&sort=title", None).await,
+        ["tagged-c", "tagged-a"]
+    );
+    patch(&app, &write, "/v1/posts/tagged-c", &json!({"slug": "tagged-d"})).await;
+    assert_eq!(list(&app, &tagged("title"), None).await, ["tagged-d"]);
+    delete(&app, &write, "/v1/posts/tagged-d").await;
+    assert_eq!(list(&app, &tagged("title"), None).await, Vec::<String>::new());
+    assert_eq!(list(&app, "/v1/posts?filter[tag]=no-such-tag", None).await, Vec::<String>::new());
+
+    // The copy holds exactly the posts' tags with the posts' current columns.
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.connection();
+    let differences: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM (
+             SELECT * FROM (SELECT pt.tag_id, p.id, p.status, p.published_at, p.updated_at, p.title, p.reading_time_minutes
+                            FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+                            EXCEPT SELECT tag_id, id, status, published_at, updated_at, title, reading_time_minutes FROM tagged_posts)
+             UNION ALL
+             SELECT * FROM (SELECT tag_id, id, status, published_at, updated_at, title, reading_time_minutes FROM tagged_posts
+                            EXCEPT SELECT pt.tag_id, p.id, p.status, p.published_at, p.updated_at, p.title, p.reading_time_minutes
+                            FROM post_tags pt JOIN posts p ON p.id = pt.post_id))",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(differences.n, 0);
+}
+
 #[actix_web::test]
 async fn a_cursor_walk_over_search_results_visits_every_hit_once() {
     let app = spawn_app().await;
@@ -1143,6 +1229,33 @@ async fn search_finds_every_kind_of_content_ranked_with_highlights() {
 }
 
 /// `filter[type][in]=post,faq&filter[type][ne]=faq` means posts only: filters are ANDed.
+/// Hits that rank the same come in the order they were indexed (posts by id), on every page.
+#[actix_web::test]
+async fn search_ties_come_in_index_order_on_every_page() {
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let mut created = Vec::new();
+    for i in 0..9 {
+        // The same title and body: the same bm25 rank.
+        let slug = format!("twin-{}", ["g", "c", "i", "a", "e", "b", "h", "d", "f"][i]);
+        create(&app, &write, "/v1/posts", &post_with_body(&slug, "Wombatish twins", "Identical wombatish text.")).await;
+        created.push(slug);
+    }
+    let all = search(&app, "q=wombatish&per_page=100", None).await;
+    assert_eq!(hit_slugs(&all), created);
+    let ranks: Vec<f64> = all["data"].as_array().unwrap().iter().map(|hit| hit["rank"].as_f64().unwrap()).collect();
+    assert!(ranks.windows(2).all(|pair| pair[0] == pair[1]), "{ranks:?}");
+    let mut paged = Vec::new();
+    for page in 1..=4 {
+        let results = search(&app, &format!("q=wombatish&per_page=2&page={page}"), None).await;
+        assert_eq!(results["meta"]["pagination"]["total"], 9);
+        paged.extend(hit_slugs(&results));
+    }
+    assert_eq!(paged, created[..8]);
+    assert_eq!(hit_slugs(&search(&app, "q=wombatish&per_page=4&page=3", None).await), created[8..]);
+    assert_eq!(list(&app, "/v1/posts?q=wombatish&per_page=100", None).await, created);
+}
+
 #[actix_web::test]
 async fn search_type_filters_combine_with_and() {
     let app = spawn_app().await;
