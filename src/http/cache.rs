@@ -325,6 +325,13 @@ pub async fn middleware(
     let stamp = state.as_ref().map(|state| state.stamp());
     let headers = req.headers().clone();
     let method = req.method().clone();
+    let mut req = req;
+    if use_cache {
+        // Fetch the whole representation even for a revalidation, so it is cached and the
+        // next revalidation is answered from memory (the 304 is decided below, from `headers`).
+        req.headers_mut().remove(header::IF_NONE_MATCH);
+        req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    }
     let res = next.call(req).await?;
     if res.status() != StatusCode::OK {
         return Ok(res.map_into_boxed_body());

@@ -221,3 +221,27 @@ async fn metrics_in_prometheus_format() {
     assert!(text.contains("clinic_response_cache_hits_total 1"), "the second read was a cache hit: {text}");
     assert!(text.contains("clinic_db_pool_connections"));
 }
+
+fn cache_hits(metrics: &str) -> u64 {
+    let line = metrics.lines().find(|line| line.starts_with("clinic_response_cache_hits_total ")).unwrap();
+    line.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[actix_web::test]
+async fn a_revalidation_that_misses_the_cache_fills_it() {
+    let app = spawn_app().await;
+    let path = "/v1/conditions/sciatica";
+    let etag = app.get(path).await.header("etag").unwrap().to_string();
+    // A write elsewhere makes every cached entry stale; the condition itself is unchanged.
+    let write = app.token("write");
+    app.write(Method::PATCH, "/v1/tags/posture", &write, &json!({"name": "Posture and desks"})).await;
+    let cold = app.request(Method::GET, path, &[("If-None-Match", &etag)]).await;
+    assert_eq!(cold.status.as_u16(), 304, "still the same representation");
+    let hits = cache_hits(&String::from_utf8(app.get("/metrics").await.body).unwrap());
+    let warm = app.request(Method::GET, path, &[("If-None-Match", &etag)]).await;
+    assert_eq!(warm.status.as_u16(), 304);
+    assert_eq!(warm.header("etag"), Some(etag.as_str()));
+    let after = cache_hits(&String::from_utf8(app.get("/metrics").await.body).unwrap());
+    assert_eq!(after, hits + 1, "the second revalidation was answered from the cache");
+    assert_eq!(app.get(path).await.status.as_u16(), 200);
+}
