@@ -158,7 +158,8 @@ async function testExamplePage(context) {
 
 async function testDocs(context) {
   const spec = await (await context.request.get(`${API}/openapi.json`)).json();
-  const operations = Object.values(spec.paths).flatMap((item) =>
+  // Swagger UI shows the webhook payload operations (OpenAPI 3.1 `webhooks`) as blocks too.
+  const operations = [...Object.values(spec.paths), ...Object.values(spec.webhooks ?? {})].flatMap((item) =>
     Object.entries(item).filter(([method]) => ["get", "put", "post", "delete", "patch"].includes(method)),
   );
 
