@@ -19,6 +19,11 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     outer.finalize().into()
 }
 
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Random bytes from the operating system.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
     let mut bytes = [0u8; N];
@@ -28,11 +33,7 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], String> {
 
 #[cfg(test)]
 mod tests {
-    use super::hmac_sha256;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
+    use super::{hex, hmac_sha256};
 
     #[test]
     fn rfc_4231_test_vectors() {

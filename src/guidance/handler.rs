@@ -209,7 +209,7 @@ pub async fn replace_guidance_bands(
     caller.require(Scope::Write)?;
     let bands: Vec<BandInput> = write::parse_body(&req, &body)?;
     let state = crate::content_state::of(&req);
-    let site_url = req.app_data::<web::Data<crate::seo::PublicSiteUrl>>().and_then(|url| url.0.clone());
+    let site_url = crate::seo::configured_url(&req);
     let guidance = db::run(&pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let before = public_bands(conn)?;

@@ -65,11 +65,6 @@ pub trait Writable: 'static {
     }
 }
 
-/// The front end's base URL for webhook payloads, as configured for this app.
-fn site_url(req: &HttpRequest) -> Option<String> {
-    req.app_data::<actix_web::web::Data<crate::seo::PublicSiteUrl>>().and_then(|url| url.0.clone())
-}
-
 /// Inside the write transaction, after the write: records the webhook event it means and
 /// when a scheduled resource is due.
 fn record_events<R: Writable>(
@@ -178,7 +173,8 @@ fn check_if_match<T: Serialize>(if_match: &Option<String>, current: &T) -> Resul
     }
 }
 
-fn written<T: Serialize>(
+/// A write's answer: the data, never cached, with its `Location` when one is given.
+pub fn written<T: Serialize>(
     req: &HttpRequest,
     status: StatusCode,
     data: T,
@@ -236,7 +232,7 @@ pub async fn create<R: Writable>(
     check_content_type(req.headers(), &["application/json"])?;
     let input: R::Input = input_from(parse_json(&body)?)?;
     let state = content_state::of(&req);
-    let site_url = site_url(&req);
+    let site_url = crate::seo::configured_url(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             reject_slug_change_conflict::<R>(conn, &input, None)?;
@@ -276,7 +272,7 @@ pub async fn update<R: Writable>(
     let patch = parse_patch(&req, &body)?;
     let if_match = if_match_header(&req);
     let state = content_state::of(&req);
-    let site_url = site_url(&req);
+    let site_url = crate::seo::configured_url(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, current) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
@@ -313,7 +309,7 @@ pub async fn delete<R: Writable>(
     caller.require(Scope::Write)?;
     let if_match = if_match_header(&req);
     let state = content_state::of(&req);
-    let site_url = site_url(&req);
+    let site_url = crate::seo::configured_url(&req);
     db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, _) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;

@@ -194,7 +194,7 @@ pub async fn get_post(
 ) -> Result<HttpResponse, ApiError> {
     let slug = slug.into_inner();
     let query_string = req.query_string().to_string();
-    let configured_base = req.app_data::<web::Data<crate::seo::PublicSiteUrl>>().and_then(|url| url.0.clone());
+    let configured_base = crate::seo::configured_url(&req);
     let load = move |conn: &mut diesel::sqlite::SqliteConnection, slug: &str, query: &ListQuery, viewer: &Viewer| {
         if !query.includes("jsonld") {
             return query::find_by_slug(conn, slug, query, viewer);
@@ -204,8 +204,7 @@ pub async fn get_post(
         with_faqs.includes.push("faqs");
         let Some(mut post) = query::find_by_slug(conn, slug, &with_faqs, viewer)? else { return Ok(None) };
         let Some(site) = crate::site::query::find(conn)? else { return Ok(Some(post)) };
-        let base =
-            configured_base.clone().unwrap_or_else(|| site.website_url.clone()).trim_end_matches('/').to_string();
+        let base = crate::seo::base(configured_base.as_deref(), &site.website_url);
         post.jsonld = Some(crate::seo::jsonld::for_post(&post, &site, &base));
         if !query.includes("faqs") {
             post.faqs = None;

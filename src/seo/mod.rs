@@ -27,10 +27,19 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .service(read("/sitemap.xml", handler::sitemap));
 }
 
+/// `PUBLIC_SITE_URL` as this request's app was configured with it.
+pub fn configured_url(req: &HttpRequest) -> Option<String> {
+    req.app_data::<web::Data<PublicSiteUrl>>().and_then(|url| url.0.clone())
+}
+
+/// The front end's base URL: the configured one, else the site's website.
+pub fn base(configured: Option<&str>, website_url: &str) -> String {
+    configured.unwrap_or(website_url).trim_end_matches('/').to_string()
+}
+
 /// The base URL for this request's app: the configured one, else the site's website.
 pub fn base_url(req: &HttpRequest, website_url: &str) -> String {
-    let configured = req.app_data::<web::Data<PublicSiteUrl>>().and_then(|url| url.0.clone());
-    configured.unwrap_or_else(|| website_url.to_string()).trim_end_matches('/').to_string()
+    base(configured_url(req).as_deref(), website_url)
 }
 
 /// A post's public URL: its canonical URL, else `{base}/blog/{slug}`.

@@ -11,7 +11,7 @@ use crate::http::list_query::{
     EQUALITY, NO_PARAMETERS, ORDERED,
 };
 use crate::http::pagination::ListPage;
-use crate::http::respond::{self, Data, PRIVATE_CACHE_CONTROL};
+use crate::http::respond::{self, PRIVATE_CACHE_CONTROL};
 use crate::http::{select, write};
 use crate::openapi::{DeliveryList, DeliveryResponse, WebhookListResponse, WebhookResponse};
 use crate::tokens::{Caller, Scope};
@@ -61,10 +61,6 @@ fn settings(req: &HttpRequest) -> WebhookSettings {
     req.app_data::<web::Data<WebhookSettings>>().map(|s| s.get_ref().clone()).unwrap_or_default()
 }
 
-fn private<T: serde::Serialize>(req: &HttpRequest, status: StatusCode, data: T) -> Result<HttpResponse, ApiError> {
-    respond::json_with(req, &Data { data }, None, PRIVATE_CACHE_CONTROL, status)
-}
-
 fn not_found(id: i32) -> ApiError {
     ApiError::NotFound(format!("No webhook has the id {id}."))
 }
@@ -101,7 +97,7 @@ pub async fn list_webhooks(
     caller.require(Scope::Admin)?;
     parse_detail(req.query_string(), &NO_PARAMETERS)?;
     let list = db::run(&pool, |conn| Ok(query::list(conn)?)).await?;
-    private(&req, StatusCode::OK, list)
+    write::written(&req, StatusCode::OK, list, None)
 }
 
 /// Create a webhook
@@ -131,11 +127,7 @@ pub async fn create_webhook(
     validated(&input, settings(&req).allow_private_targets)?;
     let created = db::run(&pool, move |conn| conn.immediate_transaction(|conn| query::create(conn, &input))).await?;
     let location = created.links.self_.clone();
-    let mut response = private(&req, StatusCode::CREATED, created)?;
-    if let Ok(location) = header::HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    write::written(&req, StatusCode::CREATED, created, Some(location))
 }
 
 /// Get a webhook
@@ -161,7 +153,7 @@ pub async fn get_webhook(
     parse_detail(req.query_string(), &NO_PARAMETERS)?;
     let id = id.into_inner();
     let found = db::run(&pool, move |conn| Ok(query::find(conn, id)?)).await?;
-    private(&req, StatusCode::OK, found.ok_or_else(|| not_found(id))?)
+    write::written(&req, StatusCode::OK, found.ok_or_else(|| not_found(id))?, None)
 }
 
 /// Update a webhook
@@ -205,7 +197,7 @@ pub async fn update_webhook(
         })
     })
     .await?;
-    private(&req, StatusCode::OK, updated)
+    write::written(&req, StatusCode::OK, updated, None)
 }
 
 /// Delete a webhook
@@ -269,7 +261,7 @@ pub async fn ping_webhook(
         })
     })
     .await?;
-    private(&req, StatusCode::ACCEPTED, queued)
+    write::written(&req, StatusCode::ACCEPTED, queued, None)
 }
 
 /// List a webhook's deliveries
@@ -339,7 +331,7 @@ pub async fn get_delivery(
     let (id, delivery) = path.into_inner();
     let found = db::run(&pool, move |conn| Ok(query::delivery(conn, id, delivery)?)).await?;
     let found = found.ok_or_else(|| ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}.")))?;
-    private(&req, StatusCode::OK, found)
+    write::written(&req, StatusCode::OK, found, None)
 }
 
 /// Redeliver an event
@@ -372,5 +364,5 @@ pub async fn redeliver(
     let queued =
         db::run(&pool, move |conn| conn.immediate_transaction(|conn| query::redeliver(conn, id, delivery))).await?;
     let queued = queued.ok_or_else(|| ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}.")))?;
-    private(&req, StatusCode::ACCEPTED, queued)
+    write::written(&req, StatusCode::ACCEPTED, queued, None)
 }

@@ -177,11 +177,11 @@ fn subscribers(conn: &mut SqliteConnection, event_type: &str) -> Result<Vec<i32>
 
 /// The front end's base URL: `PUBLIC_SITE_URL`, else the site's website.
 fn site_base(conn: &mut SqliteConnection, configured: Option<&str>) -> Result<String, ApiError> {
-    if let Some(url) = configured {
-        return Ok(url.trim_end_matches('/').to_string());
-    }
-    let website: Option<String> = site::table.select(site::website_url).first(conn).optional()?;
-    Ok(website.unwrap_or_default().trim_end_matches('/').to_string())
+    let website: Option<String> = match configured {
+        Some(_) => None,
+        None => site::table.select(site::website_url).first(conn).optional()?,
+    };
+    Ok(crate::seo::base(configured, &website.unwrap_or_default()))
 }
 
 /// Writes an event and one pending delivery of it per subscription; returns the event's row id.
@@ -193,7 +193,8 @@ pub fn enqueue(
     subscribers: &[i32],
 ) -> Result<i32, ApiError> {
     let now = clock::now();
-    let public_id = format!("evt_{}", hex(&crate::crypto::random_bytes::<12>().map_err(ApiError::internal)?));
+    let public_id =
+        format!("evt_{}", crate::crypto::hex(&crate::crypto::random_bytes::<12>().map_err(ApiError::internal)?));
     let payload = WebhookEvent {
         id: public_id.clone(),
         event_type: event_type.to_string(),
@@ -228,8 +229,4 @@ pub fn add_delivery(conn: &mut SqliteConnection, webhook: i32, event_id: i32) ->
         ))
         .returning(webhook_deliveries::id)
         .get_result(conn)?)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

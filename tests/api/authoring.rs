@@ -495,21 +495,7 @@ async fn faq_writes_keep_order_and_reading_time() {
 async fn guidance_bands_are_replaced_as_a_set() {
     let app = spawn_app().await;
     let write = app.token("write");
-    let guidance = app.get_ok("/v1/guidance").await["data"].clone();
-    let mut bands: Vec<Value> = guidance["bands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| {
-            json!({
-                "slug": b["slug"], "name": b["name"], "duration_label": b["duration_label"],
-                "pain_duration_min_days": b["pain_duration"]["min_days"], "pain_duration_max_days": b["pain_duration"]["max_days"],
-                "includes_recurring": b["includes_recurring"], "sessions_min": b["sessions"]["min"], "sessions_max": b["sessions"]["max"],
-                "weeks_min": b["weeks"].get("min"), "weeks_max": b["weeks"].get("max"),
-                "reassess_after_course": b["reassess_after_course"], "maintenance_interval": b["maintenance_interval"], "notes": b["notes"]
-            })
-        })
-        .collect();
+    let mut bands = crate::helpers::band_inputs(&app).await;
     // Move the acute/sub-acute boundary to six weeks.
     bands[0]["pain_duration_max_days"] = json!(41);
     bands[1]["pain_duration_min_days"] = json!(42);

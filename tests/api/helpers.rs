@@ -186,3 +186,22 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
         spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
     }
 }
+
+/// The seed's guidance bands as `PUT /v1/guidance/bands` takes them.
+pub async fn band_inputs(app: &TestApp) -> Vec<serde_json::Value> {
+    let guidance = app.get_ok("/v1/guidance").await["data"].clone();
+    guidance["bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "slug": b["slug"], "name": b["name"], "duration_label": b["duration_label"],
+                "pain_duration_min_days": b["pain_duration"]["min_days"], "pain_duration_max_days": b["pain_duration"]["max_days"],
+                "includes_recurring": b["includes_recurring"], "sessions_min": b["sessions"]["min"], "sessions_max": b["sessions"]["max"],
+                "weeks_min": b["weeks"].get("min"), "weeks_max": b["weeks"].get("max"),
+                "reassess_after_course": b["reassess_after_course"], "maintenance_interval": b["maintenance_interval"], "notes": b["notes"]
+            })
+        })
+        .collect()
+}

@@ -1487,31 +1487,12 @@ async fn search_stays_in_sync_with_writes() {
     );
 }
 
-/// The bands as `PUT /v1/guidance/bands` takes them.
-async fn band_inputs(app: &TestApp) -> Vec<Value> {
-    let guidance = ok(app, "/v1/guidance", None).await["data"].clone();
-    guidance["bands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| {
-            json!({
-                "slug": b["slug"], "name": b["name"], "duration_label": b["duration_label"],
-                "pain_duration_min_days": b["pain_duration"]["min_days"], "pain_duration_max_days": b["pain_duration"]["max_days"],
-                "includes_recurring": b["includes_recurring"], "sessions_min": b["sessions"]["min"], "sessions_max": b["sessions"]["max"],
-                "weeks_min": b["weeks"].get("min"), "weeks_max": b["weeks"].get("max"),
-                "reassess_after_course": b["reassess_after_course"], "maintenance_interval": b["maintenance_interval"], "notes": b["notes"]
-            })
-        })
-        .collect()
-}
-
 #[actix_web::test]
 async fn guidance_band_edits_are_searchable() {
     let app = spawn_app().await;
     let write = app.token("write");
     // Replacing the set.
-    let mut bands = band_inputs(&app).await;
+    let mut bands = crate::helpers::band_inputs(&app).await;
     bands[0]["notes"] = json!("Settles quickly; salamandrine advice.");
     let replaced = app.write(Method::PUT, "/v1/guidance/bands", &write, &json!(bands)).await;
     assert_eq!(replaced.status.as_u16(), 200, "{}", String::from_utf8_lossy(&replaced.body));

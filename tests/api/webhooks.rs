@@ -222,21 +222,7 @@ async fn updates_unpublishing_and_deletes_are_announced_with_tombstones() {
     assert_eq!(app.write(Method::PATCH, &path, &write, &json!({"status": "archived"})).await.status.as_u16(), 200);
     assert_eq!(app.write(Method::PATCH, &path, &write, &json!({"status": "published"})).await.status.as_u16(), 200);
     // Bands replaced as a set: one event per band that changed.
-    let bands = app.get_ok("/v1/guidance").await["data"]["bands"].clone();
-    let mut changed: Vec<Value> = bands
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| {
-            json!({
-                "slug": b["slug"], "name": b["name"], "duration_label": b["duration_label"],
-                "pain_duration_min_days": b["pain_duration"]["min_days"], "pain_duration_max_days": b["pain_duration"]["max_days"],
-                "includes_recurring": b["includes_recurring"], "sessions_min": b["sessions"]["min"], "sessions_max": b["sessions"]["max"],
-                "weeks_min": b["weeks"].get("min"), "weeks_max": b["weeks"].get("max"),
-                "reassess_after_course": b["reassess_after_course"], "maintenance_interval": b["maintenance_interval"], "notes": b["notes"]
-            })
-        })
-        .collect();
+    let mut changed = crate::helpers::band_inputs(&app).await;
     changed[0]["notes"] = json!("Reviewed by the clinic in November.");
     let put = app.write(Method::PUT, "/v1/guidance/bands", &write, &json!(changed)).await;
     assert_eq!(put.status.as_u16(), 200, "{}", String::from_utf8_lossy(&put.body));
