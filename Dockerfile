@@ -17,6 +17,7 @@ WORKDIR /build
 # does not rebuild the dependencies (this layer is reused while Cargo.toml/Cargo.lock are
 # unchanged).
 COPY Cargo.toml Cargo.lock ./
+COPY .cargo ./.cargo
 RUN mkdir -p src/bin \
     && echo 'fn main() {}' > src/main.rs \
     && echo 'fn main() {}' > src/bin/baseline.rs \

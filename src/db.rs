@@ -150,3 +150,34 @@ pub fn resolve_slugs(found: Vec<(String, i32)>, slugs: &[String], kind: &str) ->
     let found: std::collections::HashMap<String, i32> = found.into_iter().collect();
     slugs.iter().map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown {kind} '{slug}'"))).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::sql_types::{Integer, Text};
+    use diesel::{Connection, QueryableByName, RunQueryDsl, SqliteConnection};
+
+    #[derive(QueryableByName)]
+    struct Used {
+        #[diesel(sql_type = Integer)]
+        used: i32,
+    }
+
+    fn compiled_with(conn: &mut SqliteConnection, option: &str) -> bool {
+        diesel::sql_query("SELECT sqlite_compileoption_used(?) AS used")
+            .bind::<Text, _>(option)
+            .get_result::<Used>(conn)
+            .expect("compile option query")
+            .used
+            == 1
+    }
+
+    /// `.cargo/config.toml` compiles the bundled SQLite without its two global locks; without
+    /// that file (or if libsqlite3-sys stops reading LIBSQLITE3_FLAGS) reads contend again.
+    #[test]
+    fn bundled_sqlite_is_built_without_global_locks() {
+        let mut conn = SqliteConnection::establish(":memory:").expect("in-memory database");
+        assert!(!compiled_with(&mut conn, "ENABLE_MEMORY_MANAGEMENT"), "one shared page cache behind a mutex");
+        assert!(compiled_with(&mut conn, "DEFAULT_MEMSTATUS=0"), "allocation statistics behind a mutex");
+        assert!(compiled_with(&mut conn, "ENABLE_FTS5"), "full-text search");
+    }
+}
