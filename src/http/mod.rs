@@ -7,6 +7,7 @@ pub mod cursor;
 pub mod list_query;
 pub mod normalize;
 pub mod pagination;
+pub mod prepared;
 pub mod rate_limit;
 pub mod read;
 pub mod request_id;

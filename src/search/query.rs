@@ -8,6 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::index::Kind;
+use crate::http::list_query::Bind;
+use crate::http::prepared::Prepared;
 use crate::visibility::Viewer;
 
 /// One search result.
@@ -79,7 +81,8 @@ fn codes(kinds: &[String]) -> Vec<String> {
 }
 
 /// The WHERE clause shared by the page and the count; binds: the MATCH, then `now` three times
-/// for the public. The kind is read off the rowid, never the `kind` column: reading a column
+/// for the public (compared with unary `+`: the rows are found by id, and a value compared with
+/// an indexed column would make SQLite re-prepare the statement on every run). The kind is read off the rowid, never the `kind` column: reading a column
 /// loads the row's whole document, which at thousands of matches costs more than the search.
 fn conditions(kinds: &[String], viewer: &Viewer) -> String {
     let mut sql = format!("search_index MATCH ? AND (search_index.rowid >> 40) IN ({})", codes(kinds).join(", "));
@@ -88,11 +91,11 @@ fn conditions(kinds: &[String], viewer: &Viewer) -> String {
         // public id for each search.
         sql.push_str(
             " AND ((search_index.rowid >> 40) <> 1 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = search_index.rowid - (1 << 40)
-                     AND p.status IN ('published', 'scheduled') AND p.published_at <= ?))
+                     AND +p.status IN ('published', 'scheduled') AND +p.published_at <= ?))
               AND ((search_index.rowid >> 40) <> 2 OR EXISTS (SELECT 1 FROM faqs f LEFT JOIN posts p ON p.id = f.post_id
                      WHERE f.id = search_index.rowid - (2 << 40)
-                     AND f.status IN ('published', 'scheduled') AND f.published_at <= ?
-                     AND (f.post_id IS NULL OR (p.status IN ('published', 'scheduled') AND p.published_at <= ?))))",
+                     AND +f.status IN ('published', 'scheduled') AND +f.published_at <= ?
+                     AND (f.post_id IS NULL OR (+p.status IN ('published', 'scheduled') AND +p.published_at <= ?))))",
         );
     }
     sql
@@ -116,6 +119,9 @@ pub fn search(
     // stable over the matches in rowid order, so ties come by rowid, as `ORDER BY rank, rowid`.
     // The limit (a number, not input) is written in: SQLite plans for a bound limit's value and
     // would prepare the statement a second time on every run.
+    // The page's SQL is kept prepared (`Prepared`), so its shapes must stay few: the limit is
+    // one of four sizes (the rows past the page are dropped) and the kinds a subset of four.
+    let prepared_limit = [10, 20, 50, 100].into_iter().find(|size| *size >= limit).unwrap_or(limit);
     let page_sql = format!(
         "SELECT kind, slug,
                 highlight(search_index, 2, char(2), char(3)) AS title,
@@ -123,13 +129,22 @@ pub fn search(
                 rank
          FROM search_index
          WHERE {filter} AND rank MATCH 'bm25(0.0, 0.0, 10.0, 1.0)'
-         ORDER BY rank LIMIT {limit} OFFSET ?"
+         ORDER BY rank LIMIT {prepared_limit} OFFSET ?"
     );
-    let mut page = diesel::sql_query(page_sql).into_boxed().bind::<Text, _>(fts.to_string());
-    for _ in 0..publics {
-        page = page.bind::<Text, _>(viewer.now.clone());
+    // The text has a `?` for each bound value and no other: the MATCH, `now` for the public, the
+    // offset.
+    let values = std::iter::once(Bind::Text(fts.to_string()))
+        .chain(std::iter::repeat_n(Bind::Text(viewer.now.clone()), publics))
+        .chain(std::iter::once(Bind::Int(offset)));
+    let mut page = Prepared::default();
+    for (part, value) in page_sql.split('?').zip(values.map(Some).chain(std::iter::repeat(None))) {
+        page = page.sql(part);
+        if let Some(value) = value {
+            page = page.bind(value);
+        }
     }
-    let rows: Vec<Row> = page.bind::<BigInt, _>(offset).load(conn)?;
+    let mut rows: Vec<Row> = page.load(conn)?;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
     let key = format!("search|{fts}|{}|{}", kinds.join(","), viewer.preview);
     let total = viewer.total(&key, || {
         let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))

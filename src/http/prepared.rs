@@ -1,0 +1,62 @@
+//! SQL text with bound values that diesel keeps prepared on its connection.
+//!
+//! Diesel never caches statements made with `sql_query` (their text could be anything), so
+//! each run parses and plans the SQL again: for the search query, a sixth of its time. Use this
+//! only for SQL whose text comes from a small, fixed set of shapes (never from input: values
+//! are bound), since each distinct text stays prepared for the life of the connection. And keep
+//! bound values out of comparisons SQLite would estimate from index statistics (prefix the
+//! column with unary `+`): SQLite re-prepares a statement whenever such a value is bound.
+
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Double, Text, Untyped};
+use diesel::sqlite::Sqlite;
+use diesel::QueryResult;
+
+use super::list_query::Bind;
+
+enum Piece {
+    Sql(String),
+    Value(Bind),
+}
+
+#[derive(Default)]
+pub struct Prepared {
+    pieces: Vec<Piece>,
+}
+
+impl Prepared {
+    pub fn sql(mut self, text: &str) -> Self {
+        self.pieces.push(Piece::Sql(text.to_string()));
+        self
+    }
+
+    pub fn bind(mut self, value: Bind) -> Self {
+        self.pieces.push(Piece::Value(value));
+        self
+    }
+}
+
+impl QueryFragment<Sqlite> for Prepared {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Sql(text) => out.push_sql(text),
+                Piece::Value(Bind::Text(text)) => out.push_bind_param::<Text, _>(text)?,
+                Piece::Value(Bind::Int(n)) => out.push_bind_param::<BigInt, _>(n)?,
+                Piece::Value(Bind::Float(f)) => out.push_bind_param::<Double, _>(f)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for Prepared {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for Prepared {
+    type SqlType = Untyped;
+}
+
+impl<Conn> diesel::RunQueryDsl<Conn> for Prepared {}
