@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, UNIX_EPOCH};
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -129,7 +129,8 @@ impl Entry {
 
 /// Cached responses by URL, bounded by the bytes they hold.
 pub struct ResponseCache {
-    entries: Mutex<HashMap<String, Arc<Entry>>>,
+    /// Readers share the lock (a hit only clones an `Arc`); only storing an entry excludes them.
+    entries: RwLock<HashMap<String, Arc<Entry>>>,
     bytes: AtomicUsize,
     capacity: usize,
     pub hits: AtomicU64,
@@ -139,7 +140,7 @@ pub struct ResponseCache {
 impl ResponseCache {
     pub fn new(capacity: usize) -> ResponseCache {
         ResponseCache {
-            entries: Mutex::new(HashMap::new()),
+            entries: RwLock::new(HashMap::new()),
             bytes: AtomicUsize::new(0),
             capacity,
             hits: AtomicU64::new(0),
@@ -148,7 +149,7 @@ impl ResponseCache {
     }
 
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
-        let entry = self.entries.lock().expect("cache lock").get(key).cloned();
+        let entry = self.entries.read().expect("cache lock").get(key).cloned();
         if let Some(entry) = &entry {
             entry.referenced.store(true, Ordering::Relaxed);
         }
@@ -160,7 +161,7 @@ impl ResponseCache {
         if self.capacity == 0 || size > self.capacity / 8 {
             return;
         }
-        let mut entries = self.entries.lock().expect("cache lock");
+        let mut entries = self.entries.write().expect("cache lock");
         if self.bytes.load(Ordering::Relaxed) + size > self.capacity {
             // Free about a quarter with second-chance eviction: an entry read since the last
             // sweep loses its mark and stays, one not read goes. What is in use survives a
@@ -188,7 +189,7 @@ impl ResponseCache {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.lock().expect("cache lock").len()
+        self.entries.read().expect("cache lock").len()
     }
 
     pub fn is_empty(&self) -> bool {
