@@ -19,20 +19,22 @@ enum Piece {
     Value(Bind),
 }
 
-#[derive(Default)]
 pub struct Prepared {
     pieces: Vec<Piece>,
 }
 
 impl Prepared {
-    pub fn sql(mut self, text: &str) -> Self {
-        self.pieces.push(Piece::Sql(text.to_string()));
-        self
-    }
-
-    pub fn bind(mut self, value: Bind) -> Self {
-        self.pieces.push(Piece::Value(value));
-        self
+    /// SQL with a `?` for each value, in order (the text has no other `?`).
+    pub fn new(text: &str, values: impl IntoIterator<Item = Bind>) -> Prepared {
+        let mut values = values.into_iter();
+        let mut pieces = Vec::new();
+        for (i, part) in text.split('?').enumerate() {
+            if i > 0 {
+                pieces.extend(values.next().map(Piece::Value));
+            }
+            pieces.push(Piece::Sql(part.to_string()));
+        }
+        Prepared { pieces }
     }
 }
 

@@ -131,18 +131,10 @@ pub fn search(
          WHERE {filter} AND rank MATCH 'bm25(0.0, 0.0, 10.0, 1.0)'
          ORDER BY rank LIMIT {prepared_limit} OFFSET ?"
     );
-    // The text has a `?` for each bound value and no other: the MATCH, `now` for the public, the
-    // offset.
     let values = std::iter::once(Bind::Text(fts.to_string()))
         .chain(std::iter::repeat_n(Bind::Text(viewer.now.clone()), publics))
         .chain(std::iter::once(Bind::Int(offset)));
-    let mut page = Prepared::default();
-    for (part, value) in page_sql.split('?').zip(values.map(Some).chain(std::iter::repeat(None))) {
-        page = page.sql(part);
-        if let Some(value) = value {
-            page = page.bind(value);
-        }
-    }
+    let page = Prepared::new(&page_sql, values);
     let mut rows: Vec<Row> = page.load(conn)?;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let key = format!("search|{fts}|{}|{}", kinds.join(","), viewer.preview);
