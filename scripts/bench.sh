@@ -2,6 +2,7 @@
 # The load benchmark (issues "HTTP delivery and speed" and "Querying"):
 #   bash scripts/bench.sh            # full run: 10,000- and 100,000-post databases
 #   BENCH_POSTS="10000" BENCH_SECONDS=3 bash scripts/bench.sh   # quicker
+#   BENCH_PIN=1 bash scripts/bench.sh   # servers on core 0, wrk on core 1 (steadier p99s)
 # Builds release, generates the databases, starts the service and, in the same run, a static
 # baseline (bare actix-web answering the identical JSON bytes from a hash map), drives both with
 # wrk over random slugs, and prints req/s, p50 and p99 per scenario with the ratio to the
@@ -13,6 +14,14 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 REPS=${BENCH_REPS:-5}
 POSTS_LIST=${BENCH_POSTS:-"10000 100000"}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+# BENCH_PIN=1: the servers on core 0 and wrk (one thread) on core 1, so the load generator does
+# not share cores with the server: steadier p99s for the cached scenarios. The service then has
+# one core, so the uncached (database) scenarios are not comparable with the targets there.
+if [ "${BENCH_PIN:-0}" = 1 ]; then
+    SERVER_PIN="taskset -c 0"; WRK="taskset -c 1 wrk -t1"
+else
+    SERVER_PIN=""; WRK="wrk -t2"
+fi
 WORK=$(mktemp -d)
 SERVICE_PORT=18080
 BASELINE_PORT=18081
@@ -30,7 +39,7 @@ wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1$2" >/dev/nul
 # wrk with the latency distribution; prints "req/s p50_ms p99_ms errors".
 run_wrk() {
     local port=$1 paths=$2 connections=$3 revalidate=${4:-0}
-    REVALIDATE=$revalidate PATHS=$paths wrk -t2 -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s scripts/bench/paths.lua "http://127.0.0.1:$port" 2>/dev/null |
+    REVALIDATE=$revalidate PATHS=$paths $WRK -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s scripts/bench/paths.lua "http://127.0.0.1:$port" 2>/dev/null |
         python3 scripts/bench/parse_wrk.py
 }
 
@@ -39,10 +48,10 @@ for POSTS in $POSTS_LIST; do
     DB="$WORK/bench-$POSTS.db"
     DATABASE_URL=$DB RUST_LOG=warn $BIN generate --posts "$POSTS" --seed 7 >&2
     DATABASE_URL=$DB RUST_LOG=warn RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 RATE_LIMIT_WRITES=0 PORT=$SERVICE_PORT \
-        $BIN serve & service=$!; pids+=("$service")
+        $SERVER_PIN $BIN serve & service=$!; pids+=("$service")
     wait_up $SERVICE_PORT /readyz
     python3 scripts/bench/paths.py "$DB" "$WORK" "$SERVICE_PORT"
-    $BASELINE $BASELINE_PORT "$WORK/baseline.json" & baseline=$!; pids+=("$baseline")
+    $SERVER_PIN $BASELINE $BASELINE_PORT "$WORK/baseline.json" & baseline=$!; pids+=("$baseline")
     wait_up $BASELINE_PORT /v1/posts
 
     # Paired with the baseline, alternating repetitions: the slug lookup and the first page.
@@ -67,7 +76,7 @@ for POSTS in $POSTS_LIST; do
 
     # The database path, cache off, 8 connections (issue "Querying"): every request different.
     DATABASE_URL=$DB RUST_LOG=warn CACHE_MEGABYTES=0 RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 PORT=$SERVICE_PORT \
-        $BIN serve & service=$!; pids+=("$service")
+        $SERVER_PIN $BIN serve & service=$!; pids+=("$service")
     wait_up $SERVICE_PORT /readyz
     for scenario in filtered-list deep-cursor search; do
         s=$(run_wrk $SERVICE_PORT "$WORK/$scenario.txt" 8)
