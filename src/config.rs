@@ -25,6 +25,13 @@ pub struct Config {
     /// `PUBLIC_SITE_URL`: the front end's base URL for feeds, the sitemap and JSON-LD (posts at
     /// `{base}/blog/{slug}`); default: the site's `website_url` from the database.
     pub public_site_url: Option<String>,
+    /// `PUBLIC_API_URL`: this API's own base URL as clients reach it (feed self links); default:
+    /// what a trusted proxy forwards, else `http://{BIND_ADDRESS}:{PORT}`. Never the client's
+    /// `Host` header.
+    pub public_api_url: Option<String>,
+    /// `TRUSTED_PROXIES`: addresses or CIDR blocks (comma-separated) of reverse proxies whose
+    /// `Forwarded` / `X-Forwarded-*` headers name the client, its scheme and host. Default none.
+    pub trusted_proxies: crate::http::forwarded::TrustedProxies,
     /// `WEBHOOK_*`: how webhook deliveries are made (see `WebhookSettings`).
     pub webhooks: crate::webhooks::WebhookSettings,
 }
@@ -81,17 +88,13 @@ impl Config {
         let cors_origins = env::var("CORS_ALLOWED_ORIGINS")
             .map(|value| value.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
             .unwrap_or_default();
-        let public_site_url = match env::var("PUBLIC_SITE_URL") {
-            Ok(value) if value.trim().is_empty() => None,
-            Ok(value) => {
-                let value = value.trim().trim_end_matches('/').to_string();
-                let scheme_ok = value.starts_with("https://") || value.starts_with("http://");
-                if !scheme_ok || value.contains(char::is_whitespace) || value.contains(['?', '#']) {
-                    return Err(format!("PUBLIC_SITE_URL must be an http(s) URL with no query, got '{value}'"));
-                }
-                Some(value)
-            }
-            Err(_) => None,
+        let public_site_url = base_url_var("PUBLIC_SITE_URL")?;
+        let public_api_url = base_url_var("PUBLIC_API_URL")?;
+        let trusted_proxies = match env::var("TRUSTED_PROXIES") {
+            Ok(value) => crate::http::forwarded::TrustedProxies::parse(&value).map_err(|error| {
+                format!("TRUSTED_PROXIES must be comma-separated addresses or CIDR blocks: {error}")
+            })?,
+            Err(_) => Default::default(),
         };
         let number = |name: &str, default: i64, min: i64, max: i64| -> Result<i64, String> {
             match env::var(name) {
@@ -118,6 +121,8 @@ impl Config {
         Ok(Config {
             webhooks,
             public_site_url,
+            public_api_url,
+            trusted_proxies,
             cache_bytes,
             rate_limits,
             cors_origins,
@@ -142,6 +147,8 @@ impl Config {
             rate_limits: crate::http::rate_limit::Limits { read: 0, search: 0, write: 0 },
             cors_origins: vec!["https://admin.example".to_string()],
             public_site_url: None,
+            public_api_url: None,
+            trusted_proxies: Default::default(),
             // Tests deliver to receivers on loopback, and retry quickly.
             webhooks: crate::webhooks::WebhookSettings {
                 allow_private_targets: true,
@@ -151,5 +158,21 @@ impl Config {
                 public_site_url: None,
             },
         }
+    }
+}
+
+/// An http(s) base URL from the environment (trailing `/` dropped), or None when unset or empty.
+fn base_url_var(name: &str) -> Result<Option<String>, String> {
+    match env::var(name) {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => {
+            let value = value.trim().trim_end_matches('/').to_string();
+            let scheme_ok = value.starts_with("https://") || value.starts_with("http://");
+            if !scheme_ok || value.contains(char::is_whitespace) || value.contains(['?', '#']) {
+                return Err(format!("{name} must be an http(s) URL with no query, got '{value}'"));
+            }
+            Ok(Some(value))
+        }
+        Err(_) => Ok(None),
     }
 }

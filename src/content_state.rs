@@ -29,6 +29,9 @@ pub struct ContentState {
 #[derive(Default)]
 struct Times {
     changed_at: String,
+    /// When the last change was seen, in milliseconds: stored times have whole seconds, and a
+    /// date can only vouch for a representation once its second is over (see `last_modified`).
+    changed_at_ms: i64,
     next_publication: Option<String>,
 }
 
@@ -62,12 +65,17 @@ impl ContentState {
     }
 
     /// When public content last changed (for `Last-Modified`): the last write, or a publication
-    /// dated in the future at the last refresh that has come since.
-    pub fn last_modified(&self, now: &str) -> String {
+    /// dated in the future at the last refresh that has come since. None for a second after a
+    /// change: a date has whole seconds, so a second change within the same one would look
+    /// unchanged to `If-Modified-Since` (RFC 9110 8.8.2.2: such a date is only a weak validator).
+    pub fn last_modified(&self, now: &str) -> Option<String> {
         let times = self.times.read().expect("content state lock");
+        let now_ms = chrono::Utc::now().timestamp_millis();
         match &times.next_publication {
-            Some(publication) if publication.as_str() <= now && *publication > times.changed_at => publication.clone(),
-            _ => times.changed_at.clone(),
+            Some(publication) if publication.as_str() <= now && *publication > times.changed_at => {
+                (now_ms >= millis(publication) + 1000).then(|| publication.clone())
+            }
+            _ => (now_ms >= times.changed_at_ms + 1000).then(|| times.changed_at.clone()),
         }
     }
 
@@ -83,9 +91,13 @@ impl ContentState {
         .bind::<Text, _>(now)
         .get_result(conn)?;
         let mut times = self.times.write().expect("content state lock");
+        let previous = self.version.swap(row.version as u64, Ordering::AcqRel);
+        if previous != row.version as u64 {
+            // The change came before it was seen, and before the end of its stored second.
+            times.changed_at_ms = chrono::Utc::now().timestamp_millis().min(millis(&row.changed_at) + 1000);
+        }
         times.changed_at = row.changed_at;
         times.next_publication = row.next_publication;
-        let previous = self.version.swap(row.version as u64, Ordering::AcqRel);
         Ok(previous != row.version as u64)
     }
 
@@ -105,6 +117,11 @@ impl ContentState {
         totals.insert(key.to_string(), (stamp, n));
         Ok(n)
     }
+}
+
+/// A stored time in milliseconds since 1970 (0 if it does not parse).
+fn millis(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or(0, |time| time.timestamp_millis())
 }
 
 /// Bumps the version; called inside every write transaction.

@@ -12,6 +12,19 @@ use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// At most this many entries of `errors[]` are sent; `detail` gives the total.
+pub const MAX_LISTED_ERRORS: usize = 50;
+
+/// The names of the fields at fault, for a `detail`: the first `MAX_LISTED_ERRORS`, then how
+/// many more (the problem's `errors[]` lists the same first ones).
+pub fn field_names(errors: &[FieldError]) -> String {
+    let listed: Vec<&str> = errors.iter().take(MAX_LISTED_ERRORS).map(|e| e.field.as_str()).collect();
+    match errors.len().saturating_sub(MAX_LISTED_ERRORS) {
+        0 => listed.join(", "),
+        more => format!("{} and {more} more (errors lists the first {MAX_LISTED_ERRORS})", listed.join(", ")),
+    }
+}
+
 /// One invalid input: which parameter or field, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -107,8 +120,11 @@ impl ApiError {
             }
             other => other.to_string(),
         };
+        // A problem stays small whatever the request: the first few errors, the count in `detail`.
         let errors = match self {
-            ApiError::BadRequest { errors, .. } | ApiError::Validation { errors, .. } => errors.clone(),
+            ApiError::BadRequest { errors, .. } | ApiError::Validation { errors, .. } => {
+                errors.iter().take(MAX_LISTED_ERRORS).cloned().collect()
+            }
             _ => Vec::new(),
         };
         Problem {
@@ -235,15 +251,21 @@ impl Problem {
 }
 
 impl ApiError {
+    /// A 400 listing every invalid query parameter (an empty list is not an error: callers
+    /// check first).
+    pub fn bad_params(errors: Vec<FieldError>) -> Self {
+        let detail = match errors.as_slice() {
+            [one] => format!("The parameter '{}' {}.", one.field, one.message),
+            many => format!("{} query parameters are invalid: {}.", many.len(), field_names(many)),
+        };
+        ApiError::BadRequest { detail, errors }
+    }
+
     /// A 422 listing every invalid field.
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let detail = match errors.as_slice() {
             [one] => format!("The field '{}' is invalid: {}.", one.field, one.message),
-            many => format!(
-                "{} fields are invalid: {}.",
-                many.len(),
-                many.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
-            ),
+            many => format!("{} fields are invalid: {}.", many.len(), field_names(many)),
         };
         ApiError::Validation { detail, errors }
     }

@@ -81,15 +81,18 @@ pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
 /// Registers every route, the error handlers and the middleware on an actix `App`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(
-        web::PathConfig::default().error_handler(|error, _| ApiError::bad_param("path", error.to_string()).into()),
+        // A path segment of the wrong form (a webhook id that is not a number), said without
+        // the parser's own words.
+        web::PathConfig::default().error_handler(|_, _| {
+            ApiError::bad_param("path", "has a segment of the wrong form; /openapi.json gives each route's parameters")
+                .into()
+        }),
     )
-    .app_data(
-        web::QueryConfig::default().error_handler(|error, _| ApiError::bad_param("query", error.to_string()).into()),
-    )
+    .app_data(web::QueryConfig::default().error_handler(|_, _| ApiError::bad_param("query", "is malformed").into()))
     .app_data(web::JsonConfig::default().limit(1 << 20).error_handler(|error, _| match error {
         actix_web::error::JsonPayloadError::OverflowKnownLength { limit, .. }
         | actix_web::error::JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge { limit }.into(),
-        other => ApiError::bad_param("body", other.to_string()).into(),
+        _ => ApiError::bad_param("body", "is not valid JSON").into(),
     }))
     .configure(site::config)
     .configure(posts::config)
@@ -109,6 +112,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .configure(health::config)
     .configure(docs::config)
     .service(read("/openapi.json", openapi::openapi_json));
+}
+
+/// The access log: the client's address (a trusted proxy's client, else the peer), the request
+/// line, status, bytes, time and request id.
+fn access_logger() -> Logger {
+    Logger::new("%{client}xi \"%r\" %s %b %Dms request_id=%{x-request-id}o")
+        .custom_request_replace("client", |req| http::forwarded::client_of(req.request()).ip.to_string())
 }
 
 pub struct Application {
@@ -133,6 +143,10 @@ impl Application {
         let origins = web::Data::new(http::cors::CorsOrigins(config.cors_origins.clone()));
         let metrics = web::Data::new(metrics::Metrics::default());
         let public_site_url = web::Data::new(seo::PublicSiteUrl(config.public_site_url.clone()));
+        let api_origin = web::Data::new(http::forwarded::ApiOrigin {
+            configured: config.public_api_url.clone(),
+            trusted: config.trusted_proxies.clone(),
+        });
         let webhook_settings = config.webhooks.clone();
         let webhooks = web::Data::new(config.webhooks.clone());
         let background_pool = pool.clone();
@@ -149,19 +163,21 @@ impl Application {
                 .app_data(origins.clone())
                 .app_data(metrics.clone())
                 .app_data(public_site_url.clone())
+                .app_data(api_origin.clone())
                 .app_data(webhooks.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
                 // Outermost last: the log sees everything; request ids and problem documents
                 // cover every answer, CORS headers go on errors too, limits apply before the cache.
                 .wrap(from_fn(http::cache::middleware))
-                .wrap(from_fn(http::normalize::middleware))
                 .wrap(from_fn(http::rate_limit::middleware))
                 .wrap(from_fn(http::cors::middleware))
+                // Before the rate limits: `/v1//search/` is a search, like `/v1/search`.
+                .wrap(from_fn(http::normalize::middleware))
                 .wrap(from_fn(http::request_id::middleware))
                 .wrap(from_fn(metrics::middleware))
                 // Formatting the access line costs even when RUST_LOG hides it: skip it then.
-                .wrap(Condition::new(access_log, Logger::new("%a \"%r\" %s %b %Dms request_id=%{x-request-id}o")))
+                .wrap(Condition::new(access_log, access_logger()))
         });
         if let Some(workers) = config.workers {
             server = server.workers(workers);

@@ -23,6 +23,7 @@ use actix_web::HttpResponse;
 
 use crate::clock;
 use crate::content_state::{ContentState, Stamp};
+use crate::http::forwarded::ApiOrigin;
 
 /// Bodies smaller than this go out as they are: compression would not pay.
 const MIN_COMPRESS: usize = 1024;
@@ -243,7 +244,6 @@ fn not_modified(headers: &HeaderMap, etag: Option<&str>, last_modified: Option<&
 
 fn respond(
     headers: &HeaderMap,
-    method: &Method,
     entry: &Entry,
     last_modified: Option<&HeaderValue>,
     held: Option<&AtomicUsize>,
@@ -278,9 +278,7 @@ fn respond(
     if let Some(coding) = encoding.header() {
         response.insert_header((header::CONTENT_ENCODING, coding));
     }
-    if *method == Method::HEAD {
-        return response.no_chunking(body.len() as u64).finish();
-    }
+    // HEAD too gets the body: actix sends only its length (`Content-Length` as GET would say).
     response.body(body)
 }
 
@@ -308,16 +306,21 @@ pub async fn middleware(
     let state = req.app_data::<Data<ContentState>>().cloned();
     let cache = req.app_data::<Data<ResponseCache>>().cloned();
     let now = clock::now();
-    let last_modified = state.as_ref().and_then(|state| last_modified_value(&state.last_modified(&now)));
+    let last_modified = state.as_ref().and_then(|state| last_modified_value(&state.last_modified(&now)?));
     let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
     let use_cache = anonymous && cacheable_path(req.path()) && cache.is_some() && state.is_some();
-    let key = format!("{}?{}", req.path(), req.query_string());
+    // An answer may name the origin a trusted proxy forwarded (feed self links): key by it too.
+    let origin = req.app_data::<Data<ApiOrigin>>().and_then(|origin| origin.forwarded(req.request()));
+    let key = match origin {
+        None => format!("{}?{}", req.path(), req.query_string()),
+        Some(origin) => format!("{origin}{}?{}", req.path(), req.query_string()),
+    };
 
     if use_cache {
         let (cache, state) = (cache.as_ref().expect("checked"), state.as_ref().expect("checked"));
         if let Some(entry) = cache.get(&key).filter(|entry| state.is_current(&entry.stamp, &now)) {
             cache.hits.fetch_add(1, Ordering::Relaxed);
-            let response = respond(req.headers(), req.method(), &entry, last_modified.as_ref(), Some(&cache.bytes));
+            let response = respond(req.headers(), &entry, last_modified.as_ref(), Some(&cache.bytes));
             return Ok(req.into_response(response));
         }
         cache.misses.fetch_add(1, Ordering::Relaxed);
@@ -325,7 +328,6 @@ pub async fn middleware(
     // Stamp before the read, so a write landing during it makes the entry stale, not wrong.
     let stamp = state.as_ref().map(|state| state.stamp());
     let headers = req.headers().clone();
-    let method = req.method().clone();
     let mut req = req;
     if use_cache {
         // Fetch the whole representation even for a revalidation, so it is cached and the
@@ -371,7 +373,7 @@ pub async fn middleware(
     let last_modified = if cacheable_path(http_req.path()) { last_modified } else { None };
     let extra = head.headers().clone();
     let mut response = if compressible(&content_type) || entry.identity.len() < MIN_COMPRESS {
-        respond(&headers, &method, &entry, last_modified.as_ref(), None)
+        respond(&headers, &entry, last_modified.as_ref(), None)
     } else {
         head.set_body(entry.identity.clone()).map_into_boxed_body()
     };

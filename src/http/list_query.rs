@@ -540,7 +540,7 @@ impl ListQuery {
         }
 
         if !errors.is_empty() {
-            return Err(bad_request(errors));
+            return Err(ApiError::bad_params(errors));
         }
         let mut query = ListQuery {
             page,
@@ -612,19 +612,6 @@ impl ListQuery {
     pub fn includes(&self, name: &str) -> bool {
         self.includes.contains(&name)
     }
-}
-
-fn bad_request(errors: Vec<FieldError>) -> ApiError {
-    let detail = if errors.len() == 1 {
-        format!("The parameter '{}' {}.", errors[0].field, errors[0].message)
-    } else {
-        format!(
-            "{} query parameters are invalid: {}.",
-            errors.len(),
-            errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
-        )
-    };
-    ApiError::BadRequest { detail, errors }
 }
 
 /// What a single resource's route accepts: sparse `fields` and `include`.

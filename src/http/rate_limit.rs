@@ -17,6 +17,7 @@ use actix_web::middleware::Next;
 use actix_web::web::Data;
 
 use crate::error::ApiError;
+use crate::http::forwarded;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Class {
@@ -88,13 +89,51 @@ impl RateLimiter {
     }
 }
 
+/// Searches are what `/v1/search` answers and any list given `q`: parameter names are decoded
+/// (`%71` is `q`) and the path is read as routing reads it (normalized, `%73` is `s`).
 fn class_of(req: &ServiceRequest) -> Class {
-    let searching = req.path() == "/v1/search" || req.query_string().split('&').any(|p| p.starts_with("q="));
+    let query = req.query_string();
+    let searching = routed_path(req.path()) == "/v1/search"
+        || (!query.is_empty() && form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "q"));
     match *req.method() {
         Method::GET | Method::HEAD | Method::OPTIONS if searching => Class::Search,
         Method::GET | Method::HEAD | Method::OPTIONS => Class::Read,
         _ => Class::Write,
     }
+}
+
+/// The path as the router matches it: percent-escapes decoded, empty segments and a trailing
+/// slash dropped. Borrowed when there is nothing to change (the usual case).
+fn routed_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.contains('%') && !path.contains("//") && (path.len() == 1 || !path.ends_with('/')) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let decoded: Vec<u8> = percent_decoded(path.as_bytes());
+    let decoded = String::from_utf8_lossy(&decoded);
+    let mut out = String::with_capacity(decoded.len());
+    for segment in decoded.split('/').filter(|segment| !segment.is_empty()) {
+        out.push('/');
+        out.push_str(segment);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn percent_decoded(bytes: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(high << 4 | low);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
 }
 
 fn set(res: &mut ServiceResponse<BoxBody>, name: &'static str, value: String) {
@@ -110,7 +149,7 @@ pub async fn middleware(
     let Some(limiter) = req.app_data::<Data<RateLimiter>>().cloned() else {
         return next.call(req).await.map(|res| res.map_into_boxed_body());
     };
-    let client = req.peer_addr().map(|addr| addr.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let client = forwarded::rate_limit_key(forwarded::client_of(req.request()).ip);
     let class = class_of(&req);
     let Some((allowed, limit, remaining, reset)) = limiter.take(client, class) else {
         return next.call(req).await.map(|res| res.map_into_boxed_body());

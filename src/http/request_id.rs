@@ -101,7 +101,8 @@ fn as_problem(res: ServiceResponse<BoxBody>, path: &str, id: &str) -> ServiceRes
             None if res.status() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE => {
                 Some(ApiError::PayloadTooLarge { limit: crate::http::write::MAX_BODY_BYTES })
             }
-            None => Some(ApiError::Http { status: res.status(), detail: error.to_string() }),
+            // actix's own messages name its parsers: say what happened in our words instead.
+            None => Some(ApiError::Http { status: res.status(), detail: plain_detail(res.status()) }),
         },
         None => {
             let is_problem =
@@ -131,4 +132,13 @@ fn as_problem(res: ServiceResponse<BoxBody>, path: &str, id: &str) -> ServiceRes
         }
     }
     ServiceResponse::new(req, response)
+}
+
+/// What an error status that no handler explained means, for a client.
+fn plain_detail(status: actix_web::http::StatusCode) -> String {
+    match status.as_u16() {
+        400 => "The request could not be read.".to_string(),
+        408 => "The request took too long to arrive.".to_string(),
+        _ => status.canonical_reason().unwrap_or("Error").to_string() + ".",
+    }
 }

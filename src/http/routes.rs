@@ -1,18 +1,52 @@
 //! Route registration helpers: every route answers GET and HEAD where it reads, and any method
 //! it does not serve with a 405 problem document carrying an `Allow` header.
 
+use actix_web::body::{BoxBody, EitherBody};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{guard, web, HttpRequest, Resource, Route};
 
 use crate::error::ApiError;
+use crate::tokens::auth::{Guard, Needs};
 
-/// A resource at `path` answering `allowed` (e.g. "GET, HEAD, POST"); other methods get a 405.
-pub fn resource(path: &str, allowed: &'static str) -> Resource {
-    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
-        Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed {
-            method: req.method().to_string(),
-            allowed: allowed.to_string(),
-        })
-    }))
+/// A content resource at `path` answering `allowed` (e.g. "GET, HEAD, POST"); other methods
+/// get a 405. Anyone reads; writes need the `write` scope, checked before the handler runs.
+pub fn resource(
+    path: &str,
+    allowed: &'static str,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<EitherBody<BoxBody>>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    guarded(path, allowed, Needs::CONTENT)
+}
+
+/// A resource whose methods need the scopes in `needs`.
+pub fn guarded(
+    path: &str,
+    allowed: &'static str,
+    needs: Needs,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<EitherBody<BoxBody>>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::resource(path)
+        .default_service(web::to(move |req: HttpRequest| async move {
+            Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed {
+                method: req.method().to_string(),
+                allowed: allowed.to_string(),
+            })
+        }))
+        .wrap(Guard { needs, allowed })
 }
 
 /// A route for GET and HEAD (actix sends no body for HEAD).
@@ -21,7 +55,18 @@ pub fn get() -> Route {
 }
 
 /// A read-only resource at `path` served by `handler`.
-pub fn read<F, Args>(path: &str, handler: F) -> Resource
+pub fn read<F, Args>(
+    path: &str,
+    handler: F,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<EitherBody<BoxBody>>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
 where
     F: actix_web::Handler<Args>,
     Args: actix_web::FromRequest + 'static,

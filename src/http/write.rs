@@ -112,9 +112,33 @@ pub fn input_from<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let field = if path == "." { "body".to_string() } else { path };
-        let message = error.inner().to_string();
+        let message = plain_type_names(&error.inner().to_string());
         ApiError::validation(vec![FieldError::new(field, message)])
     })
+}
+
+/// serde's message with the Rust type it expected said in JSON's terms ("expected u16" is
+/// "expected an integer from 0 to 65535", "expected struct CtaInput" is "expected an object").
+fn plain_type_names(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once("expected ") else {
+        return message.to_string();
+    };
+    let plain = match expected {
+        "i8" | "i16" | "i32" | "i64" | "isize" => "an integer".to_string(),
+        "u8" => "an integer from 0 to 255".to_string(),
+        "u16" => "an integer from 0 to 65535".to_string(),
+        "u32" | "u64" | "usize" => "a non-negative integer".to_string(),
+        "f32" | "f64" => "a number".to_string(),
+        "a borrowed string" | "a string" | "char" | "a character" => "a string".to_string(),
+        "a boolean" | "bool" => "true or false".to_string(),
+        "a sequence" | "a tuple" => "an array".to_string(),
+        "a map" | "unit" => "an object".to_string(),
+        "option" => "a value or null".to_string(),
+        other if other.starts_with("struct ") || other.starts_with("a map of ") => "an object".to_string(),
+        other if other.starts_with("enum ") => "one of the documented values".to_string(),
+        other => other.to_string(),
+    };
+    format!("{head}expected {plain}")
 }
 
 /// RFC 7386: objects merge recursively, `null` removes, anything else replaces.
@@ -449,5 +473,31 @@ mod tests {
             merge_patch(&mut target, &patch);
             assert_eq!(target, expected, "patch {patch}");
         }
+    }
+}
+
+#[cfg(test)]
+mod plain_type_names_tests {
+    use super::plain_type_names;
+
+    #[test]
+    fn rust_type_names_are_said_in_json_terms() {
+        assert_eq!(
+            plain_type_names("invalid type: string \"x\", expected i32"),
+            "invalid type: string \"x\", expected an integer"
+        );
+        assert_eq!(
+            plain_type_names("invalid value: integer `70000`, expected u16"),
+            "invalid value: integer `70000`, expected an integer from 0 to 65535"
+        );
+        assert_eq!(
+            plain_type_names("invalid type: integer `1`, expected struct CtaInput"),
+            "invalid type: integer `1`, expected an object"
+        );
+        assert_eq!(plain_type_names("missing field `title`"), "missing field `title`");
+        assert_eq!(
+            plain_type_names("unknown field `x`, expected one of `a`, `b`"),
+            "unknown field `x`, expected one of `a`, `b`"
+        );
     }
 }

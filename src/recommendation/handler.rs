@@ -94,18 +94,6 @@ fn parse(query_string: &str) -> (Asked, Vec<FieldError>) {
     (asked, errors)
 }
 
-fn bad_request(errors: Vec<FieldError>) -> ApiError {
-    let detail = match errors.as_slice() {
-        [one] => format!("The parameter '{}' {}.", one.field, one.message),
-        many => format!(
-            "{} query parameters are invalid: {}.",
-            many.len(),
-            many.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
-        ),
-    };
-    ApiError::BadRequest { detail, errors }
-}
-
 /// Recommend sessions, or a doctor first
 ///
 /// From how long the pain has lasted, whether it recurs, and any red-flag conditions or
@@ -167,7 +155,7 @@ pub async fn get_recommendation(
         }
     }
     if !errors.is_empty() {
-        return Err(bad_request(errors));
+        return Err(ApiError::bad_params(errors));
     }
     let Some(site) = facts.site else {
         return Err(ApiError::Unavailable("The content library has not been seeded yet.".into()));

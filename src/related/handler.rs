@@ -80,17 +80,7 @@ fn parse_limit(query_string: &str) -> Result<i64, ApiError> {
     }
     match errors.as_slice() {
         [] => Ok(limit.unwrap_or(DEFAULT_LIMIT)),
-        [one] => {
-            Err(ApiError::BadRequest { detail: format!("The parameter '{}' {}.", one.field, one.message), errors })
-        }
-        many => Err(ApiError::BadRequest {
-            detail: format!(
-                "{} query parameters are invalid: {}.",
-                many.len(),
-                many.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-            errors,
-        }),
+        _ => Err(ApiError::bad_params(errors)),
     }
 }
 

@@ -50,10 +50,10 @@ pub fn post_url(base: &str, slug: &str, canonical_url: Option<&str>) -> String {
     }
 }
 
-/// This request's own absolute URL (for `rel="self"` links in feeds).
+/// This request's own absolute URL (for `rel="self"` links in feeds), never built from the
+/// client's own `Host` or forwarded headers.
 pub fn self_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}{}", info.scheme(), info.host(), req.path())
+    crate::http::forwarded::api_url(req, req.path())
 }
 
 /// A public read of ready bytes: strong ETag, 304 on `If-None-Match`, public caching.

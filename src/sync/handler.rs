@@ -65,17 +65,7 @@ fn parse(query_string: &str) -> Result<(Option<(i64, String)>, usize), ApiError>
     }
     match errors.as_slice() {
         [] => Ok((since, limit.unwrap_or(DEFAULT_LIMIT))),
-        [one] => {
-            Err(ApiError::BadRequest { detail: format!("The parameter '{}' {}.", one.field, one.message), errors })
-        }
-        many => Err(ApiError::BadRequest {
-            detail: format!(
-                "{} query parameters are invalid: {}.",
-                many.len(),
-                many.iter().map(|e| e.field.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-            errors,
-        }),
+        _ => Err(ApiError::bad_params(errors)),
     }
 }
 

@@ -2,9 +2,13 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
+use actix_web::body::EitherBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::http::Method;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::model::Scope;
 use super::query::{self, Verified};
@@ -72,22 +76,110 @@ impl FromRequest for Caller {
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let token = bearer(req);
-        let pool = req.app_data::<web::Data<DbPool>>().cloned();
+        // Checked already by the route's guard: no second look-up.
+        if let Some(caller) = req.extensions().get::<Caller>().cloned() {
+            return Box::pin(std::future::ready(Ok(caller)));
+        }
+        Box::pin(authenticate(req))
+    }
+}
+
+/// Who sent the request: anonymous without an `Authorization` header, the token's holder with a
+/// valid one, a 401 with a malformed, unknown or revoked one.
+fn authenticate(req: &HttpRequest) -> impl Future<Output = Result<Caller, ApiError>> {
+    let token = bearer(req);
+    let pool = req.app_data::<web::Data<DbPool>>().cloned();
+    async move {
+        let Some(token) = token? else {
+            return Ok(Caller::anonymous());
+        };
+        let pool = pool.ok_or_else(|| ApiError::internal("no database pool"))?;
+        let verified = db::run(&pool, move |conn| Ok(query::verify(conn, &token, &clock::now())?)).await?;
+        match verified {
+            Verified::Valid { id, name, scope } => Ok(Caller { token: Some((id, name, scope)) }),
+            Verified::Invalid => {
+                Err(ApiError::Unauthorized { detail: "The token is not valid.".into(), invalid_token: true })
+            }
+            Verified::Revoked => {
+                Err(ApiError::Unauthorized { detail: "The token has been revoked.".into(), invalid_token: true })
+            }
+        }
+    }
+}
+
+/// The scopes a resource's methods need: `reads` for GET and HEAD (None: anyone), `writes` for
+/// the others.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    pub reads: Option<Scope>,
+    pub writes: Scope,
+}
+
+impl Needs {
+    /// Content: anyone reads, writes need the `write` scope.
+    pub const CONTENT: Needs = Needs { reads: None, writes: Scope::Write };
+    /// Administration: everything needs the `admin` scope.
+    pub const ADMIN: Needs = Needs { reads: Some(Scope::Admin), writes: Scope::Admin };
+}
+
+/// Middleware for one resource: a method that needs a token is answered 401 or 403 before the
+/// handler parses its path or reads its body. Methods the resource does not serve (`allowed`)
+/// pass on to the 405.
+pub struct Guard {
+    pub needs: Needs,
+    pub allowed: &'static str,
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Guard
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = GuardService<S>;
+    type InitError = ();
+    type Future = std::future::Ready<Result<GuardService<S>, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        std::future::ready(Ok(GuardService { service: Rc::new(service), needs: self.needs, allowed: self.allowed }))
+    }
+}
+
+pub struct GuardService<S> {
+    service: Rc<S>,
+    needs: Needs,
+    allowed: &'static str,
+}
+
+impl<S, B> Service<ServiceRequest> for GuardService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let method = req.method();
+        let needed =
+            if method == Method::GET || method == Method::HEAD { self.needs.reads } else { Some(self.needs.writes) };
+        let served = self.allowed.split(", ").any(|allowed| allowed == method.as_str());
+        let service = self.service.clone();
+        let Some(needed) = needed.filter(|_| served) else {
+            return Box::pin(async move { service.call(req).await.map(ServiceResponse::map_into_left_body) });
+        };
+        let caller = authenticate(req.request());
         Box::pin(async move {
-            let Some(token) = token? else {
-                return Ok(Caller::anonymous());
-            };
-            let pool = pool.ok_or_else(|| ApiError::internal("no database pool"))?;
-            let verified = db::run(&pool, move |conn| Ok(query::verify(conn, &token, &clock::now())?)).await?;
-            match verified {
-                Verified::Valid { id, name, scope } => Ok(Caller { token: Some((id, name, scope)) }),
-                Verified::Invalid => {
-                    Err(ApiError::Unauthorized { detail: "The token is not valid.".into(), invalid_token: true })
+            match caller.await.and_then(|caller| caller.require(needed).map(|()| caller)) {
+                Ok(caller) => {
+                    req.extensions_mut().insert(caller);
+                    service.call(req).await.map(ServiceResponse::map_into_left_body)
                 }
-                Verified::Revoked => {
-                    Err(ApiError::Unauthorized { detail: "The token has been revoked.".into(), invalid_token: true })
-                }
+                Err(error) => Ok(req.error_response(error).map_into_right_body()),
             }
         })
     }

@@ -90,7 +90,11 @@ async fn try_send(client: &awc::Client, settings: &WebhookSettings, due: &Due) -
             awc::error::SendRequestError::Timeout => {
                 format!("no answer within {} s", settings.timeout.as_secs_f32())
             }
-            other => format!("cannot reach the receiver: {other}"),
+            // In general terms only: the admin sees what was configured, never where it led.
+            awc::error::SendRequestError::Connect(awc::error::ConnectError::Io(io)) => {
+                format!("cannot reach the receiver: {}", io.kind())
+            }
+            _ => "cannot reach the receiver: the connection failed".to_string(),
         })?;
     Ok(response.status().as_u16())
 }

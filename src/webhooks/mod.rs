@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use actix_web::web;
 
-use crate::http::routes::{get, resource};
+use crate::http::routes::{get, guarded};
+use crate::tokens::auth::Needs;
 
 /// How deliveries are made (`WEBHOOK_*` environment variables).
 #[derive(Debug, Clone)]
@@ -56,21 +57,26 @@ impl WebhookSettings {
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/v1/webhooks", "GET, HEAD, POST")
+        guarded("/v1/webhooks", "GET, HEAD, POST", Needs::ADMIN)
             .route(get().to(handler::list_webhooks))
             .route(web::post().to(handler::create_webhook)),
     )
     .service(
-        resource("/v1/webhooks/{id}", "GET, HEAD, PATCH, DELETE")
+        guarded("/v1/webhooks/{id}", "GET, HEAD, PATCH, DELETE", Needs::ADMIN)
             .route(get().to(handler::get_webhook))
             .route(web::patch().to(handler::update_webhook))
             .route(web::delete().to(handler::delete_webhook)),
     )
-    .service(resource("/v1/webhooks/{id}/ping", "POST").route(web::post().to(handler::ping_webhook)))
-    .service(resource("/v1/webhooks/{id}/deliveries", "GET, HEAD").route(get().to(handler::list_deliveries)))
-    .service(resource("/v1/webhooks/{id}/deliveries/{delivery_id}", "GET, HEAD").route(get().to(handler::get_delivery)))
+    .service(guarded("/v1/webhooks/{id}/ping", "POST", Needs::ADMIN).route(web::post().to(handler::ping_webhook)))
     .service(
-        resource("/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "POST")
+        guarded("/v1/webhooks/{id}/deliveries", "GET, HEAD", Needs::ADMIN).route(get().to(handler::list_deliveries)),
+    )
+    .service(
+        guarded("/v1/webhooks/{id}/deliveries/{delivery_id}", "GET, HEAD", Needs::ADMIN)
+            .route(get().to(handler::get_delivery)),
+    )
+    .service(
+        guarded("/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", "POST", Needs::ADMIN)
             .route(web::post().to(handler::redeliver)),
     );
 }

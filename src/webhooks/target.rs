@@ -4,7 +4,7 @@
 //! against the addresses the host name resolves to at that moment, and the connection is made
 //! to exactly the address that was checked, so DNS rebinding cannot slip through.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 
 use actix_web::http::Uri;
 
@@ -62,11 +62,14 @@ pub fn resolve(target: &Target, allow_private: bool) -> Result<SocketAddr, Strin
     addresses
         .into_iter()
         .find(|address| is_public(address.ip()))
-        .ok_or_else(|| format!("refused: {bare} resolves to a private or reserved address ({})", first.ip()))
+        // Not the address itself: the admin would learn what internal names resolve to.
+        .ok_or_else(|| format!("refused: {bare} resolves to a private or reserved address"))
 }
 
 /// Whether an address is on the public internet (not loopback, private, link-local, shared,
-/// multicast, documentation, benchmarking or reserved).
+/// multicast, documentation, benchmarking or reserved). An IPv6 address that carries an IPv4
+/// one (mapped, NAT64, 6to4) is judged by the IPv4 address; otherwise only global unicast
+/// (2000::/3) outside its special-purpose blocks is public.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
@@ -75,20 +78,24 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return is_public_v4(v4);
             }
             let segments = v6.segments();
+            let embedded = |high: u16, low: u16| {
+                let [a, b] = high.to_be_bytes();
+                let [c, d] = low.to_be_bytes();
+                Ipv4Addr::new(a, b, c, d)
+            };
             // NAT64 (64:ff9b::/96) carries an IPv4 address in its last 32 bits.
             if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-                let [a, b] = segments[6].to_be_bytes();
-                let [c, d] = segments[7].to_be_bytes();
-                return is_public_v4(Ipv4Addr::new(a, b, c, d));
+                return is_public_v4(embedded(segments[6], segments[7]));
             }
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (segments[0] & 0xfe00) == 0xfc00 // unique local
-                || (segments[0] & 0xffc0) == 0xfe80 // link-local
-                || (segments[0] & 0xffc0) == 0xfec0 // site-local (deprecated)
-                || (segments[0] == 0x2001 && segments[1] == 0x0db8) // documentation
-                || v6 == Ipv6Addr::new(0, 0, 0, 0, 0, 0, 0, 1))
+            // 6to4 (2002::/16) carries one in bits 16 to 48.
+            if segments[0] == 0x2002 {
+                return is_public_v4(embedded(segments[1], segments[2]));
+            }
+            let global_unicast = (segments[0] & 0xe000) == 0x2000;
+            global_unicast
+                && !(segments[0] == 0x2001 && segments[1] < 0x0200) // 2001::/23: Teredo, benchmarking, ORCHID...
+                && !(segments[0] == 0x2001 && segments[1] == 0x0db8) // documentation
+                && (segments[0] & 0xfff0) != 0x3ff0 // 3fff::/20: documentation
         }
     }
 }
@@ -135,11 +142,37 @@ mod tests {
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
             "2001:db8::1",
+            // IPv4 inside IPv6: compatible, local-use NAT64, 6to4, Teredo.
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::8.8.8.8",
+            "64:ff9b:1::a00:1",
+            "64:ff9b:1::808:808",
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:2::1",
+            "3fff::1",
+            "100::1",
+            "ff02::1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"] {
+        for ip in
+            ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1", "2a00:1450::1"]
+        {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_does_not_say_where_a_name_points() {
+        let target = Target { uri: "http://localhost/".parse().unwrap(), host: "localhost".into(), port: 80 };
+        let refused = resolve(&target, false).unwrap_err();
+        assert!(refused.contains("private or reserved"), "{refused}");
+        assert!(!refused.contains("127.0.0.1") && !refused.contains("::1"), "{refused}");
+        for literal in ["http://[::127.0.0.1]/", "http://[2002:7f00:1::1]/", "http://[64:ff9b:1::a00:1]/"] {
+            assert!(parse(literal, false).is_err(), "{literal}");
         }
     }
 

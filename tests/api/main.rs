@@ -6,6 +6,7 @@ mod delivery;
 mod errors;
 mod faqs;
 mod guidance;
+mod hardening;
 mod helpers;
 mod http;
 mod openapi;
