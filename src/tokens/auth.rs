@@ -167,9 +167,9 @@ where
         let method = req.method();
         let needed =
             if method == Method::GET || method == Method::HEAD { self.needs.reads } else { Some(self.needs.writes) };
-        let served = self.allowed.split(", ").any(|allowed| allowed == method.as_str());
         let service = self.service.clone();
-        let Some(needed) = needed.filter(|_| served) else {
+        let served = |_: &Scope| self.allowed.split(", ").any(|allowed| allowed == method.as_str());
+        let Some(needed) = needed.filter(served) else {
             return Box::pin(async move { service.call(req).await.map(ServiceResponse::map_into_left_body) });
         };
         let caller = authenticate(req.request());
