@@ -150,6 +150,10 @@ client_typecheck() {
     echo "tsc --strict: no errors"
 }
 
+client_tests() {
+    (cd clients/typescript && npm test --silent)
+}
+
 build_server() {
     cargo build --locked --profile "$CARGO_PROFILE"
 }
@@ -240,7 +244,7 @@ schemathesis_run() {
 # ---------------------------------------------------------------------------------------------
 
 export ROOT ARTIFACTS WORK SCHEMATHESIS_VERSION MAX_EXAMPLES SCHEMATHESIS_SEED
-export -f free_port wait_for lint_spec client_no_drift client_typecheck client_example browser_tests webhook_example \
+export -f free_port wait_for lint_spec client_no_drift client_typecheck client_tests client_example browser_tests webhook_example \
     schemathesis_run
 
 mkdir -p "$ARTIFACTS"
@@ -248,6 +252,7 @@ step "install tools" install_tools
 check "lint openapi/openapi.json (Redocly)" lint_spec
 check "TS client: schema.d.ts drift" client_no_drift
 check "TS client: tsc --strict" client_typecheck
+check "TS client: tests" client_tests
 step "cargo build ($CARGO_PROFILE)" build_server
 step "start the server" start_server
 export API TOKEN BIN

@@ -5,7 +5,10 @@
 use actix_web::{HttpRequest, HttpResponse};
 use diesel::sqlite::SqliteConnection;
 use diesel::QueryResult;
-use serde::Serialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::list_query::{parse_detail, DetailSpec, ListQuery, ListSpec};
@@ -81,7 +84,41 @@ where
 #[serde(untagged)]
 enum Shaped<T> {
     Whole(T),
-    Trimmed(Value),
+    Trimmed(RawFields),
+}
+
+/// An object's fields as their JSON text, in order: trimming keeps each field exactly as it was
+/// written (a script-safe JSON-LD document stays escaped).
+struct RawFields(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for RawFields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = RawFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
+                    fields.push(entry);
+                }
+                Ok(RawFields(fields))
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
+impl Serialize for RawFields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 /// The item, trimmed to `fields` (and included relations to `fields[name]`) when asked.
@@ -89,18 +126,22 @@ fn sparse<T: Serialize>(item: T, query: &ListQuery) -> Result<Shaped<T>, ApiErro
     if query.fields.is_none() && query.include_fields.is_empty() {
         return Ok(Shaped::Whole(item));
     }
-    let mut value = serde_json::to_value(&item).map_err(ApiError::internal)?;
-    if let (Some(fields), Value::Object(object)) = (&query.fields, &mut value) {
-        object.retain(|key, _| fields.iter().any(|f| f == key) || query.includes.contains(&key.as_str()));
+    let text = serde_json::to_string(&item).map_err(ApiError::internal)?;
+    let RawFields(mut fields) = serde_json::from_str(&text).map_err(ApiError::internal)?;
+    if let Some(wanted) = &query.fields {
+        fields.retain(|(key, _)| wanted.iter().any(|f| f == key) || query.includes.contains(&key.as_str()));
     }
-    for (include, fields) in &query.include_fields {
-        if let Some(Value::Array(items)) = value.get_mut(include) {
+    for (include, kept) in &query.include_fields {
+        let Some((_, raw)) = fields.iter_mut().find(|(key, _)| key == include) else { continue };
+        let mut value: Value = serde_json::from_str(raw.get()).map_err(ApiError::internal)?;
+        if let Value::Array(items) = &mut value {
             for item in items {
                 if let Value::Object(object) = item {
-                    object.retain(|key, _| fields.iter().any(|f| f == key));
+                    object.retain(|key, _| kept.iter().any(|f| f == key));
                 }
             }
         }
+        *raw = serde_json::value::to_raw_value(&value).map_err(ApiError::internal)?;
     }
-    Ok(Shaped::Trimmed(value))
+    Ok(Shaped::Trimmed(RawFields(fields)))
 }

@@ -205,7 +205,7 @@ pub async fn get_post(
         let Some(mut post) = query::find_by_slug(conn, slug, &with_faqs, viewer)? else { return Ok(None) };
         let Some(site) = crate::site::query::find(conn)? else { return Ok(Some(post)) };
         let base = crate::seo::base(configured_base.as_deref(), &site.website_url);
-        post.jsonld = Some(crate::seo::jsonld::for_post(&post, &site, &base));
+        post.jsonld = Some(crate::seo::jsonld::ScriptSafe::new(&crate::seo::jsonld::for_post(&post, &site, &base)));
         if !query.includes("faqs") {
             post.faqs = None;
         }

@@ -73,7 +73,7 @@ pub struct Post {
     /// With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    pub jsonld: Option<serde_json::Value>,
+    pub jsonld: Option<crate::seo::jsonld::ScriptSafe>,
 }
 
 /// A post in a list: everything but the body.

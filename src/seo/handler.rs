@@ -68,7 +68,7 @@ pub async fn get_post_jsonld(
     .await?;
     let post = post.ok_or_else(|| ApiError::not_found("post", &slug))?;
     let document = jsonld::for_post(&post, &site, &base_url(&req, &site.website_url));
-    let bytes = serde_json::to_vec(&document).map_err(ApiError::internal)?;
+    let bytes = jsonld::ScriptSafe::new(&document).as_str().as_bytes().to_vec();
     let mut response = bytes_response(&req, "application/ld+json", bytes);
     if caller.token.is_some() {
         // A preview may show a draft: never in a shared cache.

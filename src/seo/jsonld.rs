@@ -2,10 +2,53 @@
 //! author and publisher (`HealthAndBeautyBusiness` with its address), and an `FAQPage` for the
 //! post's FAQ entries.
 
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::posts::model::Post;
 use crate::site::model::Site;
+
+/// A JSON-LD document written so it is safe inside `<script type="application/ld+json">`:
+/// `<`, `>`, `&`, U+2028 and U+2029 are `\uXXXX` escapes (the same JSON to a parser), so a title
+/// such as `</script><script>...` cannot end the element. It serialises as it was written,
+/// also inside a larger JSON answer (`include=jsonld`).
+#[derive(Debug, Clone)]
+pub struct ScriptSafe(Box<RawValue>);
+
+impl ScriptSafe {
+    pub fn new(document: &Value) -> ScriptSafe {
+        let escaped = script_safe(&document.to_string());
+        ScriptSafe(RawValue::from_string(escaped).expect("escaping keeps JSON valid"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Serialize for ScriptSafe {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// JSON text with the characters that matter to an HTML parser escaped. Outside strings JSON
+/// has none of them, so replacing them anywhere is safe.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// The clinic as a schema.org node.
 pub fn organization(site: &Site, base: &str) -> Value {
@@ -93,4 +136,24 @@ pub fn for_post(post: &Post, site: &Site, base: &str) -> Value {
         }));
     }
     json!({"@context": "https://schema.org", "@graph": graph})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{script_safe, ScriptSafe};
+    use serde_json::json;
+
+    #[test]
+    fn script_breakers_are_escaped_and_the_json_is_the_same() {
+        let document = json!({"headline": "</script><script>alert(1)</script> & \u{2028}\u{2029}", "n": 1});
+        let safe = ScriptSafe::new(&document);
+        for bad in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!safe.as_str().contains(bad), "{bad:?} in {}", safe.as_str());
+        }
+        assert_eq!(serde_json::from_str::<serde_json::Value>(safe.as_str()).unwrap(), document);
+        // Kept as written when it is part of a larger answer.
+        let answer = serde_json::to_string(&json!({"a": 1})).unwrap() + &serde_json::to_string(&safe).unwrap();
+        assert!(answer.contains("\\u003c/script\\u003e"), "{answer}");
+        assert_eq!(script_safe("{\"a\":\"x\"}"), "{\"a\":\"x\"}");
+    }
 }

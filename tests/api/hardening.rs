@@ -240,3 +240,55 @@ async fn a_problem_stays_small_whatever_the_request() {
         path.len()
     );
 }
+
+#[actix_web::test]
+async fn json_ld_cannot_end_its_script_element() {
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let title = "</script><script>alert(1)</script> & \u{2028}";
+    let created = app
+        .write(
+            Method::POST,
+            "/v1/posts",
+            &write,
+            &json!({"slug": "script-breaker", "title": title, "status": "published",
+                    "sections": [{"markdown": "Body."}]}),
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 201, "{}", String::from_utf8_lossy(&created.body));
+    for path in [
+        "/v1/posts/script-breaker/jsonld",
+        "/v1/posts/script-breaker?include=jsonld",
+        "/v1/posts/script-breaker?include=jsonld&fields=slug",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status.as_u16(), 200, "{path}");
+        let body = String::from_utf8(response.body.clone()).unwrap();
+        let document = if path.ends_with("/jsonld") { body.clone() } else { json_ld_text(&body) };
+        for bad in ["<", ">", "&", "\u{2028}"] {
+            assert!(!document.contains(bad), "{path}: {bad:?} in {document}");
+        }
+        let parsed: serde_json::Value = serde_json::from_str(&document).unwrap();
+        let article = parsed["@graph"].as_array().unwrap().iter().find(|n| n["@type"] == "Article").unwrap().clone();
+        assert_eq!(article["headline"], title, "{path}: the same text once parsed");
+    }
+}
+
+/// The JSON text of the `jsonld` member of a post answer, as sent.
+fn json_ld_text(body: &str) -> String {
+    let start = body.find("\"jsonld\":").expect("a jsonld member") + "\"jsonld\":".len();
+    let mut depth = 0;
+    for (offset, c) in body[start..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return body[start..start + offset + 1].to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("unterminated jsonld member");
+}

@@ -64,3 +64,22 @@ export function createClinicClient(
 }
 
 export default createClinicClient;
+
+/**
+ * A JSON-LD document (`GET /v1/posts/{slug}/jsonld`, or a post's `jsonld` with
+ * `include=jsonld`) as text to put inside `<script type="application/ld+json">`.
+ *
+ * The API sends JSON-LD with `<`, `>`, `&`, U+2028 and U+2029 escaped, but `JSON.parse` undoes
+ * that and `JSON.stringify` does not redo it: a title containing `</script>` would end the
+ * element. Serialise with this instead of `JSON.stringify`.
+ *
+ * ```ts
+ * const html = `<script type="application/ld+json">${jsonLdScript(post.jsonld)}</script>`;
+ * ```
+ */
+export function jsonLdScript(document: unknown): string {
+  return JSON.stringify(document).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
