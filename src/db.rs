@@ -28,6 +28,7 @@ struct Pragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        trace_statements(conn);
         conn.batch_execute(
             "PRAGMA busy_timeout = 5000;
              PRAGMA synchronous = FULL;
@@ -35,6 +36,26 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
+}
+
+/// Where `RUST_LOG=clinic_content::sql=trace` logs every statement the pool runs.
+pub const SQL_LOG_TARGET: &str = "clinic_content::sql";
+
+/// With the `clinic_content::sql` log target at trace level, logs each statement's SQL (never its
+/// bound values, which may hold secrets); nothing is installed otherwise.
+fn trace_statements(conn: &mut SqliteConnection) {
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    if !log::log_enabled!(target: SQL_LOG_TARGET, log::Level::Trace) {
+        return;
+    }
+    let log_statement = |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            let text = query.to_string();
+            let sql = text.split(" -- binds:").next().unwrap_or_default();
+            log::trace!(target: SQL_LOG_TARGET, "{}", sql.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    };
+    conn.set_instrumentation(Box::new(log_statement) as Box<dyn Instrumentation>);
 }
 
 /// The file path inside a `DATABASE_URL` (`sqlite://` and `file:` prefixes are accepted).
