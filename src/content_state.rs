@@ -24,6 +24,8 @@ pub struct ContentState {
     times: RwLock<Times>,
     /// List totals by list and filters, valid while their stamp is current.
     totals: Mutex<HashMap<String, (Stamp, i64)>>,
+    /// Signalled when a refresh sees the version move (what the webhook worker waits on).
+    moved: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -86,7 +88,17 @@ impl ContentState {
         times.changed_at = row.changed_at;
         times.next_publication = row.next_publication;
         let previous = self.version.swap(row.version as u64, Ordering::AcqRel);
-        Ok(previous != row.version as u64)
+        let moved = previous != row.version as u64;
+        if moved {
+            self.moved.notify_one();
+        }
+        Ok(moved)
+    }
+
+    /// Resolves once a refresh has seen the version move since the last call (a write through
+    /// this app at once, one by another process within `REFRESH`).
+    pub async fn moved(&self) {
+        self.moved.notified().await
     }
 
     /// A count remembered under `key` until the content changes.

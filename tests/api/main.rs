@@ -8,6 +8,7 @@ mod faqs;
 mod guidance;
 mod helpers;
 mod http;
+mod multi_instance;
 mod openapi;
 mod operations;
 mod posts;
