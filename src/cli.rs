@@ -17,7 +17,7 @@ use crate::{clock, db, openapi, seed, Application};
 /// CACHE_MEGABYTES (16), RATE_LIMIT_READS / RATE_LIMIT_SEARCHES / RATE_LIMIT_WRITES (1200 / 120 /
 /// 120 a minute per client; 0 = off), CORS_ALLOWED_ORIGINS (none), PUBLIC_SITE_URL (the site's
 /// website), WEBHOOK_ALLOW_PRIVATE_TARGETS (false), WEBHOOK_TIMEOUT_SECONDS (10),
-/// WEBHOOK_RETRY_BASE_MS (10000), WEBHOOK_MAX_ATTEMPTS (12), RUST_LOG (info).
+/// WEBHOOK_RETRY_BASE_MS (10000), WEBHOOK_MAX_ATTEMPTS (12), WEBHOOK_LEASE_SECONDS (30), RUST_LOG (info).
 #[derive(Debug, Parser)]
 #[command(name = "clinic-content", version)]
 pub struct Cli {

@@ -111,9 +111,17 @@ impl Config {
             Ok("false") | Ok("0") | Ok("") | Err(_) => false,
             Ok(other) => return Err(format!("WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false, got '{other}'")),
         };
+        let timeout = number("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120)?;
+        let lease = number("WEBHOOK_LEASE_SECONDS", 30, 2, 600)?;
+        if lease <= timeout {
+            return Err(format!(
+                "WEBHOOK_LEASE_SECONDS ({lease}) must be longer than WEBHOOK_TIMEOUT_SECONDS ({timeout})"
+            ));
+        }
         let webhooks = crate::webhooks::WebhookSettings {
             allow_private_targets,
-            timeout: std::time::Duration::from_secs(number("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120)? as u64),
+            timeout: std::time::Duration::from_secs(timeout as u64),
+            lease: std::time::Duration::from_secs(lease as u64),
             retry_base_ms: number("WEBHOOK_RETRY_BASE_MS", 10_000, 10, 3_600_000)?,
             max_attempts: number("WEBHOOK_MAX_ATTEMPTS", 12, 1, 50)? as i32,
             public_site_url: public_site_url.clone(),
@@ -153,6 +161,7 @@ impl Config {
             webhooks: crate::webhooks::WebhookSettings {
                 allow_private_targets: true,
                 timeout: std::time::Duration::from_secs(2),
+                lease: std::time::Duration::from_secs(5),
                 retry_base_ms: 100,
                 max_attempts: 5,
                 public_site_url: None,

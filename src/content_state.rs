@@ -24,6 +24,8 @@ pub struct ContentState {
     times: RwLock<Times>,
     /// List totals by list and filters, valid while their stamp is current.
     totals: Mutex<HashMap<String, (Stamp, i64)>>,
+    /// Signalled when a refresh sees the version move (what the webhook worker waits on).
+    moved: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -91,14 +93,24 @@ impl ContentState {
         .bind::<Text, _>(now)
         .get_result(conn)?;
         let mut times = self.times.write().expect("content state lock");
-        let previous = self.version.swap(row.version as u64, Ordering::AcqRel);
-        if previous != row.version as u64 {
+        let moved = self.version.swap(row.version as u64, Ordering::AcqRel) != row.version as u64;
+        if moved {
             // The change came before it was seen, and before the end of its stored second.
             times.changed_at_ms = chrono::Utc::now().timestamp_millis().min(millis(&row.changed_at) + 1000);
         }
         times.changed_at = row.changed_at;
         times.next_publication = row.next_publication;
-        Ok(previous != row.version as u64)
+        drop(times);
+        if moved {
+            self.moved.notify_one();
+        }
+        Ok(moved)
+    }
+
+    /// Resolves once a refresh has seen the version move since the last call (a write through
+    /// this app at once, one by another process within `REFRESH`).
+    pub async fn moved(&self) {
+        self.moved.notified().await
     }
 
     /// A count remembered under `key` until the content changes.

@@ -17,6 +17,9 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
+/// How long a connection waits for another's write lock before SQLITE_BUSY.
+pub const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 5000";
+
 /// Pragmas every pooled connection gets.
 /// (WAL, set once per file in `connect`, lets readers and the writer work at once.)
 /// - synchronous=FULL: a commit is fsynced before it is acknowledged, so an acknowledged write
@@ -28,13 +31,34 @@ struct Pragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        trace_statements(conn);
+        conn.batch_execute(BUSY_TIMEOUT).map_err(diesel::r2d2::Error::QueryError)?;
         conn.batch_execute(
-            "PRAGMA busy_timeout = 5000;
-             PRAGMA synchronous = FULL;
+            "PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
+}
+
+/// Where `RUST_LOG=clinic_content::sql=trace` logs every statement the pool runs.
+pub const SQL_LOG_TARGET: &str = "clinic_content::sql";
+
+/// With the `clinic_content::sql` log target at trace level, logs each statement's SQL (never its
+/// bound values, which may hold secrets); nothing is installed otherwise.
+fn trace_statements(conn: &mut SqliteConnection) {
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    if !log::log_enabled!(target: SQL_LOG_TARGET, log::Level::Trace) {
+        return;
+    }
+    let log_statement = |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            let text = query.to_string();
+            let sql = text.split(" -- binds:").next().unwrap_or_default();
+            log::trace!(target: SQL_LOG_TARGET, "{}", sql.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    };
+    conn.set_instrumentation(Box::new(log_statement) as Box<dyn Instrumentation>);
 }
 
 /// The file path inside a `DATABASE_URL` (`sqlite://` and `file:` prefixes are accepted).
@@ -62,17 +86,35 @@ pub fn connect(database_url: &str, pool_size: u32) -> Result<DbPool, String> {
     let manager = ConnectionManager::<SqliteConnection>::new(path);
     Pool::builder()
         .max_size(pool_size)
+        // r2d2 would run `SELECT 1` on every checkout; a connection to a local file does not
+        // go stale the way a network one does.
+        .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(Pragmas))
         .build(manager)
         .map_err(|error| format!("cannot open the database '{path}': {error}"))
 }
 
-/// Applies pending migrations; returns how many ran.
+/// Applies pending migrations under the write lock (so two processes never run them at
+/// once); returns how many ran.
 pub fn migrate(conn: &mut SqliteConnection) -> Result<usize, String> {
+    conn.immediate_transaction(|conn| migrate_in_transaction(conn).map_err(MigrationError))
+        .map_err(|MigrationError(error)| error)
+}
+
+/// `migrate` inside a write transaction the caller holds (each migration is a savepoint in it).
+pub fn migrate_in_transaction(conn: &mut SqliteConnection) -> Result<usize, String> {
     conn.run_pending_migrations(MIGRATIONS)
         .map(|applied| applied.len())
         .map_err(|error| format!("migrations failed: {error}"))
+}
+
+struct MigrationError(String);
+
+impl From<diesel::result::Error> for MigrationError {
+    fn from(error: diesel::result::Error) -> Self {
+        MigrationError(format!("migrations failed: {error}"))
+    }
 }
 
 pub fn has_pending_migrations(conn: &mut SqliteConnection) -> Result<bool, String> {

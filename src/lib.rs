@@ -47,30 +47,36 @@ use crate::error::ApiError;
 use crate::http::routes::{self, read};
 
 /// Opens the database, applies migrations, and seeds it with the bundled library when it holds
-/// no content yet, so the first run just works.
+/// no content yet, so the first run just works. Several instances may start at once: all of
+/// that happens in one write transaction (`BEGIN IMMEDIATE`, the SQLite write lock), so one
+/// instance migrates and seeds while the others wait, then find nothing left to do.
 pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
+    use diesel::connection::SimpleConnection;
     let pool = db::connect(&config.database_url, config.pool_size)?;
     let mut conn = pool.get().map_err(|error| format!("cannot open the database: {error}"))?;
-    let applied = db::migrate(&mut conn)?;
-    if applied > 0 {
-        log::info!("applied {applied} migration(s)");
-    }
-    let has_site: bool = diesel::select(diesel::dsl::exists(schema::site::table.select(schema::site::id)))
-        .get_result(&mut conn)
-        .map_err(|error| format!("cannot read the database: {error}"))?;
-    if !has_site {
-        let report = seed::sync(&mut conn, &seed::default_library(), &clock::now())?;
-        log::info!("seeded an empty database with the bundled content: {report}");
-    }
-    // A database from before search existed gets its index built once.
-    let indexed: i64 = diesel::sql_query("SELECT count(*) AS n FROM search_index")
-        .get_result::<search::query::CountRow>(&mut conn)
-        .map(|row| row.n)
-        .map_err(|error| format!("cannot read the search index: {error}"))?;
-    if indexed == 0 {
-        search::index::rebuild(&mut conn).map_err(|error| format!("cannot build the search index: {error}"))?;
-    }
-    http::cursor::init(&mut conn)?;
+    // Another instance's first start (migrations and the seed) may hold the lock a while.
+    conn.batch_execute("PRAGMA busy_timeout = 60000").map_err(|error| format!("cannot open the database: {error}"))?;
+    let prepared = conn.immediate_transaction(|conn| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let applied = db::migrate_in_transaction(conn)?;
+        if applied > 0 {
+            log::info!("applied {applied} migration(s)");
+        }
+        let has_site: bool =
+            diesel::select(diesel::dsl::exists(schema::site::table.select(schema::site::id))).get_result(conn)?;
+        if !has_site {
+            let report = seed::sync_in_transaction(conn, &seed::default_library(), &clock::now())?;
+            log::info!("seeded an empty database with the bundled content: {report}");
+        }
+        // A database from before search existed gets its index built once.
+        let indexed: i64 =
+            diesel::sql_query("SELECT count(*) AS n FROM search_index").get_result::<search::query::CountRow>(conn)?.n;
+        if indexed == 0 {
+            search::index::rebuild(conn)?;
+        }
+        Ok(())
+    });
+    prepared.map_err(|error| format!("cannot prepare the database: {error}"))?;
+    conn.batch_execute(db::BUSY_TIMEOUT).map_err(|error| format!("cannot open the database: {error}"))?;
     // Refresh the planner's statistics where they are stale (cheap when nothing changed).
     diesel::sql_query("PRAGMA optimize")
         .execute(&mut conn)
@@ -136,6 +142,7 @@ impl Application {
         let state = web::Data::new(content_state::ContentState::default());
         let mut conn = pool.get().map_err(|error| format!("cannot open the database: {error}"))?;
         state.refresh(&mut conn, &clock::now()).map_err(|error| format!("cannot read the content version: {error}"))?;
+        let cursor_key = web::Data::new(http::cursor::CursorKey::load_or_create(&mut conn)?);
         drop(conn);
         let cache = web::Data::new(http::cache::ResponseCache::new(config.cache_bytes));
         let spec = web::Data::new(openapi::SpecJson(openapi::spec_json()));
@@ -165,6 +172,7 @@ impl Application {
                 .app_data(public_site_url.clone())
                 .app_data(api_origin.clone())
                 .app_data(webhooks.clone())
+                .app_data(cursor_key.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
                 // Outermost last: the log sees everything; request ids and problem documents
@@ -220,10 +228,13 @@ impl Application {
                 }
             }
         });
-        let deliveries = actix_web::rt::spawn(webhooks::worker::run(self.pool.clone(), self.webhooks));
+        let owner = webhooks::worker::lease_owner_prefix().map_err(std::io::Error::other)?;
+        let worker = webhooks::worker::run(self.pool.clone(), self.webhooks, self.state.clone(), owner.clone());
+        let deliveries = actix_web::rt::spawn(worker);
         let result = self.server.await;
         refresher.abort();
         deliveries.abort();
+        webhooks::worker::release(&self.pool, &owner).await;
         result
     }
 }

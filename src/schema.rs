@@ -331,6 +331,8 @@ diesel::table! {
         last_latency_ms -> Nullable<Integer>,
         delivered_at -> Nullable<Text>,
         created_at -> Text,
+        lease_owner -> Nullable<Text>,
+        lease_until_ms -> Nullable<BigInt>,
     }
 }
 

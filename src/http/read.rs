@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::cursor::CursorKey;
 use super::list_query::{parse_detail, DetailSpec, ListQuery, ListSpec};
 use super::pagination::ListPage;
 use super::respond::{self, Data};
@@ -36,8 +37,9 @@ where
     let viewer = Viewer::for_request(req, caller);
     let query = ListQuery::parse(req.query_string(), spec, viewer.preview)?;
     let for_load = query.clone();
+    let key = CursorKey::of(req)?;
     let (items, page) = db::run(pool, move |conn| {
-        let page = select::page(conn, spec, &for_load, &viewer)?;
+        let page = select::page(conn, spec, &for_load, &viewer, &key)?;
         let items = load(conn, &page.ids, &for_load, &viewer)?;
         Ok((items, page))
     })

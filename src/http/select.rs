@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
 use diesel::sqlite::{Sqlite, SqliteConnection};
 use serde_json::Value;
 
-use super::cursor::{self, Position};
+use super::cursor::{CursorKey, Position};
 use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target};
 use crate::error::ApiError;
 use crate::visibility::Viewer;
@@ -293,17 +293,19 @@ fn total(
     })
 }
 
-/// One page of the list: ids in order, the total, and a cursor for the page after.
+/// One page of the list: ids in order, the total, and a cursor (signed with `key`) for the
+/// page after.
 pub fn page(
     conn: &mut SqliteConnection,
     spec: &ListSpec,
     query: &ListQuery,
     viewer: &Viewer,
+    key: &CursorKey,
 ) -> Result<Page, ApiError> {
     let identity = list_identity(spec, query, viewer);
     let position = match &query.cursor {
         Some(raw) => {
-            let position = cursor::decode(raw).ok_or_else(|| {
+            let position = key.decode(raw).ok_or_else(|| {
                 ApiError::bad_param("cursor", "is not a cursor this service issued (it may have been altered)")
             })?;
             if position.list != identity {
@@ -354,7 +356,7 @@ pub fn page(
     let more = rows.len() as i64 > query.page.per_page;
     rows.truncate(query.page.per_page as usize);
     let next_cursor = match (more, rows.last()) {
-        (true, Some(last)) => Some(cursor::encode(&Position {
+        (true, Some(last)) => Some(key.encode(&Position {
             list: identity,
             keys: query.sort.iter().enumerate().map(|(i, (key, _))| last.key(i, key.kind)).collect(),
             id: i64::from(last.id),

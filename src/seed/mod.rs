@@ -8,7 +8,7 @@ pub mod sync;
 pub mod validate;
 
 pub use format::Library;
-pub use sync::{sync, SyncReport};
+pub use sync::{sync, sync_in_transaction, SyncReport};
 
 /// The default library: the clinic's back-pain post and everything it contains.
 pub const DEFAULT_SEED: &str = include_str!("../../content/seed.json");

@@ -50,17 +50,27 @@ fn reference(result: Result<Change, String>) -> Result<Change, SyncError> {
 
 /// Syncs the whole library, all or nothing.
 pub fn sync(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, String> {
-    let report = conn.immediate_transaction(|conn| {
-        let report = sync_all(conn, library, now)?;
-        if report.inserted + report.updated > 0 {
-            crate::content_state::bump(conn)?;
-        }
-        Ok(report)
-    });
-    report.map_err(|error| match error {
+    conn.immediate_transaction(|conn| sync_and_bump(conn, library, now)).map_err(describe)
+}
+
+/// `sync` inside a write transaction the caller holds (the first start's, around migrations).
+pub fn sync_in_transaction(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, String> {
+    sync_and_bump(conn, library, now).map_err(describe)
+}
+
+fn sync_and_bump(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, SyncError> {
+    let report = sync_all(conn, library, now)?;
+    if report.inserted + report.updated > 0 {
+        crate::content_state::bump(conn)?;
+    }
+    Ok(report)
+}
+
+fn describe(error: SyncError) -> String {
+    match error {
         SyncError::Database(error) => format!("sync failed: {error}"),
         SyncError::Reference(message) => format!("sync failed: {message}"),
-    })
+    }
 }
 
 fn sync_all(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, SyncError> {

@@ -6,7 +6,7 @@ use super::model::{SyncPage, SyncResponse};
 use super::query;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
-use crate::http::cursor::{self, Position};
+use crate::http::cursor::{CursorKey, Position};
 use crate::http::respond::{self, Data};
 use crate::tokens::Caller;
 use crate::visibility::Viewer;
@@ -16,19 +16,19 @@ pub const MAX_LIMIT: usize = 500;
 const TOKEN_LIST: &str = "sync";
 
 /// A token for "everything up to `seq`, as of `time`".
-fn token(seq: i64, time: &str) -> String {
-    cursor::encode(&Position { list: TOKEN_LIST.into(), keys: vec![Value::from(time)], id: seq })
+fn token(key: &CursorKey, seq: i64, time: &str) -> String {
+    key.encode(&Position { list: TOKEN_LIST.into(), keys: vec![Value::from(time)], id: seq })
 }
 
-fn parse_token(token: &str) -> Option<(i64, String)> {
-    let position = cursor::decode(token)?;
+fn parse_token(key: &CursorKey, token: &str) -> Option<(i64, String)> {
+    let position = key.decode(token)?;
     match (position.list.as_str(), position.keys.as_slice()) {
         (TOKEN_LIST, [Value::String(time)]) if position.id >= 0 => Some((position.id, time.clone())),
         _ => None,
     }
 }
 
-fn parse(query_string: &str) -> Result<(Option<(i64, String)>, usize), ApiError> {
+fn parse(query_string: &str, key: &CursorKey) -> Result<(Option<(i64, String)>, usize), ApiError> {
     let mut since = None;
     let mut limit = None;
     let mut errors = Vec::new();
@@ -43,7 +43,7 @@ fn parse(query_string: &str) -> Result<(Option<(i64, String)>, usize), ApiError>
         }
         seen.push(param.to_string());
         match param.as_ref() {
-            "since" => match parse_token(&value) {
+            "since" => match parse_token(key, &value) {
                 Some(position) => since = Some(position),
                 None => errors.push(FieldError::new("since", "must be the `next` token of an earlier sync")),
             },
@@ -96,7 +96,8 @@ fn parse(query_string: &str) -> Result<(Option<(i64, String)>, usize), ApiError>
     )
 )]
 pub async fn sync(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let (since, limit) = parse(req.query_string())?;
+    let key = CursorKey::of(&req)?;
+    let (since, limit) = parse(req.query_string(), &key)?;
     // Public content only, whoever asks: an app's copy must never hold drafts.
     let viewer = Viewer { preview: false, ..Viewer::for_request(&req, &caller) };
     let page = db::run(&pool, move |conn| {
@@ -105,7 +106,7 @@ pub async fn sync(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> 
         let page = conn.transaction(|conn| query::page(conn, seq, &time, limit, &viewer))?;
         // The next call's window for scheduled publications starts where this one's ended.
         let until = if page.has_more { time } else { viewer.now.clone() };
-        Ok(SyncPage { changes: page.changes, next: token(page.last_seq, &until), has_more: page.has_more })
+        Ok(SyncPage { changes: page.changes, next: token(&key, page.last_seq, &until), has_more: page.has_more })
     })
     .await?;
     respond::json_for(&req, &caller, &Data { data: page }, None)

@@ -53,7 +53,10 @@ pub fn new_secret() -> Result<String, String> {
 /// POSTs the event once. Never fails: every problem is an unsuccessful attempt.
 pub async fn send(client: &awc::Client, settings: &WebhookSettings, due: &Due) -> Attempt {
     let started = Instant::now();
-    let result = try_send(client, settings, due).await;
+    // The whole attempt, name lookup included, ends within the timeout (so within the lease).
+    let result = actix_web::rt::time::timeout(settings.timeout, try_send(client, settings, due))
+        .await
+        .unwrap_or_else(|_| Err(format!("no answer within {} s", settings.timeout.as_secs_f32())));
     let latency_ms = started.elapsed().as_millis().min(i32::MAX as u128) as i32;
     match result {
         Ok(status) => Attempt {

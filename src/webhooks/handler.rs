@@ -6,6 +6,7 @@ use super::model::WebhookInput;
 use super::{query, WebhookSettings};
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
+use crate::http::cursor::CursorKey;
 use crate::http::list_query::{
     parse_detail, Bind, Filter, FilterKind, FilterSpec, KeyKind, ListQuery, ListSpec, Op, PageParams, SortSpec, Target,
     EQUALITY, NO_PARAMETERS, ORDERED,
@@ -294,9 +295,10 @@ pub async fn list_deliveries(
     query.filters.push(Filter { spec: OF_WEBHOOK, op: Op::Eq, values: vec![Bind::Int(id.into())] });
     // No shared state: delivery counts change without any content change.
     let viewer = Viewer { now: crate::clock::now(), preview: true, state: None };
+    let key = CursorKey::of(&req)?;
     let (items, page) = db::run(&pool, move |conn| {
         query::find(conn, id)?.ok_or_else(|| not_found(id))?;
-        let page = select::page(conn, &DELIVERIES, &query, &viewer)?;
+        let page = select::page(conn, &DELIVERIES, &query, &viewer, &key)?;
         Ok((query::deliveries_by_ids(conn, &page.ids)?, page))
     })
     .await?;

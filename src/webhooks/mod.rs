@@ -25,6 +25,10 @@ pub struct WebhookSettings {
     pub allow_private_targets: bool,
     /// `WEBHOOK_TIMEOUT_SECONDS`: how long a receiver has to answer (default 10).
     pub timeout: Duration,
+    /// `WEBHOOK_LEASE_SECONDS`: how long an instance holds a delivery it is sending before
+    /// another instance may take it over (default 30; longer than `timeout`, so only an instance
+    /// that died mid-delivery loses one).
+    pub lease: Duration,
     /// `WEBHOOK_RETRY_BASE_MS`: the wait before the first retry, doubled each time up to an
     /// hour (default 10,000).
     pub retry_base_ms: i64,
@@ -40,6 +44,7 @@ impl Default for WebhookSettings {
         WebhookSettings {
             allow_private_targets: false,
             timeout: Duration::from_secs(10),
+            lease: Duration::from_secs(30),
             retry_base_ms: 10_000,
             max_attempts: 12,
             public_site_url: None,

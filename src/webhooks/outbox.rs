@@ -118,27 +118,28 @@ pub fn schedule(
 }
 
 /// Announces scheduled posts and FAQ entries whose time has come (`*.published`). Runs in the
-/// worker; returns how many came due.
+/// worker when a schedule row is due; returns how many this call announced. Each row is
+/// claimed by deleting it, so with several instances only the one whose delete removed it
+/// announces it.
 pub fn announce_due(conn: &mut SqliteConnection, now: &str, site_url: Option<&str>) -> Result<usize, ApiError> {
-    // Checked first without a write transaction: this runs five times a second.
-    let any_due: bool =
-        diesel::select(diesel::dsl::exists(webhook_schedule::table.filter(webhook_schedule::due_at.le(now))))
-            .get_result(conn)?;
-    if !any_due {
-        return Ok(0);
-    }
     conn.immediate_transaction(|conn| {
         let due: Vec<(String, i32)> = webhook_schedule::table
             .filter(webhook_schedule::due_at.le(now))
             .select((webhook_schedule::kind, webhook_schedule::resource_id))
             .load(conn)?;
+        let mut announced = 0;
         for (kind, id) in &due {
-            diesel::delete(
+            let claimed = diesel::delete(
                 webhook_schedule::table
                     .filter(webhook_schedule::kind.eq(kind))
-                    .filter(webhook_schedule::resource_id.eq(id)),
+                    .filter(webhook_schedule::resource_id.eq(id))
+                    .filter(webhook_schedule::due_at.le(now)),
             )
             .execute(conn)?;
+            if claimed == 0 {
+                continue;
+            }
+            announced += 1;
             match kind.as_str() {
                 "post" => {
                     let slug: Option<String> = posts::table.find(id).select(posts::slug).first(conn).optional()?;
@@ -157,7 +158,7 @@ pub fn announce_due(conn: &mut SqliteConnection, now: &str, site_url: Option<&st
                 _ => {}
             }
         }
-        Ok(due.len())
+        Ok(announced)
     })
 }
 

@@ -1,7 +1,7 @@
 //! Database access for subscriptions and deliveries.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text};
+use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 
 use super::delivery::{new_secret, Attempt};
@@ -227,54 +227,113 @@ pub fn ping(conn: &mut SqliteConnection, webhook: i32) -> Result<Delivery, ApiEr
     delivery(conn, webhook, new)?.ok_or_else(|| ApiError::internal("queued delivery not found"))
 }
 
-/// A delivery the worker may attempt now.
-#[derive(Debug, Clone, QueryableByName)]
+/// A delivery this instance has claimed and is about to attempt.
+#[derive(Debug, Clone, Queryable)]
 pub struct Due {
-    #[diesel(sql_type = Integer)]
     pub delivery_id: i32,
-    #[diesel(sql_type = Integer)]
     pub webhook_id: i32,
-    #[diesel(sql_type = Text)]
     pub url: String,
-    #[diesel(sql_type = Text)]
     pub secret: String,
-    #[diesel(sql_type = Text)]
     pub public_id: String,
-    #[diesel(sql_type = Text)]
     pub payload: String,
 }
 
-/// The oldest pending delivery of each active subscription, where it is due: a subscription's
-/// events go out one at a time, in order, and a retry holds back the ones after it.
-pub fn due(conn: &mut SqliteConnection, now_ms: i64) -> QueryResult<Vec<Due>> {
-    diesel::sql_query(
-        "SELECT d.id AS delivery_id, d.webhook_id, w.url, w.secret, e.public_id, e.payload
-         FROM webhook_deliveries d
-         JOIN webhooks w ON w.id = d.webhook_id
-         JOIN webhook_events e ON e.id = d.event_id
-         WHERE w.active = 1 AND d.next_attempt_ms <= ?
-           AND d.id IN (SELECT min(id) FROM webhook_deliveries WHERE status = 'pending' GROUP BY webhook_id)",
-    )
-    .bind::<BigInt, _>(now_ms)
-    .load(conn)
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
 }
 
-/// Records an attempt: delivered, retried later (doubling the wait each time, at most an
-/// hour), or failed for good after the last attempt.
+/// What the worker has to do, and when: the earliest scheduled publication (RFC 3339) and the
+/// earliest moment a subscription's next delivery may be attempted (Unix ms: its retry time,
+/// or when the lease on it runs out). One cheap read, so an idle worker asks once a second.
+#[derive(Debug, Default, QueryableByName)]
+pub struct NextWork {
+    #[diesel(sql_type = Nullable<Text>)]
+    pub announcement: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub delivery_ms: Option<i64>,
+}
+
+pub fn next_work(conn: &mut SqliteConnection) -> QueryResult<NextWork> {
+    diesel::sql_query(
+        "SELECT (SELECT min(due_at) FROM webhook_schedule) AS announcement,
+                (SELECT min(CASE WHEN d.lease_until_ms > d.next_attempt_ms THEN d.lease_until_ms ELSE d.next_attempt_ms END)
+                 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                 WHERE w.active = 1 AND d.status = 'pending'
+                   AND d.id = (SELECT min(p.id) FROM webhook_deliveries p
+                               WHERE p.webhook_id = d.webhook_id AND p.status = 'pending')) AS delivery_ms",
+    )
+    .get_result(conn)
+}
+
+/// Claims, for `owner` until `lease_until_ms`, the oldest pending delivery of each active
+/// subscription where it is due and nobody holds it: a subscription's events go out one at a
+/// time, in order, and a retry holds back the ones after it. One `UPDATE … RETURNING`, so two
+/// instances never claim the same delivery (the conditions on the row itself are re-checked
+/// under the row lock on PostgreSQL too); returns what was claimed.
+pub fn claim(conn: &mut SqliteConnection, owner: &str, now_ms: i64, lease_until_ms: i64) -> QueryResult<Vec<Due>> {
+    let claimed: Vec<Claimed> = diesel::sql_query(
+        "UPDATE webhook_deliveries SET lease_owner = ?, lease_until_ms = ?
+         WHERE status = 'pending' AND next_attempt_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms <= ?)
+           AND id IN (SELECT min(p.id) FROM webhook_deliveries p JOIN webhooks w ON w.id = p.webhook_id
+                      WHERE p.status = 'pending' AND w.active = 1 GROUP BY p.webhook_id)
+         RETURNING id",
+    )
+    .bind::<Text, _>(owner)
+    .bind::<BigInt, _>(lease_until_ms)
+    .bind::<BigInt, _>(now_ms)
+    .bind::<BigInt, _>(now_ms)
+    .load(conn)?;
+    let claimed: Vec<i32> = claimed.into_iter().map(|row| row.id).collect();
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    webhook_deliveries::table
+        .inner_join(webhooks::table)
+        .inner_join(webhook_events::table)
+        .filter(webhook_deliveries::id.eq_any(&claimed))
+        .filter(webhook_deliveries::lease_owner.eq(owner))
+        .select((
+            webhook_deliveries::id,
+            webhook_deliveries::webhook_id,
+            webhooks::url,
+            webhooks::secret,
+            webhook_events::public_id,
+            webhook_events::payload,
+        ))
+        .load(conn)
+}
+
+/// Gives back the deliveries an instance holds (it is shutting down), so they are sent
+/// again at once rather than when their leases run out.
+pub fn release(conn: &mut SqliteConnection, owner_prefix: &str) -> QueryResult<usize> {
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(webhook_deliveries::lease_owner.like(format!("{owner_prefix}%"))),
+    )
+    .set((webhook_deliveries::lease_owner.eq(None::<String>), webhook_deliveries::lease_until_ms.eq(None::<i64>)))
+    .execute(conn)
+}
+
+/// Records an attempt made under `owner`'s lease and ends the lease: delivered, retried later
+/// (doubling the wait each time, at most an hour), or failed for good after the last attempt.
+/// Returns false (and records nothing) when the lease was no longer this owner's.
 pub fn finish_attempt(
     conn: &mut SqliteConnection,
     delivery_id: i32,
+    owner: &str,
     attempt: &Attempt,
     settings: &WebhookSettings,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     let now = clock::now();
-    let attempts: Option<i32> = webhook_deliveries::table
+    let held = webhook_deliveries::table
         .find(delivery_id)
         .filter(webhook_deliveries::status.eq("pending"))
-        .select(webhook_deliveries::attempts)
-        .first(conn)
-        .optional()?;
-    let Some(attempts) = attempts.map(|n| n + 1) else { return Ok(()) };
+        .filter(webhook_deliveries::lease_owner.eq(owner));
+    let attempts: Option<i32> = held.select(webhook_deliveries::attempts).first(conn).optional()?;
+    let Some(attempts) = attempts.map(|n| n + 1) else { return Ok(false) };
     let (status, next_ms) = if attempt.delivered {
         ("delivered", 0)
     } else if attempts >= settings.max_attempts {
@@ -282,7 +341,7 @@ pub fn finish_attempt(
     } else {
         ("pending", chrono::Utc::now().timestamp_millis() + settings.backoff_ms(attempts))
     };
-    diesel::update(webhook_deliveries::table.find(delivery_id))
+    let updated = diesel::update(held)
         .set((
             webhook_deliveries::status.eq(status),
             webhook_deliveries::attempts.eq(attempts),
@@ -292,7 +351,9 @@ pub fn finish_attempt(
             webhook_deliveries::last_error.eq(&attempt.error),
             webhook_deliveries::last_latency_ms.eq(attempt.latency_ms),
             webhook_deliveries::delivered_at.eq(attempt.delivered.then_some(&now)),
+            webhook_deliveries::lease_owner.eq(None::<String>),
+            webhook_deliveries::lease_until_ms.eq(None::<i64>),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(updated == 1)
 }

@@ -14,7 +14,7 @@ use crate::spec;
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     client: awc::Client,
     spec: Value,
 }
@@ -51,13 +51,24 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         address,
         database_url,
-        _dir: dir,
+        _dir: Some(dir),
         client: awc::Client::builder().disable_redirects().finish(),
         spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
     }
 }
 
 impl TestApp {
+    /// A client for a server running elsewhere (a child process) on `database_url`.
+    pub fn at(address: &str, database_url: &str) -> TestApp {
+        TestApp {
+            address: address.to_string(),
+            database_url: database_url.to_string(),
+            _dir: None,
+            client: awc::Client::builder().disable_redirects().finish(),
+            spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
+        }
+    }
+
     /// Sends a request and checks the response against the spec.
     pub async fn request(&self, method: Method, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         self.send(method, path, headers, None).await
@@ -181,7 +192,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     TestApp {
         address,
         database_url,
-        _dir: dir,
+        _dir: Some(dir),
         client: awc::Client::builder().disable_redirects().finish(),
         spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
     }
@@ -204,4 +215,100 @@ pub async fn band_inputs(app: &TestApp) -> Vec<serde_json::Value> {
             })
         })
         .collect()
+}
+
+/// `clinic-content serve` as a child process on a free port: the real binary, so several of
+/// them on one database share nothing but the file. Its standard error is kept (for the log
+/// lines tests look for); it is killed when dropped.
+pub struct ChildServer {
+    child: Option<std::process::Child>,
+    address: std::sync::mpsc::Receiver<String>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ChildServer {
+    /// Starts it and returns at once; `address` waits until it listens. The service's own
+    /// lines are logged at info at least (`RUST_LOG` in `env` may add to that).
+    pub fn start(db: &std::path::Path, env: &[(&str, &str)]) -> ChildServer {
+        use std::io::BufRead;
+        let rust_log = match env.iter().find(|(name, _)| *name == "RUST_LOG") {
+            Some((_, filter)) => format!("{filter},clinic_content=info"),
+            None => "info".to_string(),
+        };
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clinic-content"))
+            .arg("serve")
+            .envs(env.iter().copied())
+            .env("RUST_LOG", rust_log)
+            .env("DATABASE_URL", db)
+            .env("PORT", "0")
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        let stderr = child.stderr.take().unwrap();
+        let (sender, address) = std::sync::mpsc::channel();
+        let log: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("listening on http://") {
+                    let address = line[at + "listening on ".len()..].split_whitespace().next().unwrap().to_string();
+                    let _ = sender.send(address);
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        ChildServer { child: Some(child), address, log }
+    }
+
+    /// Its base URL, once it listens (panics with its log if it exits or takes over `seconds`).
+    pub async fn address(&mut self, seconds: u64) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            if let Ok(address) = self.address.try_recv() {
+                return address;
+            }
+            let exited = self.child.as_mut().unwrap().try_wait().unwrap();
+            assert!(
+                exited.is_none() && std::time::Instant::now() < deadline,
+                "the server did not start ({exited:?}): {}",
+                self.log().join("\n")
+            );
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// `address` for tests without an async runtime.
+    pub fn address_blocking(&mut self, seconds: u64) -> String {
+        let address = self.address.recv_timeout(std::time::Duration::from_secs(seconds));
+        address.unwrap_or_else(|_| panic!("the server did not start: {}", self.log().join("\n")))
+    }
+
+    /// Every line it wrote to standard error so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// SIGKILL: no graceful shutdown.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// The process itself, for tests that manage it (it is no longer killed on drop).
+    pub fn into_child(mut self) -> std::process::Child {
+        self.child.take().unwrap()
+    }
+}
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }

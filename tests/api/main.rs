@@ -9,6 +9,7 @@ mod guidance;
 mod hardening;
 mod helpers;
 mod http;
+mod multi_instance;
 mod openapi;
 mod operations;
 mod posts;

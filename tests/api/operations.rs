@@ -1,8 +1,7 @@
 //! The operator's side: the command line, crash safety, concurrent use, export/import, backup.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use actix_web::http::Method;
@@ -27,28 +26,9 @@ fn start_server(db: &Path) -> (Child, String) {
 
 /// `start_server` with extra environment variables.
 pub fn start_server_with(db: &Path, env: &[(&str, &str)]) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .envs(env.iter().copied())
-        .env("DATABASE_URL", db)
-        .env("PORT", "0")
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let address = line[at + "listening on ".len()..].split_whitespace().next().unwrap().to_string();
-                let _ = sender.send(address);
-            }
-        }
-    });
-    let address = receiver.recv_timeout(Duration::from_secs(30)).expect("the server starts");
-    (child, address)
+    let mut server = crate::helpers::ChildServer::start(db, env);
+    let address = server.address_blocking(30);
+    (server.into_child(), address)
 }
 
 #[test]

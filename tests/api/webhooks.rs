@@ -15,9 +15,11 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_problem, spawn_app, TestApp, POST_SLUG};
 
 /// What the receiver answers.
-const ANSWER_OK: u8 = 0;
+pub const ANSWER_OK: u8 = 0;
 const ANSWER_500: u8 = 1;
 const ANSWER_HANG: u8 = 2;
+/// Answers 204 after a second.
+pub const ANSWER_SLOW: u8 = 3;
 
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -41,6 +43,8 @@ pub struct Receiver {
     pub answer: Arc<AtomicU8>,
     /// Requests that arrived, including ones still hanging.
     pub arrived: Arc<AtomicUsize>,
+    /// Every request as it arrived, whatever the answer (or whether one was sent).
+    pub arrivals: Arc<Mutex<Vec<Received>>>,
     server: actix_web::dev::ServerHandle,
 }
 
@@ -49,28 +53,34 @@ impl Receiver {
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let answer = Arc::new(AtomicU8::new(ANSWER_OK));
         let arrived = Arc::new(AtomicUsize::new(0));
-        let state = (received.clone(), answer.clone(), arrived.clone());
+        let arrivals: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let state = (received.clone(), answer.clone(), arrived.clone(), arrivals.clone());
         let server = HttpServer::new(move || {
-            let (received, answer, arrived) = state.clone();
+            let state = state.clone();
             App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
-                let (received, answer, arrived) = (received.clone(), answer.clone(), arrived.clone());
+                let (received, answer, arrived, arrivals) = state.clone();
                 async move {
                     arrived.fetch_add(1, Ordering::SeqCst);
                     let header =
                         |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                    let event = Received {
+                        id: header("webhook-id"),
+                        timestamp: header("webhook-timestamp"),
+                        signature: header("webhook-signature"),
+                        body: String::from_utf8(body.to_vec()).unwrap(),
+                    };
+                    arrivals.lock().unwrap().push(event.clone());
                     match answer.load(Ordering::SeqCst) {
                         ANSWER_HANG => {
                             actix_web::rt::time::sleep(Duration::from_secs(60)).await;
                             HttpResponse::NoContent().finish()
                         }
                         ANSWER_500 => HttpResponse::InternalServerError().finish(),
-                        _ => {
-                            received.lock().unwrap().push(Received {
-                                id: header("webhook-id"),
-                                timestamp: header("webhook-timestamp"),
-                                signature: header("webhook-signature"),
-                                body: String::from_utf8(body.to_vec()).unwrap(),
-                            });
+                        slow_or_ok => {
+                            if slow_or_ok == ANSWER_SLOW {
+                                actix_web::rt::time::sleep(Duration::from_secs(1)).await;
+                            }
+                            received.lock().unwrap().push(event);
                             HttpResponse::NoContent().finish()
                         }
                     }
@@ -84,7 +94,7 @@ impl Receiver {
         .run();
         let handle = server.handle();
         actix_web::rt::spawn(server);
-        Receiver { port, received, answer, arrived, server: handle }
+        Receiver { port, received, answer, arrived, arrivals, server: handle }
     }
 
     pub fn url(&self) -> String {
@@ -93,6 +103,10 @@ impl Receiver {
 
     pub fn events(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
+    }
+
+    pub fn arrivals(&self) -> Vec<Received> {
+        self.arrivals.lock().unwrap().clone()
     }
 
     /// Waits until `n` events arrived (or fails after `seconds`).
@@ -462,7 +476,14 @@ async fn private_targets_are_refused_unless_allowed() {
 fn a_delivery_pending_at_sigkill_is_sent_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hooks.db");
-    let env = [("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true"), ("WEBHOOK_RETRY_BASE_MS", "100"), ("RUST_LOG", "warn")];
+    // A delivery in flight at the kill keeps its lease until it runs out: short ones here.
+    let env = [
+        ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true"),
+        ("WEBHOOK_RETRY_BASE_MS", "100"),
+        ("WEBHOOK_TIMEOUT_SECONDS", "1"),
+        ("WEBHOOK_LEASE_SECONDS", "2"),
+        ("RUST_LOG", "warn"),
+    ];
     let cli = |args: &[&str]| {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_clinic-content"))
             .args(args)
