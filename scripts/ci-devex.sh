@@ -3,7 +3,7 @@
 #   bash scripts/ci-devex.sh
 #
 #   1. lint openapi/openapi.json with Redocly CLI (.redocly.yaml)
-#   2. the TypeScript client: src/schema.d.ts matches the spec (no drift); tsc --strict
+#   2. the TypeScript client: src/schema.d.ts matches the spec (no drift); tsc --strict; its unit tests
 #   3. cargo build; start the server on a temporary SQLite file and a free port; make a write token
 #   4. run the TypeScript example against the server
 #   5. browser tests (headless Chromium + playwright-core): the example page and /docs;
@@ -150,6 +150,10 @@ client_typecheck() {
     echo "tsc --strict: no errors"
 }
 
+client_tests() {
+    (cd clients/typescript && node_modules/.bin/tsx --test test/*.test.ts)
+}
+
 build_server() {
     cargo build --locked --profile "$CARGO_PROFILE"
 }
@@ -240,7 +244,7 @@ schemathesis_run() {
 # ---------------------------------------------------------------------------------------------
 
 export ROOT ARTIFACTS WORK SCHEMATHESIS_VERSION MAX_EXAMPLES SCHEMATHESIS_SEED
-export -f free_port wait_for lint_spec client_no_drift client_typecheck client_example browser_tests webhook_example \
+export -f free_port wait_for lint_spec client_no_drift client_typecheck client_tests client_example browser_tests webhook_example \
     schemathesis_run
 
 mkdir -p "$ARTIFACTS"
@@ -248,6 +252,7 @@ step "install tools" install_tools
 check "lint openapi/openapi.json (Redocly)" lint_spec
 check "TS client: schema.d.ts drift" client_no_drift
 check "TS client: tsc --strict" client_typecheck
+check "TS client: unit tests" client_tests
 step "cargo build ($CARGO_PROFILE)" build_server
 step "start the server" start_server
 export API TOKEN BIN

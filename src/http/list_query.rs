@@ -118,6 +118,9 @@ pub struct IncludeSpec {
     pub name: &'static str,
     /// The fields `fields[name]` may keep.
     pub fields: &'static [&'static str],
+    /// Meant for an HTML `<script>` element (JSON-LD): an answer that includes it is written
+    /// script-safe (`respond::script_safe_json`).
+    pub script_safe: bool,
 }
 
 /// A copy of the listed table's columns with one row per related resource (e.g. per tag of a

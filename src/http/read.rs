@@ -72,8 +72,11 @@ where
     let viewer = Viewer::for_request(req, caller);
     let for_load = query.clone();
     let found = db::run(pool, move |conn| Ok(load(conn, &lookup, &for_load, &viewer)?)).await?;
-    let data = found.ok_or_else(|| ApiError::not_found(resource, &slug))?;
-    respond::json_for(req, caller, &Data { data: sparse(data, &query)? }, None)
+    let data = Data { data: sparse(found.ok_or_else(|| ApiError::not_found(resource, &slug))?, &query)? };
+    if spec.includes.iter().any(|include| include.script_safe && query.includes(include.name)) {
+        return respond::script_safe_json_for(req, caller, &data);
+    }
+    respond::json_for(req, caller, &data, None)
 }
 
 /// An item as served: whole, or trimmed to the fields asked for.

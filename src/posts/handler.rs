@@ -23,7 +23,7 @@ use crate::visibility::Viewer;
 const PUBLIC_POSTS: &str = "+posts.status IN ('published', 'scheduled') AND +posts.published_at <= ?";
 
 const INCLUDES: &[IncludeSpec] = &[
-    IncludeSpec { name: "faqs", fields: FAQ_FIELDS },
+    IncludeSpec { name: "faqs", fields: FAQ_FIELDS, script_safe: false },
     IncludeSpec {
         name: "conditions",
         fields: &[
@@ -38,8 +38,13 @@ const INCLUDES: &[IncludeSpec] = &[
             "position",
             "updated_at",
         ],
+        script_safe: false,
     },
-    IncludeSpec { name: "citations", fields: &["slug", "publisher", "title", "year", "url", "claim"] },
+    IncludeSpec {
+        name: "citations",
+        fields: &["slug", "publisher", "title", "year", "url", "claim"],
+        script_safe: false,
+    },
 ];
 
 const FAQ_FIELDS: &[&str] =
@@ -141,7 +146,7 @@ pub static DETAIL: DetailSpec = DetailSpec {
         "sections",
         "links",
     ],
-    includes: &[INCLUDES[0], INCLUDES[1], IncludeSpec { name: "jsonld", fields: &[] }],
+    includes: &[INCLUDES[0], INCLUDES[1], IncludeSpec { name: "jsonld", fields: &[], script_safe: true }],
 };
 
 /// List posts

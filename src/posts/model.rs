@@ -71,6 +71,9 @@ pub struct Post {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<Condition>>,
     /// With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
+    /// The whole answer is then written with `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`-style
+    /// escapes; once parsed, serialise this member with the client's `jsonLdScript` (not
+    /// `JSON.stringify`) to put it in a script element.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub jsonld: Option<serde_json::Value>,

@@ -21,6 +21,7 @@ import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import type { components, operations, paths } from "./schema.js";
 
 export type { components, operations, paths };
+export { jsonLdScript } from "./jsonld.js";
 
 /** The client: `GET`, `POST`, `PATCH`, `PUT`, `DELETE`, ... typed by path. */
 export type ClinicClient = Client<paths>;

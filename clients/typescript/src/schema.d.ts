@@ -557,13 +557,16 @@ export interface paths {
         };
         /**
          * Get a post's JSON-LD
-         * @description schema.org JSON-LD for a published post, to drop into a script element of type
-         *     `application/ld+json`:
-         *     an `@graph` with the page (`MedicalWebPage`), the `Article` (headline, description, dates,
-         *     keywords from its tags, citations; the clinic as author and publisher, a
-         *     `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post has FAQ entries, an
-         *     `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the front end
-         *     (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+         * @description schema.org JSON-LD for a published post: an `@graph` with the page (`MedicalWebPage`), the
+         *     `Article` (headline, description, dates, keywords from its tags, citations; the clinic as
+         *     author and publisher, a `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post
+         *     has FAQ entries, an `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the
+         *     front end (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+         *
+         *     The bytes go into a script element of type `application/ld+json` as they are: `<`, `>`, `&`,
+         *     U+2028 and U+2029 in strings are written as `\u003c`-style escapes, so no text can close the
+         *     element. Serialising the parsed document again (`JSON.stringify`) undoes that; the TypeScript
+         *     client's `jsonLdScript` serialises it safely.
          */
         get: operations["getPostJsonLd"];
         put?: never;
@@ -1544,7 +1547,12 @@ export interface components {
             faqs?: components["schemas"]["Faq"][] | null;
             /** @description With `include=conditions`: the conditions of the categories the post discusses. */
             conditions?: components["schemas"]["Condition"][] | null;
-            /** @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`). */
+            /**
+             * @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
+             *     The whole answer is then written with `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`-style
+             *     escapes; once parsed, serialise this member with the client's `jsonLdScript` (not
+             *     `JSON.stringify`) to put it in a script element.
+             */
             jsonld?: Record<string, never> | null;
         };
         /** @description A citation as embedded in a post: the source and the claim it backs there. */
@@ -2176,7 +2184,12 @@ export interface components {
             faqs?: components["schemas"]["FaqSparse"][] | null;
             /** @description With `include=conditions`: the conditions of the categories the post discusses. */
             conditions?: components["schemas"]["ConditionSparse"][] | null;
-            /** @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`). */
+            /**
+             * @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
+             *     The whole answer is then written with `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`-style
+             *     escapes; once parsed, serialise this member with the client's `jsonLdScript` (not
+             *     `JSON.stringify`) to put it in a script element.
+             */
             jsonld?: Record<string, never> | null;
         };
         /** @description One presentation of back pain and how it responds to massage. */
