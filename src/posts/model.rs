@@ -64,6 +64,9 @@ pub struct Post {
     /// The body split at its headings, for native rendering and tables of contents.
     pub sections: Vec<Section>,
     pub links: PostLinks,
+    /// The post's old slugs, which answer `301` to it (kept when a published post is renamed).
+    #[schema(example = json!(["massage-for-back-pain"]))]
+    pub redirect_from: Vec<String>,
     /// With `include=faqs`: the post's FAQ entries, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub faqs: Option<Vec<Faq>>,

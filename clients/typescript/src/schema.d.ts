@@ -1543,6 +1543,13 @@ export interface components {
             /** @description The body split at its headings, for native rendering and tables of contents. */
             sections: components["schemas"]["Section"][];
             links: components["schemas"]["PostLinks"];
+            /**
+             * @description The post's old slugs, which answer `301` to it (kept when a published post is renamed).
+             * @example [
+             *       "massage-for-back-pain"
+             *     ]
+             */
+            redirect_from: string[];
             /** @description With `include=faqs`: the post's FAQ entries, in order. */
             faqs?: components["schemas"]["Faq"][] | null;
             /** @description With `include=conditions`: the conditions of the categories the post discusses. */
@@ -2180,6 +2187,13 @@ export interface components {
             /** @description The body split at its headings, for native rendering and tables of contents. */
             sections?: components["schemas"]["Section"][];
             links?: components["schemas"]["PostLinks"];
+            /**
+             * @description The post's old slugs, which answer `301` to it (kept when a published post is renamed).
+             * @example [
+             *       "massage-for-back-pain"
+             *     ]
+             */
+            redirect_from?: string[];
             /** @description With `include=faqs`: the post's FAQ entries, in order. */
             faqs?: components["schemas"]["FaqSparse"][] | null;
             /** @description With `include=conditions`: the conditions of the categories the post discusses. */
@@ -11776,7 +11790,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only these fields, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, word_count, meta_title, meta_description, canonical_url, cta, author, tags, citations, condition_categories, key_points, body, sections, links.
+                 * @description Only these fields, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, word_count, meta_title, meta_description, canonical_url, cta, author, tags, citations, condition_categories, key_points, body, sections, links, redirect_from.
                  * @example title,sections
                  */
                 fields?: string;
