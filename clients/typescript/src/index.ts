@@ -37,6 +37,8 @@ export type Condition = Schemas["Condition"];
 export type Guidance = Schemas["Guidance"];
 export type GuidanceBand = Schemas["GuidanceBand"];
 export type Site = Schemas["Site"];
+/** A search hit: `title` is plain text; `title_highlighted` and `snippet` are HTML with `<mark>`s. */
+export type SearchHit = Schemas["SearchHit"];
 /** The RFC 9457 problem document every error response carries. */
 export type Problem = Schemas["Problem"];
 

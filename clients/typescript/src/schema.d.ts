@@ -610,9 +610,10 @@ export interface paths {
         /**
          * Search everything
          * @description Full-text search across posts, FAQ entries, conditions and guidance bands, best match
-         *     first (bm25; titles weigh ten times the body), each hit with its type, slug, highlighted
-         *     title and snippet. `q` takes words (all must match), `"quoted phrases"`, prefixes (`mass*`),
-         *     exclusions (`-sciatica`) and `OR` between two terms.
+         *     first (bm25; titles weigh ten times the body), each hit with its type, slug, `title` as plain
+         *     text, and `title_highlighted` and `snippet` as escaped HTML with the matches in `<mark>`.
+         *     `q` takes words (all must match), `"quoted phrases"`, prefixes (`mass*`), exclusions
+         *     (`-sciatica`) and `OR` between two terms.
          */
         get: operations["search"];
         put?: never;
@@ -1824,11 +1825,16 @@ export interface components {
             /** @example is-massage-therapy-worth-it-for-back-pain */
             slug: string;
             /**
-             * @description The title (or question, or name), matches wrapped in `<mark>`; HTML-escaped.
-             * @example Is <mark>Massage</mark> Therapy Worth It for Back Pain? An Honest Answer
+             * @description The title (or question, or name) as plain text: render it as text, never as HTML.
+             * @example Is Massage Therapy Worth It for Back Pain? An Honest Answer
              */
             title: string;
-            /** @description A passage around the best match, matches wrapped in `<mark>`; HTML-escaped. */
+            /**
+             * @description The title as HTML: escaped, with the matches wrapped in `<mark>` (and no other markup).
+             * @example Is <mark>Massage</mark> Therapy Worth It for Back Pain? An Honest Answer
+             */
+            title_highlighted: string;
+            /** @description A passage around the best match as HTML: escaped, with the matches wrapped in `<mark>`. */
             snippet: string;
             /**
              * Format: double
