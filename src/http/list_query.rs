@@ -617,7 +617,7 @@ impl ListQuery {
     }
 }
 
-fn bad_request(errors: Vec<FieldError>) -> ApiError {
+pub fn bad_request(errors: Vec<FieldError>) -> ApiError {
     let detail = if errors.len() == 1 {
         format!("The parameter '{}' {}.", errors[0].field, errors[0].message)
     } else {

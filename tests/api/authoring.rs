@@ -31,7 +31,7 @@ fn write_routes() -> Vec<(Method, String, Value)> {
         (Method::DELETE, "/v1/faqs/how-often-massage-for-back-pain".into(), Value::Null),
         (Method::POST, "/v1/tags".into(), json!({"slug": "posture", "name": "Posture", "description": null})),
         (Method::PATCH, "/v1/tags/sciatica".into(), json!({"name": "Sciatica (leg pain)"})),
-        (Method::DELETE, "/v1/tags/nanaimo".into(), Value::Null),
+        (Method::DELETE, "/v1/tags/nanaimo?force=true".into(), Value::Null),
         (
             Method::POST,
             "/v1/citations".into(),

@@ -204,7 +204,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a citation
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the citation, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the citation anyway and detaches it from that content, unless some of it cannot exist without the citation (then it stays a 409 saying what to do).
          */
         delete: operations["deleteCitation"];
         options?: never;
@@ -257,7 +257,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a condition category
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the condition category, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the condition category anyway and detaches it from that content, unless some of it cannot exist without the condition category (then it stays a 409 saying what to do).
          */
         delete: operations["deleteConditionCategory"];
         options?: never;
@@ -310,7 +310,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a condition
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the condition, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the condition anyway and detaches it from that content, unless some of it cannot exist without the condition (then it stays a 409 saying what to do).
          */
         delete: operations["deleteCondition"];
         options?: never;
@@ -362,7 +362,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a FAQ entry
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the FAQ entry, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the FAQ entry anyway and detaches it from that content, unless some of it cannot exist without the FAQ entry (then it stays a 409 saying what to do).
          */
         delete: operations["deleteFaq"];
         options?: never;
@@ -536,7 +536,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a post
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the post, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the post anyway and detaches it from that content, unless some of it cannot exist without the post (then it stays a 409 saying what to do).
          */
         delete: operations["deletePost"];
         options?: never;
@@ -716,7 +716,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a tag
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the tag, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the tag anyway and detaches it from that content, unless some of it cannot exist without the tag (then it stays a 409 saying what to do).
          */
         delete: operations["deleteTag"];
         options?: never;
@@ -3555,7 +3555,10 @@ export interface operations {
     };
     deleteCitation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -5185,7 +5188,10 @@ export interface operations {
     };
     deleteConditionCategory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -6838,7 +6844,10 @@ export interface operations {
     };
     deleteCondition: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -8487,7 +8496,10 @@ export interface operations {
     };
     deleteFaq: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -11852,7 +11864,10 @@ export interface operations {
     };
     deletePost: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -14248,7 +14263,10 @@ export interface operations {
     };
     deleteTag: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
