@@ -155,9 +155,9 @@ mod tests {
 
     #[test]
     fn force_is_true_or_false_and_the_only_parameter() {
-        assert_eq!(parse_force("").unwrap(), false);
-        assert_eq!(parse_force("force=true").unwrap(), true);
-        assert_eq!(parse_force("force=false").unwrap(), false);
+        assert!(!parse_force("").unwrap());
+        assert!(parse_force("force=true").unwrap());
+        assert!(!parse_force("force=false").unwrap());
         for bad in ["force=1", "force=true&force=true", "forced=true", "force=true&x=1"] {
             assert!(matches!(parse_force(bad), Err(ApiError::BadRequest { .. })), "{bad}");
         }
