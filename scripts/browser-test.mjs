@@ -5,7 +5,7 @@
 //
 // (a) the reference front end (examples/web, served by scripts/serve-example.mjs) renders the seed
 //     content: post, sections, FAQ accordion, condition categories with red flags, the
-//     "how many sessions?" widget and the booking CTA;
+//     "how many sessions?" widget, search with highlighted hits and the booking CTA;
 // (b) /docs (Swagger UI served by the API) renders the operation list; the landing page links to
 //     the docs, the spec and the resources.
 // Every page must load nothing from outside the servers under test (no CDN), and log no errors.
@@ -143,6 +143,17 @@ async function testExamplePage(context) {
   check((await page.textContent("#guidance-course")).includes("monthly maintenance"), "chronic: monthly maintenance mentioned");
   check((await page.textContent("#guidance-course")).includes("reassessed"), "chronic: reassessment mentioned");
   check((await page.textContent("#guidance-disclaimer")).includes("not a diagnosis"), "the clinic's disclaimer is shown");
+
+  // Search: highlighted titles render <mark>s; no markup shows as text
+  await page.fill("#search-q", "sciatica");
+  await page.click("#search-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#search-form").dataset.state === "done", null, { timeout: 10_000 });
+  const hitTitles = await page.locator("#search-results .search-hit a").allTextContents();
+  check(hitTitles.length > 0, `searching 'sciatica' lists hits (got ${hitTitles.length})`);
+  check((await page.locator("#search-results mark").count()) > 0, "matches are highlighted with <mark> elements");
+  const apiHits = await (await page.request.get(`${API}/v1/search?q=sciatica&per_page=10`)).json();
+  equal(hitTitles, apiHits.data.map((hit) => hit.title), "hit titles read as the API's plain titles");
+  check(hitTitles.every((title) => !title.includes("<")), "no markup shown as text in hit titles");
 
   // Calls to action
   equal(await page.getAttribute("#post-cta", "href"), BOOKING_URL, "the post's CTA links to the booking page");

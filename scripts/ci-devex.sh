@@ -3,7 +3,7 @@
 #   bash scripts/ci-devex.sh
 #
 #   1. lint openapi/openapi.json with Redocly CLI (.redocly.yaml)
-#   2. the TypeScript client: src/schema.d.ts matches the spec (no drift); tsc --strict
+#   2. the TypeScript client: src/schema.d.ts matches the spec (no drift); tsc --strict; its unit tests
 #   3. cargo build; start the server on a temporary SQLite file and a free port; make a write token
 #   4. run the TypeScript example against the server
 #   5. browser tests (headless Chromium + playwright-core): the example page and /docs;

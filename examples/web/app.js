@@ -48,8 +48,9 @@ function h(tag, attributes = {}, ...children) {
 /**
  * Puts HTML from the API into `element`. The API sanitises every `html` field when the content is
  * seeded (raw HTML in the Markdown is shown as text; links other than http, https, mailto and tel
- * lose their target), which is what makes `innerHTML` acceptable here. Do not do this with HTML
- * from anywhere else.
+ * lose their target), and escapes a search hit's `title_highlighted` and `snippet` (their only
+ * markup is `<mark>`), which is what makes `innerHTML` acceptable here. Do not do this with HTML
+ * from anywhere else, nor with plain-text fields such as a hit's `title`.
  */
 function setTrustedApiHtml(element, html) {
   element.innerHTML = html;
@@ -224,6 +225,55 @@ function renderGuidance(guidance) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Search: a hit's `title` is plain text (for text nodes, attributes, `document.title`);
+// `title_highlighted` and `snippet` are escaped HTML with the matches in <mark>
+
+const TYPE_LABELS = { post: "Article", faq: "Question", condition: "Condition", guidance: "Sessions" };
+
+/** Where a hit is shown: another post on its own page, the rest on this one. */
+function hitLink(hit) {
+  if (hit.type === "post") {
+    const query = new URLSearchParams(window.location.search);
+    query.set("post", hit.slug);
+    return `?${query}`;
+  }
+  return { faq: `#faq-${hit.slug}`, condition: "#conditions", guidance: "#guidance" }[hit.type] || "#";
+}
+
+function renderSearch() {
+  const form = $("search-form");
+  const status = $("search-status");
+  const results = $("search-results");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const q = $("search-q").value.trim();
+    if (!q) return;
+    form.dataset.state = "busy";
+    results.replaceChildren();
+    status.textContent = "Searching…";
+    try {
+      const hits = await api("/v1/search", { q, per_page: 10 });
+      status.textContent = hits.length === 0 ? `Nothing found for “${q}”.` : "";
+      for (const hit of hits) {
+        results.append(
+          h(
+            "li",
+            { class: "search-hit", "data-type": hit.type },
+            h("span", { class: "badge" }, TYPE_LABELS[hit.type] || hit.type),
+            setTrustedApiHtml(h("a", { href: hitLink(hit), title: hit.title }), hit.title_highlighted),
+            setTrustedApiHtml(h("p", { class: "snippet" }), hit.snippet),
+          ),
+        );
+      }
+    } catch (error) {
+      status.textContent = error.message;
+    }
+    form.dataset.state = "done";
+  });
+  $("search").hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   $("api-link").href = `${API_BASE}/openapi.json`;
@@ -246,6 +296,7 @@ async function main() {
   renderFaqs(faqs);
   renderCategories(categories);
   renderGuidance(guidance);
+  renderSearch();
 }
 
 main()

@@ -6,8 +6,9 @@ use diesel::sqlite::SqliteConnection;
 use super::model::{Citation, CitationInput};
 use super::query;
 use crate::error::{ApiError, FieldError};
+use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
-use crate::schema::{citations, post_citations};
+use crate::schema::{citations, post_citations, posts};
 use crate::validation::Check;
 use crate::visibility::Viewer;
 
@@ -75,15 +76,19 @@ impl Writable for Citations {
     }
 
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
-        let cited_by: i64 =
-            post_citations::table.filter(post_citations::citation_id.eq(id)).count().get_result(conn)?;
-        if cited_by > 0 {
-            return Err(ApiError::Conflict(format!(
-                "The citation backs claims in {cited_by} post(s); remove it from them first."
-            )));
-        }
+        // Forced: the posts lose the citation and the claims it backed there.
+        diesel::delete(post_citations::table.filter(post_citations::citation_id.eq(id))).execute(conn)?;
         diesel::delete(citations::table.find(id)).execute(conn)?;
         Ok(())
+    }
+
+    fn referrers(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<Referrers>> {
+        let citing = || post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq(id));
+        Ok(vec![Referrers::detachable(
+            ("post", "posts"),
+            citing().count().get_result(conn)?,
+            citing().order(posts::slug).limit(NAMED).select(posts::slug).load(conn)?,
+        )])
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Citation>> {

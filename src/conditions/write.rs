@@ -10,8 +10,9 @@ use super::model::{
 };
 use super::query;
 use crate::error::{ApiError, FieldError};
+use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
-use crate::schema::{condition_categories, conditions};
+use crate::schema::{condition_categories, conditions, post_condition_categories, posts};
 use crate::search::index as search;
 use crate::validation::{Check, InDatabase, Kind};
 use crate::visibility::Viewer;
@@ -158,14 +159,31 @@ impl Writable for Categories {
     }
 
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
-        let count: i64 = conditions::table.filter(conditions::category_id.eq(id)).count().get_result(conn)?;
-        if count > 0 {
-            return Err(ApiError::Conflict(format!(
-                "The category still has {count} condition(s); move or delete them first."
-            )));
-        }
+        // Posts stop discussing it (their link rows cascade); it has no conditions by now.
         diesel::delete(condition_categories::table.find(id)).execute(conn)?;
         Ok(())
+    }
+
+    fn referrers(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<Referrers>> {
+        let members = || conditions::table.filter(conditions::category_id.eq(id));
+        let discussing = || {
+            post_condition_categories::table
+                .inner_join(posts::table)
+                .filter(post_condition_categories::category_id.eq(id))
+        };
+        Ok(vec![
+            Referrers {
+                noun: ("condition", "conditions"),
+                count: members().count().get_result(conn)?,
+                first: members().order(conditions::slug).limit(NAMED).select(conditions::slug).load(conn)?,
+                fixed: Some("each belongs to a category; move them to another category or delete them first"),
+            },
+            Referrers::detachable(
+                ("post", "posts"),
+                discussing().count().get_result(conn)?,
+                discussing().order(posts::slug).limit(NAMED).select(posts::slug).load(conn)?,
+            ),
+        ])
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<ConditionCategory>> {

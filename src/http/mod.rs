@@ -11,6 +11,7 @@ pub mod pagination;
 pub mod prepared;
 pub mod rate_limit;
 pub mod read;
+pub mod referrers;
 pub mod request_id;
 pub mod respond;
 pub mod routes;

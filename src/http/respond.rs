@@ -62,8 +62,52 @@ pub fn json_for<T: Serialize>(
     body: &T,
     link_header: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let cache_control = if caller.token.is_some() { PRIVATE_CACHE_CONTROL } else { PUBLIC_CACHE_CONTROL };
-    json_with(req, body, link_header, cache_control, StatusCode::OK)
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    bytes_with(req, bytes, link_header, cache_control_for(caller), StatusCode::OK)
+}
+
+fn cache_control_for(caller: &Caller) -> &'static str {
+    if caller.token.is_some() {
+        PRIVATE_CACHE_CONTROL
+    } else {
+        PUBLIC_CACHE_CONTROL
+    }
+}
+
+/// JSON that can go into an HTML `<script>` element as it is (JSON-LD): `<`, `>`, `&`, U+2028
+/// and U+2029 are written as `\uXXXX` escapes, so no text can close the element or end a
+/// JavaScript string. Any JSON parser reads the same values.
+pub fn script_safe_json<T: Serialize>(body: &T) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::with_capacity(1024);
+    body.serialize(&mut serde_json::Serializer::with_formatter(&mut bytes, ScriptSafe)).map_err(ApiError::internal)?;
+    Ok(bytes)
+}
+
+/// serde_json's compact output, with the escapes of `script_safe_json` in every string.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            let escape = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            writer.write_all(&fragment.as_bytes()[start..at])?;
+            writer.write_all(escape.as_bytes())?;
+            start = at + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
 }
 
 /// The ETag a representation has when served.
@@ -78,7 +122,17 @@ pub fn json_with<T: Serialize>(
     cache_control: &str,
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    bytes_with(req, serde_json::to_vec(body).map_err(ApiError::internal)?, link_header, cache_control, status)
+}
+
+/// Answers with JSON already serialised: its ETag, 304 on a matching `If-None-Match`.
+fn bytes_with(
+    req: &HttpRequest,
+    bytes: Vec<u8>,
+    link_header: Option<String>,
+    cache_control: &str,
+    status: StatusCode,
+) -> Result<HttpResponse, ApiError> {
     let etag = etag_for(&bytes);
     let not_modified = status == StatusCode::OK && matches_if_none_match(req, &etag);
     let mut response = if not_modified {
@@ -99,4 +153,21 @@ pub fn json_with<T: Serialize>(
         return Ok(response.finish());
     }
     Ok(response.body(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn script_safe_json_escapes_what_could_end_a_script_element_and_parses_the_same() {
+        let value = json!({"</script>": "<b>&\u{2028}\u{2029}</b> \\\" é", "n": [1, null]});
+        let bytes = super::script_safe_json(&value).unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert_eq!(
+            text,
+            r#"{"\u003c/script\u003e":"\u003cb\u003e\u0026\u2028\u2029\u003c/b\u003e \\\" é","n":[1,null]}"#
+        );
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(), value);
+    }
 }

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::referrers::{self, Referrers};
 use super::respond::{self, Data, PRIVATE_CACHE_CONTROL};
 use crate::clock;
 use crate::content_state::{self, ContentState};
@@ -56,7 +57,13 @@ pub trait Writable: 'static {
         existing: Option<(i32, &Self::Input)>,
         now: &str,
     ) -> Result<i32, ApiError>;
+    /// Deletes the resource, detaching whatever `referrers` found (a delete only gets here when
+    /// nothing refers to it, or with `?force=true` and every referrer detachable).
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError>;
+    /// What refers to the resource, kind by kind (`referrers::check` has the rule).
+    fn referrers(_conn: &mut SqliteConnection, _id: i32) -> QueryResult<Vec<Referrers>> {
+        Ok(Vec::new())
+    }
     /// The representation as a preview reader sees it.
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Self::Output>>;
     /// When a scheduled input becomes public (so webhooks can announce it then).
@@ -323,7 +330,8 @@ pub async fn update<R: Writable>(
     written(&req, StatusCode::OK, output, None)
 }
 
-/// `DELETE /v1/{collection}/{slug}`: 204.
+/// `DELETE /v1/{collection}/{slug}[?force=true]`: 204; 409 while other content refers to it,
+/// unless forced and the references can be detached.
 pub async fn delete<R: Writable>(
     req: HttpRequest,
     pool: &DbPool,
@@ -331,6 +339,7 @@ pub async fn delete<R: Writable>(
     slug: String,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Write)?;
+    let force = referrers::parse_force(req.query_string())?;
     let if_match = if_match_header(&req);
     let state = content_state::of(&req);
     let site_url = crate::seo::configured_url(&req);
@@ -340,6 +349,7 @@ pub async fn delete<R: Writable>(
             if let Some(representation) = R::find(conn, &slug, &preview())? {
                 check_if_match(&if_match, &Data { data: representation })?;
             }
+            referrers::check(R::NAME, &slug, &R::referrers(conn, id)?, force)?;
             let before = outbox::public::<R>(conn, &slug)?;
             R::delete(conn, id)?;
             record_events::<R>(conn, before, None, site_url.as_deref())?;
@@ -427,8 +437,15 @@ macro_rules! write_handlers {
             tag = $tag,
             operation_id = $delete_id,
             summary = concat!("Delete a ", $name),
-            description = "Needs the `write` scope. `If-Match` is honoured as for updates.",
-            params(("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example)),
+            description = concat!("Needs the `write` scope. `If-Match` is honoured as for updates. ",
+                "While other content refers to the ", $name, ", the answer is a 409 whose `detail` names it (the ",
+                "first 5 of each kind by slug, and how many of each); `force=true` deletes the ", $name, " anyway ",
+                "and detaches it from that content, unless some of it cannot exist without the ", $name,
+                " (then it stays a 409 saying what to do)."),
+            params(
+                ("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example),
+                ("force" = Option<bool>, Query, description = "`true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it."),
+            ),
             security(("bearer" = [])),
             responses(
                 (status = 204, description = "Deleted"),

@@ -140,6 +140,7 @@ pub static DETAIL: DetailSpec = DetailSpec {
         "body",
         "sections",
         "links",
+        "redirect_from",
     ],
     includes: &[INCLUDES[0], INCLUDES[1], IncludeSpec { name: "jsonld", fields: &[] }],
 };

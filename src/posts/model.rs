@@ -64,6 +64,9 @@ pub struct Post {
     /// The body split at its headings, for native rendering and tables of contents.
     pub sections: Vec<Section>,
     pub links: PostLinks,
+    /// The post's old slugs, which answer `301` to it (kept when a published post is renamed).
+    #[schema(example = json!(["massage-for-back-pain"]))]
+    pub redirect_from: Vec<String>,
     /// With `include=faqs`: the post's FAQ entries, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub faqs: Option<Vec<Faq>>,
@@ -71,6 +74,8 @@ pub struct Post {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<Condition>>,
     /// With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
+    /// Written with `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`-style escapes; once parsed,
+    /// serialise it with the client's `jsonLdScript` (not `JSON.stringify`) for a script element.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub jsonld: Option<crate::seo::jsonld::ScriptSafe>,

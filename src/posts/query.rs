@@ -9,7 +9,7 @@ use crate::citations::query as citations;
 use crate::conditions::query as conditions;
 use crate::faqs::query as faq_query;
 use crate::http::list_query::ListQuery;
-use crate::schema::{post_key_points, post_sections, posts};
+use crate::schema::{post_key_points, post_redirects, post_sections, posts};
 use crate::site::query as site;
 use crate::tags::query as tag_query;
 use crate::visibility::Viewer;
@@ -128,6 +128,7 @@ pub fn find_by_slug(
         citations,
         condition_categories: categories,
         key_points,
+        redirect_from: redirects(conn, id)?,
         faqs,
         conditions: included_conditions,
         jsonld: None,
@@ -139,6 +140,15 @@ pub fn sections(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Vec<Se
         .filter(post_sections::post_id.eq(post_id))
         .order(post_sections::position)
         .select(SectionContent::as_select())
+        .load(conn)
+}
+
+/// The post's old slugs (each answers `301` to it), in order.
+pub fn redirects(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Vec<String>> {
+    post_redirects::table
+        .filter(post_redirects::post_id.eq(post_id))
+        .order(post_redirects::old_slug)
+        .select(post_redirects::old_slug)
         .load(conn)
 }
 

@@ -100,11 +100,7 @@ pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option
         .order(condition_categories::position)
         .select(condition_categories::slug)
         .load(conn)?;
-    let redirect_from = post_redirects::table
-        .filter(post_redirects::post_id.eq(id))
-        .order(post_redirects::old_slug)
-        .select(post_redirects::old_slug)
-        .load(conn)?;
+    let redirect_from = query::redirects(conn, id)?;
     let content = row.content;
     let cta = content.cta();
     Ok(Some((

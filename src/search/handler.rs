@@ -38,9 +38,10 @@ static SEARCH: ListSpec = ListSpec {
 /// Search everything
 ///
 /// Full-text search across posts, FAQ entries, conditions and guidance bands, best match
-/// first (bm25; titles weigh ten times the body), each hit with its type, slug, highlighted
-/// title and snippet. `q` takes words (all must match), `"quoted phrases"`, prefixes (`mass*`),
-/// exclusions (`-sciatica`) and `OR` between two terms.
+/// first (bm25; titles weigh ten times the body), each hit with its type, slug, `title` as plain
+/// text, and `title_highlighted` and `snippet` as escaped HTML with the matches in `<mark>`.
+/// `q` takes words (all must match), `"quoted phrases"`, prefixes (`mass*`), exclusions
+/// (`-sciatica`) and `OR` between two terms.
 #[utoipa::path(
     get,
     path = "/v1/search",

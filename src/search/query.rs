@@ -21,10 +21,13 @@ pub struct SearchHit {
     pub kind: String,
     #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
     pub slug: String,
-    /// The title (or question, or name), matches wrapped in `<mark>`; HTML-escaped.
-    #[schema(example = "Is <mark>Massage</mark> Therapy Worth It for Back Pain? An Honest Answer")]
+    /// The title (or question, or name) as plain text: render it as text, never as HTML.
+    #[schema(example = "Is Massage Therapy Worth It for Back Pain? An Honest Answer")]
     pub title: String,
-    /// A passage around the best match, matches wrapped in `<mark>`; HTML-escaped.
+    /// The title as HTML: escaped, with the matches wrapped in `<mark>` (and no other markup).
+    #[schema(example = "Is <mark>Massage</mark> Therapy Worth It for Back Pain? An Honest Answer")]
+    pub title_highlighted: String,
+    /// A passage around the best match as HTML: escaped, with the matches wrapped in `<mark>`.
     pub snippet: String,
     /// The bm25 score; lower is a better match.
     pub rank: f64,
@@ -56,6 +59,11 @@ pub struct CountRow {
 /// Marks from FTS5 (control characters no text contains) become `<mark>` after escaping.
 fn marked(text: &str) -> String {
     crate::posts::body::escape_html(text).replace('\u{2}', "<mark>").replace('\u{3}', "</mark>")
+}
+
+/// The text without FTS5's marks.
+fn unmarked(text: &str) -> String {
+    text.replace(['\u{2}', '\u{3}'], "")
 }
 
 fn href(kind: &str, slug: &str) -> String {
@@ -151,7 +159,8 @@ pub fn search(
         .into_iter()
         .map(|row| SearchHit {
             href: href(&row.kind, &row.slug),
-            title: marked(&row.title),
+            title: unmarked(&row.title),
+            title_highlighted: marked(&row.title),
             snippet: marked(&row.snippet),
             rank: row.rank,
             kind: row.kind,

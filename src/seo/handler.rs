@@ -20,13 +20,16 @@ fn site(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Site, ApiError> {
 
 /// Get a post's JSON-LD
 ///
-/// schema.org JSON-LD for a published post, to drop into a script element of type
-/// `application/ld+json`:
-/// an `@graph` with the page (`MedicalWebPage`), the `Article` (headline, description, dates,
-/// keywords from its tags, citations; the clinic as author and publisher, a
-/// `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post has FAQ entries, an
-/// `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the front end
-/// (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+/// schema.org JSON-LD for a published post: an `@graph` with the page (`MedicalWebPage`), the
+/// `Article` (headline, description, dates, keywords from its tags, citations; the clinic as
+/// author and publisher, a `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post
+/// has FAQ entries, an `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the
+/// front end (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+///
+/// The bytes go into a script element of type `application/ld+json` as they are: `<`, `>`, `&`,
+/// U+2028 and U+2029 in strings are written as `\u003c`-style escapes, so no text can close the
+/// element. Serialising the parsed document again (`JSON.stringify`) undoes that; the TypeScript
+/// client's `jsonLdScript` serialises it safely.
 #[utoipa::path(
     get,
     path = "/v1/posts/{slug}/jsonld",

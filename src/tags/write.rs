@@ -6,8 +6,9 @@ use diesel::sqlite::SqliteConnection;
 use super::model::{Tag, TagInput};
 use super::query;
 use crate::error::{ApiError, FieldError};
+use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
-use crate::schema::tags;
+use crate::schema::{faq_tags, faqs, post_tags, posts, tags};
 use crate::validation::Check;
 use crate::visibility::Viewer;
 
@@ -65,6 +66,23 @@ impl Writable for Tags {
         // Posts and FAQ entries lose the tag (their link rows cascade).
         diesel::delete(tags::table.find(id)).execute(conn)?;
         Ok(())
+    }
+
+    fn referrers(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<Referrers>> {
+        let on_posts = || post_tags::table.inner_join(posts::table).filter(post_tags::tag_id.eq(id));
+        let on_faqs = || faq_tags::table.inner_join(faqs::table).filter(faq_tags::tag_id.eq(id));
+        Ok(vec![
+            Referrers::detachable(
+                ("post", "posts"),
+                on_posts().count().get_result(conn)?,
+                on_posts().order(posts::slug).limit(NAMED).select(posts::slug).load(conn)?,
+            ),
+            Referrers::detachable(
+                ("FAQ entry", "FAQ entries"),
+                on_faqs().count().get_result(conn)?,
+                on_faqs().order(faqs::slug).limit(NAMED).select(faqs::slug).load(conn)?,
+            ),
+        ])
     }
 
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Tag>> {

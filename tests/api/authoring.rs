@@ -31,7 +31,7 @@ fn write_routes() -> Vec<(Method, String, Value)> {
         (Method::DELETE, "/v1/faqs/how-often-massage-for-back-pain".into(), Value::Null),
         (Method::POST, "/v1/tags".into(), json!({"slug": "posture", "name": "Posture", "description": null})),
         (Method::PATCH, "/v1/tags/sciatica".into(), json!({"name": "Sciatica (leg pain)"})),
-        (Method::DELETE, "/v1/tags/nanaimo".into(), Value::Null),
+        (Method::DELETE, "/v1/tags/nanaimo?force=true".into(), Value::Null),
         (
             Method::POST,
             "/v1/citations".into(),
@@ -245,6 +245,24 @@ async fn renaming_a_published_post_keeps_the_old_slug_as_a_redirect() {
     assert_eq!(back.status.as_u16(), 200);
     assert_eq!(app.get(&format!("/v1/posts/{POST_SLUG}")).await.status.as_u16(), 200);
     assert_eq!(app.get("/v1/posts/massage-for-back-pain").await.status.as_u16(), 301);
+}
+
+#[actix_web::test]
+async fn a_posts_old_slugs_are_in_its_redirect_from_on_reads() {
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let path = format!("/v1/posts/{POST_SLUG}");
+    assert_eq!(app.get_ok(&path).await["data"]["redirect_from"], json!([]));
+    let renamed = app.write(Method::PATCH, &path, &write, &json!({"slug": "massage-for-back-pain"})).await;
+    assert_eq!(renamed.status.as_u16(), 200, "{}", String::from_utf8_lossy(&renamed.body));
+    assert_eq!(renamed.json()["data"]["redirect_from"], json!([POST_SLUG]), "the write's answer");
+
+    let public = app.get_ok("/v1/posts/massage-for-back-pain").await;
+    assert_eq!(public["data"]["redirect_from"], json!([POST_SLUG]), "a public read");
+    let preview = app.get_as("/v1/posts/massage-for-back-pain", &app.token("preview")).await;
+    assert_eq!(preview.json()["data"]["redirect_from"], json!([POST_SLUG]), "a read with a token");
+    let trimmed = app.get_ok("/v1/posts/massage-for-back-pain?fields=slug,redirect_from").await;
+    assert_eq!(trimmed["data"], json!({"slug": "massage-for-back-pain", "redirect_from": [POST_SLUG]}));
 }
 
 #[actix_web::test]

@@ -1151,8 +1151,19 @@ fn hit_slugs(results: &Value) -> Vec<String> {
     hits(results).into_iter().map(|(_, slug)| slug).collect()
 }
 
-/// Every hit has a known type, its slug, an escaped title and snippet with `<mark>`s, a rank
-/// no better than the one before, and an href that answers 200.
+/// Highlighted, escaped text as plain text: the marks dropped, the entities decoded.
+fn unmarked(html: &str) -> String {
+    html.replace("<mark>", "")
+        .replace("</mark>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Every hit has a known type, its slug, a plain title, an escaped highlighted title and
+/// snippet with `<mark>`s, a rank no better than the one before, and an href that answers 200.
 async fn assert_hits_well_formed(app: &TestApp, results: &Value, token: Option<&str>) {
     let mut previous = f64::NEG_INFINITY;
     for hit in results["data"].as_array().unwrap() {
@@ -1160,9 +1171,10 @@ async fn assert_hits_well_formed(app: &TestApp, results: &Value, token: Option<&
         assert!(["post", "faq", "condition", "guidance"].contains(&kind), "{hit}");
         let slug = hit["slug"].as_str().unwrap();
         assert!(!slug.is_empty());
-        let title = hit["title"].as_str().unwrap();
+        let title = hit["title_highlighted"].as_str().unwrap();
         let snippet = hit["snippet"].as_str().unwrap();
         assert!(title.contains("<mark>") || snippet.contains("<mark>"), "a match is highlighted: {hit}");
+        assert_eq!(hit["title"], unmarked(title), "the plain title is the highlighted one as text: {hit}");
         for text in [title, snippet] {
             assert_eq!(text.matches("<mark>").count(), text.matches("</mark>").count(), "{text}");
             let rest = text.replace("<mark>", "").replace("</mark>", "");
@@ -1325,7 +1337,7 @@ async fn search_syntax_prefixes_phrases_exclusions_and_or() {
     let prefix = search(&app, "q=mass*", None).await;
     assert!(prefix["meta"]["pagination"]["total"].as_i64().unwrap() > 3);
     assert!(
-        prefix["data"][0]["title"].as_str().unwrap().to_lowercase().contains("<mark>massage</mark>")
+        prefix["data"][0]["title_highlighted"].as_str().unwrap().to_lowercase().contains("<mark>massage</mark>")
             || prefix["data"][0]["snippet"].as_str().unwrap().to_lowercase().contains("<mark>massage</mark>")
     );
     assert_hits_well_formed(&app, &prefix, None).await;
@@ -1432,7 +1444,8 @@ async fn search_stays_in_sync_with_writes() {
     patch(&app, &write, "/v1/posts/renamed", &json!({"title": "Platypusly ordinary"})).await;
     let found = search(&app, "q=platypusly", None).await;
     assert_eq!(hit_slugs(&found), ["renamed"]);
-    assert_eq!(found["data"][0]["title"], "<mark>Platypusly</mark> ordinary");
+    assert_eq!(found["data"][0]["title_highlighted"], "<mark>Platypusly</mark> ordinary");
+    assert_eq!(found["data"][0]["title"], "Platypusly ordinary");
     assert_eq!(list(&app, "/v1/posts?q=platypusly", None).await, ["renamed"]);
 
     // A new slug is what the hit links to.
@@ -1530,7 +1543,7 @@ async fn html_in_content_is_escaped_in_titles_and_snippets() {
         let results = ok(&app, path, None).await;
         assert!(!results["data"].as_array().unwrap().is_empty(), "{path}");
         for hit in results["data"].as_array().unwrap() {
-            for key in ["title", "snippet"] {
+            for key in ["title_highlighted", "snippet"] {
                 let text = hit[key].as_str().unwrap();
                 let lower = text.to_lowercase();
                 assert!(
@@ -1545,9 +1558,27 @@ async fn html_in_content_is_escaped_in_titles_and_snippets() {
         assert_hits_well_formed(&app, &results, None).await;
     }
     let results = search(&app, "q=zebracorn&filter[type]=post", None).await;
-    let title = results["data"][0]["title"].as_str().unwrap();
+    let title = results["data"][0]["title_highlighted"].as_str().unwrap();
     assert!(title.contains("&lt;b&gt;bold&lt;/b&gt;"), "{title}");
     assert!(title.starts_with("<mark>Zebracorn</mark>"), "{title}");
+    // The plain title is the text as written: for a text node, never for innerHTML.
+    assert_eq!(results["data"][0]["title"], "Zebracorn <b>bold</b> <img src=x onerror=alert(1)>");
+}
+
+#[actix_web::test]
+async fn a_search_hits_title_is_plain_text_with_the_highlighted_form_beside_it() {
+    let app = spawn_app().await;
+    let write = app.token("write");
+    create(&app, &write, "/v1/posts", &post_with_body("fish-chips", "Fish & chips: a \"quokka\" <diet>", "Body."))
+        .await;
+    let results = search(&app, "q=quokka", None).await;
+    let hit = &results["data"][0];
+    assert_eq!(hit["slug"], "fish-chips");
+    assert_eq!(hit["title"], "Fish & chips: a \"quokka\" <diet>", "{hit}");
+    assert_eq!(hit["title_highlighted"], "Fish &amp; chips: a &quot;<mark>quokka</mark>&quot; &lt;diet&gt;", "{hit}");
+    assert_hits_well_formed(&app, &results, None).await;
+    let seed = search(&app, "q=honest", None).await;
+    assert_eq!(seed["data"][0]["title"], "Is Massage Therapy Worth It for Back Pain? An Honest Answer");
 }
 
 #[actix_web::test]

@@ -237,3 +237,44 @@ async fn related_posts_are_ranked_by_shared_tags_and_categories() {
     app.get_problem("/v1/posts/draft/related", 404).await;
     app.get_problem("/v1/posts/no-such-post/related", 404).await;
 }
+
+/// What a post may hold that would end a `<script>` element or a JavaScript string early.
+const SCRIPT_BREAKER: &str = "</script><script>alert(1)</script>";
+
+/// `<`, `>`, `&`, U+2028 and U+2029 never appear raw in JSON-LD, only as `\uXXXX` escapes, so
+/// the document can go into `<script type="application/ld+json">` as it is served.
+fn assert_script_safe(json_ld: &str) {
+    for raw in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+        assert!(!json_ld.contains(raw), "a raw {raw:?} in JSON-LD: {json_ld}");
+    }
+    assert!(json_ld.contains(r"\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e"), "{json_ld}");
+    assert!(json_ld.contains(r"\u0026") && json_ld.contains(r"\u2028") && json_ld.contains(r"\u2029"), "{json_ld}");
+}
+
+#[actix_web::test]
+async fn json_ld_cannot_break_out_of_its_script_element() {
+    let app = spawn_app().await;
+    let token = app.token("write");
+    let mut body = post("breakout", SCRIPT_BREAKER, "published", Some("2026-05-01T09:00:00Z"), &[], &[]);
+    body["excerpt"] = json!("Fish & chips,\u{2028}line\u{2029}paragraph");
+    create(&app, &token, body).await;
+
+    let standalone = app.get("/v1/posts/breakout/jsonld").await;
+    assert_eq!(standalone.status, 200);
+    assert_script_safe(std::str::from_utf8(&standalone.body).unwrap());
+    let document = standalone.json();
+    assert_eq!(by_type(document["@graph"].as_array().unwrap(), "Article")["headline"], SCRIPT_BREAKER);
+
+    // Embedded: the `jsonld` member (the last one of the post) is escaped the same way, also
+    // when the post is trimmed to some fields.
+    for path in ["/v1/posts/breakout?include=jsonld", "/v1/posts/breakout?include=jsonld&fields=title"] {
+        let embedded = app.get(path).await;
+        assert_eq!(embedded.status, 200, "{path}");
+        let text = std::str::from_utf8(&embedded.body).unwrap();
+        let (_, json_ld) = text.split_once(r#""jsonld":"#).unwrap_or_else(|| panic!("{path}: {text}"));
+        assert_script_safe(json_ld);
+        let data = embedded.json()["data"].clone();
+        assert_eq!(data["title"], SCRIPT_BREAKER, "{path}: the same text once parsed");
+        assert_eq!(data["jsonld"], document, "{path}");
+    }
+}

@@ -1,4 +1,7 @@
-use crate::helpers::{spawn_app, POST_SLUG};
+use actix_web::http::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app, TestApp, TestResponse, POST_SLUG};
 
 #[actix_web::test]
 async fn tags_list_with_counts_and_links() {
@@ -43,4 +46,118 @@ async fn citations_list_their_sources_and_claims() {
     let nhs = app.get_ok("/v1/citations/nhs-2024-back-pain").await["data"].clone();
     assert_eq!(nhs["url"], "https://www.nhs.uk/conditions/back-pain/");
     app.get_problem("/v1/citations/nope", 404).await;
+}
+
+async fn delete(app: &TestApp, token: &str, path: &str) -> TestResponse {
+    app.send(Method::DELETE, path, &[("Authorization", &format!("Bearer {token}"))], None).await
+}
+
+/// The problem of a refused delete; its detail must name every one of `names`.
+fn refused(response: &TestResponse, path: &str, names: &[&str]) -> String {
+    assert_problem(response, 409, path);
+    let detail = response.json()["detail"].as_str().unwrap().to_string();
+    for name in names {
+        assert!(detail.contains(name), "{path}: the detail names {name}: {detail}");
+    }
+    detail
+}
+
+fn slugs(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|item| item["slug"].as_str().unwrap().to_string()).collect()
+}
+
+#[actix_web::test]
+async fn deleting_what_content_refers_to_is_a_409_naming_it_unless_forced() {
+    let app = spawn_app().await;
+    let token = app.token("write");
+    let post_path = format!("/v1/posts/{POST_SLUG}");
+
+    // A tag on the post and its 4 FAQ entries.
+    let detail = refused(
+        &delete(&app, &token, "/v1/tags/massage-therapy").await,
+        "/v1/tags/massage-therapy",
+        &["1 post", POST_SLUG, "4 FAQ entries", "how-often-massage-for-back-pain", "force=true"],
+    );
+    assert!(detail.starts_with("The tag 'massage-therapy' "), "{detail}");
+    assert!(slugs(&app.get_ok(&post_path).await["data"]["tags"]).contains(&"massage-therapy".to_string()));
+    app.get_ok("/v1/tags/massage-therapy").await;
+    let forced = delete(&app, &token, "/v1/tags/massage-therapy?force=true").await;
+    assert_eq!(forced.status.as_u16(), 204, "{}", String::from_utf8_lossy(&forced.body));
+    app.get_problem("/v1/tags/massage-therapy", 404).await;
+    assert!(!slugs(&app.get_ok(&post_path).await["data"]["tags"]).contains(&"massage-therapy".to_string()));
+    let faq = app.get_ok("/v1/faqs/how-often-massage-for-back-pain").await;
+    assert!(!slugs(&faq["data"]["tags"]).contains(&"massage-therapy".to_string()), "{faq}");
+
+    // A citation backing a claim in the post.
+    refused(
+        &delete(&app, &token, "/v1/citations/nhs-2024-back-pain").await,
+        "/v1/citations/nhs-2024-back-pain",
+        &["1 post", POST_SLUG],
+    );
+    let forced = delete(&app, &token, "/v1/citations/nhs-2024-back-pain?force=true").await;
+    assert_eq!(forced.status.as_u16(), 204, "{}", String::from_utf8_lossy(&forced.body));
+    let citations = &app.get_ok(&post_path).await["data"]["citations"];
+    assert_eq!(citations.as_array().unwrap().len(), 2, "{citations}");
+    assert!(!citations.to_string().contains("nhs-2024-back-pain"));
+
+    // A category with conditions: force cannot make conditions go without a category.
+    let path = "/v1/condition-categories/strong-responders";
+    refused(&delete(&app, &token, path).await, path, &["conditions", "1 post", POST_SLUG]);
+    let forced = delete(&app, &token, &format!("{path}?force=true")).await;
+    let detail = refused(&forced, path, &["conditions", "move them to another category or delete them"]);
+    assert!(!detail.contains("force=true"), "{detail}");
+    app.get_ok(path).await;
+
+    // A category only posts refer to is detached from them.
+    let created = app
+        .write(
+            Method::POST,
+            "/v1/condition-categories",
+            &token,
+            &json!({"slug": "unstudied", "name": "Unstudied", "description": "Not studied yet.", "response_level": "moderate"}),
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), 201, "{}", String::from_utf8_lossy(&created.body));
+    let patched = app
+        .write(Method::PATCH, &post_path, &token, &json!({"condition_categories": ["strong-responders", "unstudied"]}))
+        .await;
+    assert_eq!(patched.status.as_u16(), 200, "{}", String::from_utf8_lossy(&patched.body));
+    let path = "/v1/condition-categories/unstudied";
+    refused(&delete(&app, &token, path).await, path, &["1 post", POST_SLUG]);
+    assert_eq!(delete(&app, &token, &format!("{path}?force=true")).await.status.as_u16(), 204);
+    assert_eq!(slugs(&app.get_ok(&post_path).await["data"]["condition_categories"]), ["strong-responders"]);
+
+    // What nothing refers to goes without force; `force` is true or false, nothing else.
+    let created = app
+        .write(Method::POST, "/v1/tags", &token, &json!({"slug": "posture", "name": "Posture", "description": null}))
+        .await;
+    assert_eq!(created.status.as_u16(), 201);
+    for bad in ["/v1/tags/posture?force=yes", "/v1/tags/posture?forced=true", "/v1/tags/posture?force=true&force=true"]
+    {
+        assert_problem(&delete(&app, &token, bad).await, 400, bad);
+    }
+    assert_eq!(delete(&app, &token, "/v1/tags/posture?force=false").await.status.as_u16(), 204);
+}
+
+#[actix_web::test]
+async fn a_refused_delete_names_the_first_referrers_and_counts_the_rest() {
+    let app = spawn_app().await;
+    let token = app.token("write");
+    let created = app
+        .write(Method::POST, "/v1/tags", &token, &json!({"slug": "posture", "name": "Posture", "description": null}))
+        .await;
+    assert_eq!(created.status.as_u16(), 201);
+    for n in 1..=7 {
+        let body = json!({"slug": format!("posture-{n}"), "title": "Posture", "tags": ["posture"],
+            "sections": [{"heading": null, "markdown": "Sit up."}]});
+        let response = app.write(Method::POST, "/v1/posts", &token, &body).await;
+        assert_eq!(response.status.as_u16(), 201, "{}", String::from_utf8_lossy(&response.body));
+    }
+    // Drafts count too: deleting would change them as well.
+    let detail = refused(
+        &delete(&app, &token, "/v1/tags/posture").await,
+        "/v1/tags/posture",
+        &["7 posts", "posture-1, posture-2, posture-3, posture-4, posture-5 and 2 more"],
+    );
+    assert!(!detail.contains("posture-6"), "{detail}");
 }

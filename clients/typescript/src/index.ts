@@ -21,6 +21,7 @@ import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import type { components, operations, paths } from "./schema.js";
 
 export type { components, operations, paths };
+export { jsonLdScript } from "./jsonld.js";
 
 /** The client: `GET`, `POST`, `PATCH`, `PUT`, `DELETE`, ... typed by path. */
 export type ClinicClient = Client<paths>;
@@ -36,6 +37,8 @@ export type Condition = Schemas["Condition"];
 export type Guidance = Schemas["Guidance"];
 export type GuidanceBand = Schemas["GuidanceBand"];
 export type Site = Schemas["Site"];
+/** A search hit: `title` is plain text; `title_highlighted` and `snippet` are HTML with `<mark>`s. */
+export type SearchHit = Schemas["SearchHit"];
 /** The RFC 9457 problem document every error response carries. */
 export type Problem = Schemas["Problem"];
 
@@ -64,22 +67,3 @@ export function createClinicClient(
 }
 
 export default createClinicClient;
-
-/**
- * A JSON-LD document (`GET /v1/posts/{slug}/jsonld`, or a post's `jsonld` with
- * `include=jsonld`) as text to put inside `<script type="application/ld+json">`.
- *
- * The API sends JSON-LD with `<`, `>`, `&`, U+2028 and U+2029 escaped, but `JSON.parse` undoes
- * that and `JSON.stringify` does not redo it: a title containing `</script>` would end the
- * element. Serialise with this instead of `JSON.stringify`.
- *
- * ```ts
- * const html = `<script type="application/ld+json">${jsonLdScript(post.jsonld)}</script>`;
- * ```
- */
-export function jsonLdScript(document: unknown): string {
-  return JSON.stringify(document).replace(
-    /[<>&\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}

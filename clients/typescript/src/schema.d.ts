@@ -204,7 +204,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a citation
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the citation, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the citation anyway and detaches it from that content, unless some of it cannot exist without the citation (then it stays a 409 saying what to do).
          */
         delete: operations["deleteCitation"];
         options?: never;
@@ -257,7 +257,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a condition category
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the condition category, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the condition category anyway and detaches it from that content, unless some of it cannot exist without the condition category (then it stays a 409 saying what to do).
          */
         delete: operations["deleteConditionCategory"];
         options?: never;
@@ -310,7 +310,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a condition
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the condition, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the condition anyway and detaches it from that content, unless some of it cannot exist without the condition (then it stays a 409 saying what to do).
          */
         delete: operations["deleteCondition"];
         options?: never;
@@ -362,7 +362,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a FAQ entry
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the FAQ entry, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the FAQ entry anyway and detaches it from that content, unless some of it cannot exist without the FAQ entry (then it stays a 409 saying what to do).
          */
         delete: operations["deleteFaq"];
         options?: never;
@@ -536,7 +536,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a post
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the post, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the post anyway and detaches it from that content, unless some of it cannot exist without the post (then it stays a 409 saying what to do).
          */
         delete: operations["deletePost"];
         options?: never;
@@ -557,13 +557,16 @@ export interface paths {
         };
         /**
          * Get a post's JSON-LD
-         * @description schema.org JSON-LD for a published post, to drop into a script element of type
-         *     `application/ld+json`:
-         *     an `@graph` with the page (`MedicalWebPage`), the `Article` (headline, description, dates,
-         *     keywords from its tags, citations; the clinic as author and publisher, a
-         *     `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post has FAQ entries, an
-         *     `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the front end
-         *     (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+         * @description schema.org JSON-LD for a published post: an `@graph` with the page (`MedicalWebPage`), the
+         *     `Article` (headline, description, dates, keywords from its tags, citations; the clinic as
+         *     author and publisher, a `HealthAndBeautyBusiness` with its `PostalAddress`) and, when the post
+         *     has FAQ entries, an `FAQPage` with each `Question` and its `acceptedAnswer`. URLs are on the
+         *     front end (`PUBLIC_SITE_URL`, else the site's website; the post's `canonical_url` when set).
+         *
+         *     The bytes go into a script element of type `application/ld+json` as they are: `<`, `>`, `&`,
+         *     U+2028 and U+2029 in strings are written as `\u003c`-style escapes, so no text can close the
+         *     element. Serialising the parsed document again (`JSON.stringify`) undoes that; the TypeScript
+         *     client's `jsonLdScript` serialises it safely.
          */
         get: operations["getPostJsonLd"];
         put?: never;
@@ -607,9 +610,10 @@ export interface paths {
         /**
          * Search everything
          * @description Full-text search across posts, FAQ entries, conditions and guidance bands, best match
-         *     first (bm25; titles weigh ten times the body), each hit with its type, slug, highlighted
-         *     title and snippet. `q` takes words (all must match), `"quoted phrases"`, prefixes (`mass*`),
-         *     exclusions (`-sciatica`) and `OR` between two terms.
+         *     first (bm25; titles weigh ten times the body), each hit with its type, slug, `title` as plain
+         *     text, and `title_highlighted` and `snippet` as escaped HTML with the matches in `<mark>`.
+         *     `q` takes words (all must match), `"quoted phrases"`, prefixes (`mass*`), exclusions
+         *     (`-sciatica`) and `OR` between two terms.
          */
         get: operations["search"];
         put?: never;
@@ -712,7 +716,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a tag
-         * @description Needs the `write` scope. `If-Match` is honoured as for updates.
+         * @description Needs the `write` scope. `If-Match` is honoured as for updates. While other content refers to the tag, the answer is a 409 whose `detail` names it (the first 5 of each kind by slug, and how many of each); `force=true` deletes the tag anyway and detaches it from that content, unless some of it cannot exist without the tag (then it stays a 409 saying what to do).
          */
         delete: operations["deleteTag"];
         options?: never;
@@ -1540,11 +1544,22 @@ export interface components {
             /** @description The body split at its headings, for native rendering and tables of contents. */
             sections: components["schemas"]["Section"][];
             links: components["schemas"]["PostLinks"];
+            /**
+             * @description The post's old slugs, which answer `301` to it (kept when a published post is renamed).
+             * @example [
+             *       "massage-for-back-pain"
+             *     ]
+             */
+            redirect_from: string[];
             /** @description With `include=faqs`: the post's FAQ entries, in order. */
             faqs?: components["schemas"]["Faq"][] | null;
             /** @description With `include=conditions`: the conditions of the categories the post discusses. */
             conditions?: components["schemas"]["Condition"][] | null;
-            /** @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`). */
+            /**
+             * @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
+             *     Written with `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`-style escapes; once parsed,
+             *     serialise it with the client's `jsonLdScript` (not `JSON.stringify`) for a script element.
+             */
             jsonld?: Record<string, never> | null;
         };
         /** @description A citation as embedded in a post: the source and the claim it backs there. */
@@ -1809,11 +1824,16 @@ export interface components {
             /** @example is-massage-therapy-worth-it-for-back-pain */
             slug: string;
             /**
-             * @description The title (or question, or name), matches wrapped in `<mark>`; HTML-escaped.
-             * @example Is <mark>Massage</mark> Therapy Worth It for Back Pain? An Honest Answer
+             * @description The title (or question, or name) as plain text: render it as text, never as HTML.
+             * @example Is Massage Therapy Worth It for Back Pain? An Honest Answer
              */
             title: string;
-            /** @description A passage around the best match, matches wrapped in `<mark>`; HTML-escaped. */
+            /**
+             * @description The title as HTML: escaped, with the matches wrapped in `<mark>` (and no other markup).
+             * @example Is <mark>Massage</mark> Therapy Worth It for Back Pain? An Honest Answer
+             */
+            title_highlighted: string;
+            /** @description A passage around the best match as HTML: escaped, with the matches wrapped in `<mark>`. */
             snippet: string;
             /**
              * Format: double
@@ -2172,11 +2192,22 @@ export interface components {
             /** @description The body split at its headings, for native rendering and tables of contents. */
             sections?: components["schemas"]["Section"][];
             links?: components["schemas"]["PostLinks"];
+            /**
+             * @description The post's old slugs, which answer `301` to it (kept when a published post is renamed).
+             * @example [
+             *       "massage-for-back-pain"
+             *     ]
+             */
+            redirect_from?: string[];
             /** @description With `include=faqs`: the post's FAQ entries, in order. */
             faqs?: components["schemas"]["FaqSparse"][] | null;
             /** @description With `include=conditions`: the conditions of the categories the post discusses. */
             conditions?: components["schemas"]["ConditionSparse"][] | null;
-            /** @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`). */
+            /**
+             * @description With `include=jsonld`: the post's schema.org JSON-LD (as `GET /v1/posts/{slug}/jsonld`).
+             *     Written with `<`, `>`, `&`, U+2028 and U+2029 as `\u003c`-style escapes; once parsed,
+             *     serialise it with the client's `jsonLdScript` (not `JSON.stringify`) for a script element.
+             */
             jsonld?: Record<string, never> | null;
         };
         /** @description One presentation of back pain and how it responds to massage. */
@@ -3522,7 +3553,10 @@ export interface operations {
     };
     deleteCitation: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -5152,7 +5186,10 @@ export interface operations {
     };
     deleteConditionCategory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -6805,7 +6842,10 @@ export interface operations {
     };
     deleteCondition: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -8454,7 +8494,10 @@ export interface operations {
     };
     deleteFaq: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -11763,7 +11806,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only these fields, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, word_count, meta_title, meta_description, canonical_url, cta, author, tags, citations, condition_categories, key_points, body, sections, links.
+                 * @description Only these fields, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, word_count, meta_title, meta_description, canonical_url, cta, author, tags, citations, condition_categories, key_points, body, sections, links, redirect_from.
                  * @example title,sections
                  */
                 fields?: string;
@@ -11819,7 +11862,10 @@ export interface operations {
     };
     deletePost: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
@@ -14215,7 +14261,10 @@ export interface operations {
     };
     deleteTag: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it. */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /**
