@@ -8,7 +8,7 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::config::Config;
 use crate::tokens::{query as tokens, Scope};
-use crate::{clock, db, openapi, seed, Application};
+use crate::{clock, db, seed, Application};
 
 /// A headless content JSON API for a health clinic's educational content.
 ///
@@ -141,7 +141,7 @@ fn sync_file(conn: &mut SqliteConnection, path: Option<&PathBuf>) -> Result<seed
 pub fn run(cli: Cli) -> Result<(), String> {
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Openapi = command {
-        print!("{}", openapi::spec_json());
+        print!("{}", crate::registry::spec_json());
         return Ok(());
     }
     let config = Config::from_env()?;

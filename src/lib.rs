@@ -23,6 +23,7 @@ pub mod openapi;
 pub mod openapi_refine;
 pub mod posts;
 pub mod recommendation;
+pub mod registry;
 pub mod related;
 pub mod schema;
 pub mod search;
@@ -100,23 +101,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         | actix_web::error::JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge { limit }.into(),
         _ => ApiError::bad_param("body", "is not valid JSON").into(),
     }))
-    .configure(site::config)
-    .configure(posts::config)
-    .configure(faqs::config)
-    .configure(conditions::config)
-    // Before guidance: /v1/guidance/recommendation is matched ahead of /v1/guidance/{slug}.
-    .configure(recommendation::config)
-    .configure(guidance::config)
-    .configure(tags::config)
-    .configure(citations::config)
-    .configure(search::config)
-    .configure(related::config)
-    .configure(seo::config)
-    .configure(sync::config)
-    .configure(webhooks::config)
-    .configure(metrics::config)
-    .configure(health::config)
-    .configure(docs::config)
+    .configure(registry::routes)
     .service(read("/openapi.json", openapi::openapi_json));
 }
 
@@ -145,10 +130,10 @@ impl Application {
         let cursor_key = web::Data::new(http::cursor::CursorKey::load_or_create(&mut conn)?);
         drop(conn);
         let cache = web::Data::new(http::cache::ResponseCache::new(config.cache_bytes));
-        let spec = web::Data::new(openapi::SpecJson(openapi::spec_json()));
+        let spec = web::Data::new(openapi::SpecJson(registry::spec_json()));
         let limiter = web::Data::new(http::rate_limit::RateLimiter::new(config.rate_limits));
         let origins = web::Data::new(http::cors::CorsOrigins(config.cors_origins.clone()));
-        let metrics = web::Data::new(metrics::Metrics::default());
+        let metrics = web::Data::new(metrics::Metrics::new(registry::route_patterns()));
         let public_site_url = web::Data::new(seo::PublicSiteUrl(config.public_site_url.clone()));
         let api_origin = web::Data::new(http::forwarded::ApiOrigin {
             configured: config.public_api_url.clone(),

@@ -1,54 +1,48 @@
 //! Refinements to the generated document that are rules across many operations, applied once
 //! here instead of repeated on each handler: JSON merge patch bodies derived from the input
-//! schemas, the constraints the strict query parser enforces (slug patterns, enums, lengths),
-//! and the unauthenticated probes.
+//! schemas, the list parameters and the constraints the strict query parser enforces (slug
+//! patterns, enums, lengths), from the routes' own list declarations.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+
+use crate::http::list_query::{DetailSpec, FilterKind, ListSpec};
 
 const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 
-/// PATCH routes without a create route beside them, and the input each patches.
-const PATCHED_INPUTS: &[(&str, &str)] =
-    &[("/v1/site", "SiteInput"), ("/v1/guidance/course", "CourseInput"), ("/v1/guidance/{slug}", "BandInput")];
+/// A route that takes the query language, and what it accepts.
+#[derive(Clone, Copy)]
+pub enum Listed {
+    List(&'static str, &'static ListSpec),
+    Detail(&'static str, &'static DetailSpec),
+}
 
-pub fn refine(spec: &mut Value) {
-    document_query_language(spec);
+pub fn refine(spec: &mut Value, lists: &[Listed]) {
+    document_query_language(spec, lists);
     sparse_responses(spec);
     patch_bodies(spec);
-    constrain_parameters(spec);
+    constrain_parameters(spec, lists);
     slug_patterns_in_inputs(spec);
     drop_unreferenced_inputs(spec);
     delivery_errors(spec);
-    webhook_payload(spec);
-    for probe in ["/healthz", "/readyz", "/openapi.json"] {
-        if let Some(get) = spec.pointer_mut(&format!("/paths/{}/get", escape(probe))) {
-            get["security"] = json!([{}]);
-        }
-    }
 }
 
 fn escape(path: &str) -> String {
     path.replace('~', "~0").replace('/', "~1")
 }
 
-/// `XPatch`: the schema of `XInput` with nothing required; PATCH bodies refer to it.
+/// `XPatch`: the schema of `XInput` with nothing required; a PATCH whose body is `XInput` is
+/// given `XPatch` instead, as merge patch or JSON.
 fn patch_bodies(spec: &mut Value) {
-    let mut patched: Vec<(String, String)> =
-        PATCHED_INPUTS.iter().map(|(p, i)| (p.to_string(), i.to_string())).collect();
-    let paths = spec["paths"].as_object().cloned().unwrap_or_default();
-    for (path, item) in &paths {
-        if item.get("patch").is_none() || patched.iter().any(|(p, _)| p == path) {
-            continue;
-        }
-        let collection = path.rsplit_once('/').map(|(c, _)| c).unwrap_or_default();
-        let input = paths
-            .get(collection)
-            .and_then(|c| c.pointer("/post/requestBody/content/application~1json/schema/$ref"))
+    let mut patched: Vec<(String, String)> = Vec::new();
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        let input = item
+            .pointer("/patch/requestBody/content")
+            .and_then(Value::as_object)
+            .and_then(|content| content.values().find_map(|media| media.pointer("/schema/$ref")))
             .and_then(Value::as_str)
-            .and_then(|r| r.rsplit('/').next())
-            .map(str::to_string);
+            .and_then(|r| r.rsplit('/').next());
         if let Some(input) = input {
-            patched.push((path.clone(), input));
+            patched.push((path.clone(), input.to_string()));
         }
     }
     for (path, input) in patched {
@@ -74,45 +68,41 @@ fn patch_bodies(spec: &mut Value) {
     }
 }
 
-/// What the query parser enforces, stated in the document.
-fn constrain_parameters(spec: &mut Value) {
-    let enums: Map<String, Value> = [
-        ("filter[region]", json!(["lower_back", "upper_back", "whole_back"])),
-        ("filter[response_level]", json!(["strong", "moderate", "refer"])),
-        ("filter[type]", json!(["post", "faq", "condition", "guidance"])),
-        ("filter[status]", json!(["draft", "scheduled", "published", "archived"])),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
+/// What the query parser enforces, stated in the document: slugs' pattern, and each list's
+/// filters by their kind (one of some values, or a slug).
+fn constrain_parameters(spec: &mut Value, lists: &[Listed]) {
     let Some(paths) = spec["paths"].as_object_mut() else { return };
-    for item in paths.values_mut() {
+    for (path, item) in paths.iter_mut() {
+        let filters = lists.iter().find_map(|listed| match listed {
+            Listed::List(listed, list) if listed == path => Some(list.filters),
+            _ => None,
+        });
         let Some(item) = item.as_object_mut() else { continue };
         for operation in item.values_mut() {
             let Some(parameters) = operation.get_mut("parameters").and_then(Value::as_array_mut) else { continue };
             for parameter in parameters {
                 let name = parameter["name"].as_str().unwrap_or_default().to_string();
+                let kind = filters
+                    .into_iter()
+                    .flatten()
+                    .find(|filter| name.strip_prefix("filter[").and_then(|n| n.strip_suffix(']')) == Some(filter.name))
+                    .map(|filter| filter.kind);
                 let schema = &mut parameter["schema"];
-                let slug_like = name == "slug"
-                    || [
-                        "filter[post]",
-                        "filter[tag]",
-                        "filter[category]",
-                        "filter[condition]",
-                        "filter[condition_category]",
-                    ]
-                    .contains(&name.as_str());
-                if slug_like {
-                    schema["pattern"] = Value::from(SLUG_PATTERN);
-                    schema["maxLength"] = Value::from(100);
-                } else if let Some(values) = enums.get(&name) {
-                    schema["enum"] = values.clone();
-                } else if name == "q" || name == "cursor" {
-                    schema["minLength"] = Value::from(1);
+                match kind {
+                    _ if name == "slug" => slug_schema(schema),
+                    Some(FilterKind::Slug) => slug_schema(schema),
+                    Some(FilterKind::OneOf(values)) => schema["enum"] = json!(values),
+                    _ if name == "q" || name == "cursor" => schema["minLength"] = Value::from(1),
+                    _ => {}
                 }
             }
         }
     }
+}
+
+fn slug_schema(schema: &mut Value) {
+    schema["pattern"] = Value::from(SLUG_PATTERN);
+    schema["maxLength"] = Value::from(100);
 }
 
 fn slug_patterns_in_inputs(spec: &mut Value) {
@@ -122,8 +112,7 @@ fn slug_patterns_in_inputs(spec: &mut Value) {
             continue;
         }
         if let Some(slug) = schema.pointer_mut("/properties/slug") {
-            slug["pattern"] = Value::from(SLUG_PATTERN);
-            slug["maxLength"] = Value::from(100);
+            slug_schema(slug);
         }
     }
 }
@@ -138,19 +127,17 @@ fn drop_unreferenced_inputs(spec: &mut Value) {
 }
 
 /// The list parameters each resource's `ListSpec` accepts, documented from that one
-/// declaration: sort keys, sparse fields, includes, search and every filter with its operators.
-fn document_query_language(spec: &mut Value) {
-    use crate::http::list_query::{FilterKind, ListSpec};
-    let lists: [(&str, &ListSpec); 7] = [
-        ("/v1/posts", &crate::posts::handler::LIST),
-        ("/v1/faqs", &crate::faqs::handler::LIST),
-        ("/v1/conditions", &crate::conditions::handler::CONDITIONS),
-        ("/v1/condition-categories", &crate::conditions::handler::CATEGORIES),
-        ("/v1/tags", &crate::tags::handler::LIST),
-        ("/v1/citations", &crate::citations::handler::LIST),
-        ("/v1/webhooks/{id}/deliveries", &crate::webhooks::handler::DELIVERIES),
-    ];
-    for (path, list) in lists {
+/// declaration: sort keys, sparse fields, includes, search and every filter with its operators;
+/// and a detail route's `fields` and `include`.
+fn document_query_language(spec: &mut Value, lists: &[Listed]) {
+    for listed in lists {
+        let (path, list) = match *listed {
+            Listed::List(path, list) => (path, list),
+            Listed::Detail(path, detail) => {
+                document_detail(spec, path, detail);
+                continue;
+            }
+        };
         let mut parameters: Vec<Value> = Vec::new();
         if !list.sorts.is_empty() {
             let keys: Vec<&str> = list.sorts.iter().map(|s| s.name).collect();
@@ -220,9 +207,11 @@ fn document_query_language(spec: &mut Value) {
             }
         }
     }
-    let detail = &crate::posts::handler::DETAIL;
-    if let Some(existing) = spec.pointer_mut("/paths/~1v1~1posts~1{slug}/get/parameters").and_then(Value::as_array_mut)
-    {
+}
+
+fn document_detail(spec: &mut Value, path: &str, detail: &DetailSpec) {
+    let pointer = format!("/paths/{}/get/parameters", escape(path));
+    if let Some(existing) = spec.pointer_mut(&pointer).and_then(Value::as_array_mut) {
         let names: Vec<&str> = detail.includes.iter().map(|i| i.name).collect();
         existing.push(json!({"name": "fields", "in": "query", "required": false,
             "description": format!("Only these fields, comma-separated: {}.", detail.fields.join(", ")),
@@ -330,38 +319,4 @@ fn sparse_responses(spec: &mut Value) {
         }
         spec["components"]["schemas"][format!("{name}Sparse")] = schema;
     }
-}
-
-/// What receivers get (OpenAPI 3.1 `webhooks`), so they can generate types for it.
-fn webhook_payload(spec: &mut Value) {
-    let header = |name: &str, description: &str, example: Value| {
-        json!({"name": name, "in": "header", "required": true, "description": description,
-               "schema": {"type": "string"}, "example": example})
-    };
-    spec["webhooks"] = json!({
-        "contentEvent": {
-            "post": {
-                "tags": ["webhooks"],
-                "operationId": "receiveContentEvent",
-                "security": [{}],
-                "summary": "A content event, POSTed to each subscribed URL",
-                "description": "Sent when content the public can see is published, updated, unpublished or deleted \
-                    (and `ping` on request), signed as Standard Webhooks (standardwebhooks.com). To verify: \
-                    base64-decode the secret after `whsec_`, compute HMAC-SHA256 of \
-                    `{webhook-id}.{webhook-timestamp}.{raw body}`, base64 it and compare (in constant time) with \
-                    the value after `v1,` in `webhook-signature`; reject timestamps more than 5 minutes away. \
-                    Events of one subscription arrive one at a time, in order; a failed delivery is retried with \
-                    exponential back-off, so drop duplicates by `webhook-id`.",
-                "parameters": [
-                    header("webhook-id", "The event's id: the same on every retry.", json!("evt_3q2k9x0d7m1b5c8a4e6f")),
-                    header("webhook-timestamp", "Unix seconds when this attempt was signed.", json!("1764055200")),
-                    header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 signature.",
-                        json!("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")),
-                ],
-                "requestBody": {"required": true, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/WebhookEvent"}}}},
-                "responses": {"2XX": {"description": "Received. Any other status, or no answer within the timeout, is retried."}}
-            }
-        }
-    });
 }

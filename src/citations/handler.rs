@@ -1,6 +1,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::CitationInput;
+use super::model::{CitationList, CitationResponse};
 use super::query;
 use super::write::Citations;
 use crate::db::DbPool;
@@ -9,7 +10,6 @@ use crate::http::list_query::{
     FilterKind, FilterSpec, KeyKind, ListSpec, PageParams, SortSpec, Target, NO_PARAMETERS, ORDERED,
 };
 use crate::http::read;
-use crate::openapi::{CitationList, CitationResponse};
 use crate::tokens::Caller;
 
 pub static LIST: ListSpec = ListSpec {

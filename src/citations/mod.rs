@@ -22,3 +22,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(handler::delete_citation)),
     );
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::list_citations, handler::create_citation, handler::get_citation, handler::update_citation, handler::delete_citation),
+    components(schemas(model::Citation, model::CitedClaim, model::PostCitation, model::CitationInput)),
+    tags((name = "citations", description = "External sources and the claims they back.")),
+)]
+pub struct Api;

@@ -94,3 +94,6 @@ impl CitationRow {
         }
     }
 }
+
+crate::envelope!(CitationResponse, Citation);
+crate::list_envelope!(CitationList, Citation);

@@ -1,6 +1,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::{CategoryWrite, ConditionWrite};
+use super::model::{ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse};
 use super::model::{REGIONS, RESPONSE_LEVELS};
 use super::query;
 use super::write::{Categories, Conditions};
@@ -10,7 +11,6 @@ use crate::http::list_query::{
     FilterKind, FilterSpec, KeyKind, ListSpec, Op, PageParams, SortSpec, Target, EQUALITY, NO_PARAMETERS,
 };
 use crate::http::read;
-use crate::openapi::{ConditionCategoryList, ConditionCategoryResponse, ConditionList, ConditionResponse};
 use crate::search::index;
 use crate::tokens::Caller;
 

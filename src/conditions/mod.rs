@@ -34,3 +34,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(handler::delete_condition)),
     );
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::list_condition_categories, handler::create_condition_category, handler::get_condition_category, handler::update_condition_category, handler::delete_condition_category, handler::list_conditions, handler::create_condition, handler::get_condition, handler::update_condition, handler::delete_condition),
+    components(schemas(model::ConditionCategory, model::Condition, model::CategoryRef, model::ResponseLevel, model::Region, model::CategoryWrite, model::ConditionWrite)),
+    tags((name = "conditions", description = "How kinds of back pain respond to massage, and the red flags that need a doctor first.")),
+)]
+pub struct Api;

@@ -223,3 +223,8 @@ pub struct ConditionWrite {
     #[serde(default)]
     pub position: Option<i32>,
 }
+
+crate::envelope!(ConditionCategoryResponse, ConditionCategory);
+crate::envelope!(ConditionResponse, Condition);
+crate::list_envelope!(ConditionCategoryList, ConditionCategory);
+crate::list_envelope!(ConditionList, Condition);

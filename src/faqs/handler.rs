@@ -1,6 +1,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::FaqInput;
+use super::model::{FaqList, FaqResponse};
 use super::query;
 use super::write::Faqs;
 use crate::db::DbPool;
@@ -9,7 +10,6 @@ use crate::http::list_query::{
     FilterKind, FilterSpec, KeyKind, ListSpec, PageParams, SortSpec, Target, EQUALITY, NO_PARAMETERS, ORDERED,
 };
 use crate::http::read;
-use crate::openapi::{FaqList, FaqResponse};
 use crate::posts::model::STATUSES;
 use crate::search::index;
 use crate::tokens::Caller;

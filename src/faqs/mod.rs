@@ -22,3 +22,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(handler::delete_faq)),
     );
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::list_faqs, handler::create_faq, handler::get_faq, handler::update_faq, handler::delete_faq),
+    components(schemas(model::Faq, model::FaqLinks, model::FaqInput)),
+    tags((name = "faqs", description = "Questions and answers, usually tied to a post.")),
+)]
+pub struct Api;

@@ -94,3 +94,6 @@ pub struct FaqRow {
     pub content: FaqContent,
     pub updated_at: String,
 }
+
+crate::envelope!(FaqResponse, Faq);
+crate::list_envelope!(FaqList, Faq);

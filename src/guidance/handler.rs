@@ -2,7 +2,8 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::model::{BandInput, Guidance};
+use super::model::{BandInput, CourseInput, Guidance};
+use super::model::{GuidanceBandResponse, GuidanceCourseResponse, GuidanceResponse};
 use super::query;
 use super::write::{replace_bands, Bands, Course};
 use crate::clock;
@@ -12,7 +13,6 @@ use crate::http::list_query::{parse_detail, NO_PARAMETERS};
 use crate::http::respond::PRIVATE_CACHE_CONTROL;
 use crate::http::respond::{self, Data};
 use crate::http::{read, write};
-use crate::openapi::{GuidanceBandResponse, GuidanceCourseResponse, GuidanceResponse};
 use crate::site;
 use crate::tokens::Caller;
 use crate::tokens::Scope;
@@ -139,7 +139,7 @@ pub async fn get_guidance_course(
     path = "/v1/guidance/course",
     tag = "guidance",
     operation_id = "updateGuidanceCourse",
-    request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields of CourseInput to change."),
+    request_body(content = CourseInput, content_type = "application/merge-patch+json", description = "Fields of CourseInput to change."),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = GuidanceCourseResponse),
@@ -166,7 +166,7 @@ pub async fn update_guidance_course(
     tag = "guidance",
     operation_id = "updateGuidanceBand",
     params(("slug" = String, Path, description = "The band's slug.", example = "chronic")),
-    request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields of BandInput to change."),
+    request_body(content = BandInput, content_type = "application/merge-patch+json", description = "Fields of BandInput to change."),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = GuidanceBandResponse),

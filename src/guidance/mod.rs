@@ -25,3 +25,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
                 .route(web::patch().to(handler::update_guidance_band)),
         );
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::get_guidance, handler::replace_guidance_bands, handler::get_guidance_course, handler::update_guidance_course, handler::get_guidance_band, handler::update_guidance_band),
+    components(schemas(model::Guidance, model::GuidanceBand, model::GuidanceCourse, model::IntRange, model::DurationRange, model::MaintenanceInterval, model::BandInput, model::CourseInput)),
+    tags((name = "guidance", description = "How many sessions, by how long the pain has lasted; frequency and maintenance.")),
+)]
+pub struct Api;

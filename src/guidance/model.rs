@@ -213,3 +213,7 @@ impl CourseInput {
         }
     }
 }
+
+crate::envelope!(GuidanceResponse, Guidance);
+crate::envelope!(GuidanceBandResponse, GuidanceBand);
+crate::envelope!(GuidanceCourseResponse, GuidanceCourse);

@@ -32,6 +32,7 @@ fn ok() -> HttpResponse {
     path = "/healthz",
     tag = "health",
     operation_id = "getHealth",
+    security(()),
     responses(
         (status = 200, description = "The process is up", body = Health),
         (status = 400, response = responses::BadRequest),
@@ -50,6 +51,7 @@ pub async fn healthz(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     path = "/readyz",
     tag = "health",
     operation_id = "getReadiness",
+    security(()),
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 400, response = responses::BadRequest),

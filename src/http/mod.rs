@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod cors;
 pub mod cursor;
+pub mod envelope;
 pub mod forwarded;
 pub mod list_query;
 pub mod normalize;

@@ -413,7 +413,7 @@ macro_rules! write_handlers {
                 "`null` removes an optional field; lists are replaced whole. Send `If-Match` with the ETag you read ",
                 "to get a 412 instead of overwriting someone else's change. Needs the `write` scope."),
             params(("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example)),
-            request_body(content = Object, content_type = "application/merge-patch+json",
+            request_body(content = $input, content_type = "application/merge-patch+json",
                 description = concat!("Fields of the ", $name, "'s input form to change.")),
             security(("bearer" = [])),
             responses(

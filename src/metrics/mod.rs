@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -22,8 +22,9 @@ use crate::http::routes::read;
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
-#[derive(Default)]
 pub struct Metrics {
+    /// The route patterns requests are counted under.
+    routes: Vec<Pattern>,
     requests: Mutex<BTreeMap<(&'static str, &'static str, u16), u64>>,
     buckets: [AtomicU64; BUCKETS.len()],
     count: AtomicU64,
@@ -31,6 +32,19 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// Metrics labelled by these route patterns (`/v1/posts/{slug}`), plus the docs pages.
+    pub fn new(routes: impl IntoIterator<Item = String>) -> Metrics {
+        let mut texts: Vec<String> = routes.into_iter().collect();
+        texts.extend(["/".to_string(), "/docs".to_string()]);
+        Metrics {
+            routes: texts.into_iter().map(Pattern::new).collect(),
+            requests: Mutex::default(),
+            buckets: Default::default(),
+            count: AtomicU64::default(),
+            sum_micros: AtomicU64::default(),
+        }
+    }
+
     fn record(&self, route: &'static str, method: &'static str, status: u16, seconds: f64) {
         *self.requests.lock().expect("metrics lock").entry((route, method, status)).or_insert(0) += 1;
         self.observe(seconds);
@@ -54,7 +68,7 @@ pub async fn middleware(
     let started = Instant::now();
     let metrics = req.app_data::<Data<Metrics>>().cloned();
     // The route's pattern, not the path: one series per route, whatever the slugs.
-    let route = route_of(req.path());
+    let route = metrics.as_ref().map_or("unmatched", |metrics| route_of(&metrics.routes, req.path()));
     let method = method_name(req.method());
     let res = next.call(req).await?.map_into_boxed_body();
     if let Some(metrics) = metrics {
@@ -69,34 +83,25 @@ struct Pattern {
     segments: Vec<Option<&'static str>>,
 }
 
-/// The routes, from the OpenAPI document (which lists every API route), plus the docs pages.
-fn patterns() -> &'static [Pattern] {
-    static PATTERNS: OnceLock<Vec<Pattern>> = OnceLock::new();
-    PATTERNS.get_or_init(|| {
-        let mut texts: Vec<String> = crate::openapi::spec().paths.paths.keys().cloned().collect();
-        texts.extend(["/".to_string(), "/docs".to_string()]);
-        texts
-            .into_iter()
-            .map(|text| {
-                let text: &'static str = Box::leak(text.into_boxed_str());
-                let segments =
-                    text.split('/').skip(1).map(|segment| (!segment.starts_with('{')).then_some(segment)).collect();
-                Pattern { text, segments }
-            })
-            .collect()
-    })
+impl Pattern {
+    fn new(text: String) -> Pattern {
+        // Made once per app; the labels live as long as the process anyway.
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let segments = text.split('/').skip(1).map(|segment| (!segment.starts_with('{')).then_some(segment)).collect();
+        Pattern { text, segments }
+    }
 }
 
 /// The pattern a path answers to, by comparing segments (actix's own `match_pattern` runs
 /// the router's regexes again and cost a tenth of a cached read). Literal segments win over
 /// parameters (`/v1/guidance/course` over `/v1/guidance/{slug}`).
-pub fn route_of(path: &str) -> &'static str {
+fn route_of(routes: &[Pattern], path: &str) -> &'static str {
     if path == "/docs" || path.starts_with("/docs/") {
         return if path == "/docs" { "/docs" } else { "/docs/{file}" };
     }
     let segments = path.split('/').skip(1).count();
     let mut best: Option<(&'static str, usize)> = None;
-    for pattern in patterns().iter().filter(|pattern| pattern.segments.len() == segments) {
+    for pattern in routes.iter().filter(|pattern| pattern.segments.len() == segments) {
         let mut literals = 0;
         let matched = pattern.segments.iter().zip(path.split('/').skip(1)).all(|(want, got)| match want {
             Some(literal) => {
@@ -203,12 +208,31 @@ pub async fn metrics(
         .body(out))
 }
 
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(metrics))]
+pub struct Api;
+
 #[cfg(test)]
 mod tests {
-    use super::route_of;
+    use super::{route_of, Pattern};
 
     #[test]
     fn paths_map_to_their_route_patterns() {
+        let routes: Vec<Pattern> = [
+            "/v1/posts",
+            "/v1/posts/{slug}",
+            "/v1/posts/{slug}/jsonld",
+            "/v1/guidance/course",
+            "/v1/guidance/{slug}",
+            "/v1/guidance/recommendation",
+            "/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            "/metrics",
+            "/",
+        ]
+        .into_iter()
+        .map(|text| Pattern::new(text.to_string()))
+        .collect();
         for (path, route) in [
             ("/v1/posts", "/v1/posts"),
             ("/v1/posts/some-post", "/v1/posts/{slug}"),
@@ -223,7 +247,7 @@ mod tests {
             ("/v2/nothing", "unmatched"),
             ("/v1/posts/a/b/c", "unmatched"),
         ] {
-            assert_eq!(route_of(path), route, "{path}");
+            assert_eq!(route_of(&routes, path), route, "{path}");
         }
     }
 }

@@ -3,6 +3,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::PostInput;
 use super::model::STATUSES;
+use super::model::{PostList, PostResponse};
 use super::query;
 use super::write::{redirect_target, Posts};
 use crate::db::{self, DbPool};
@@ -13,7 +14,6 @@ use crate::http::list_query::{
 };
 use crate::http::read;
 use crate::http::respond::PUBLIC_CACHE_CONTROL;
-use crate::openapi::{PostList, PostResponse};
 use crate::search::index;
 use crate::tokens::Caller;
 use crate::visibility::Viewer;

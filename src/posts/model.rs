@@ -317,3 +317,6 @@ impl PostContent {
         self.cta_label.clone().zip(self.cta_url.clone()).map(|(label, url)| CallToAction { label, url })
     }
 }
+
+crate::envelope!(PostResponse, Post);
+crate::list_envelope!(PostList, PostSummary);

@@ -16,3 +16,19 @@ use crate::http::routes::read;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(read("/v1/guidance/recommendation", handler::get_recommendation));
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::get_recommendation),
+    components(schemas(
+        model::Recommendation,
+        model::RecommendationInput,
+        model::Outcome,
+        model::Symptom,
+        model::Backing,
+        model::BackingSection,
+        handler::RecommendationResponse
+    ))
+)]
+pub struct Api;

@@ -2,19 +2,19 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::index::Kind;
 use super::query;
+use super::query::SearchResults;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{Bind, FilterKind, FilterSpec, ListQuery, ListSpec, PageParams, Target, EQUALITY};
 use crate::http::pagination::ListPage;
 use crate::http::{respond, select};
-use crate::openapi::SearchResults;
 use crate::tokens::Caller;
 use crate::visibility::Viewer;
 
 const KINDS: &[&str] = &["post", "faq", "condition", "guidance"];
 
 /// Only the parameters matter here; the SQL is the search module's own.
-static SEARCH: ListSpec = ListSpec {
+pub static SEARCH: ListSpec = ListSpec {
     table: "search_index",
     id: "search_index.rowid",
     public: "",

@@ -13,3 +13,12 @@ use crate::http::routes::read;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(read("/v1/search", handler::search));
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::search),
+    components(schemas(query::SearchHit)),
+    tags((name = "search", description = "Full-text search across posts, FAQ entries, conditions and guidance.")),
+)]
+pub struct Api;

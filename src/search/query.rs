@@ -169,3 +169,5 @@ pub fn search(
         .collect();
     Ok((hits, total))
 }
+
+crate::list_envelope!(SearchResults, SearchHit);

@@ -76,3 +76,12 @@ pub fn bytes_response(req: &HttpRequest, content_type: &'static str, bytes: Vec<
     }
     response.insert_header((header::CONTENT_TYPE, content_type)).body(bytes)
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::get_post_jsonld, handler::rss_feed, handler::atom_feed, handler::json_feed, handler::sitemap),
+    components(schemas(feeds::JsonFeed, feeds::JsonFeedAuthor, feeds::JsonFeedItem)),
+    tags((name = "feeds", description = "RSS, Atom and JSON Feed of the published posts, and the sitemap, with front-end URLs.")),
+)]
+pub struct Api;

@@ -1,13 +1,13 @@
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::model::{SiteInput, SiteResponse};
 use super::query;
 use super::write::{SiteResource, SITE_SLUG};
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::NO_PARAMETERS;
 use crate::http::{read, write};
-use crate::openapi::SiteResponse;
 use crate::tokens::Caller;
 
 /// Get the site
@@ -42,7 +42,7 @@ pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller)
     path = "/v1/site",
     tag = "site",
     operation_id = "updateSite",
-    request_body(content = Object, content_type = "application/merge-patch+json", description = "Fields of SiteInput to change."),
+    request_body(content = SiteInput, content_type = "application/merge-patch+json", description = "Fields of SiteInput to change."),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = SiteResponse),

@@ -16,3 +16,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(handler::update_site)),
     );
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::get_site, handler::update_site),
+    components(schemas(model::Site, model::Address, model::SiteInput)),
+    tags((name = "site", description = "The clinic that publishes the content.")),
+)]
+pub struct Api;

@@ -83,3 +83,5 @@ impl SiteInput {
         }
     }
 }
+
+crate::envelope!(SiteResponse, Site);

@@ -18,3 +18,12 @@ use crate::http::routes::read;
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(read("/v1/sync", handler::sync));
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::sync),
+    components(schemas(model::SyncPage, model::SyncChange, model::SyncData, model::SyncAction, model::SyncReason, model::SyncType, model::SyncResponse)),
+    tags((name = "sync", description = "Delta sync for apps that keep an offline copy: changes and tombstones since a token.")),
+)]
+pub struct Api;

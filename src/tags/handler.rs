@@ -1,13 +1,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::TagInput;
+use super::model::{TagList, TagResponse};
 use super::query;
 use super::write::Tags;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{KeyKind, ListSpec, PageParams, SortSpec, NO_PARAMETERS};
 use crate::http::read;
-use crate::openapi::{TagList, TagResponse};
 use crate::tokens::Caller;
 
 pub static LIST: ListSpec = ListSpec {

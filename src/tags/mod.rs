@@ -22,3 +22,12 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(handler::delete_tag)),
     );
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::list_tags, handler::create_tag, handler::get_tag, handler::update_tag, handler::delete_tag),
+    components(schemas(model::Tag, model::TagRef, model::TagLinks, model::TagInput)),
+    tags((name = "tags", description = "Topics and keywords.")),
+)]
+pub struct Api;

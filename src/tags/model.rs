@@ -81,3 +81,6 @@ impl Tag {
         }
     }
 }
+
+crate::envelope!(TagResponse, Tag);
+crate::list_envelope!(TagList, Tag);

@@ -3,6 +3,7 @@ use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::model::WebhookInput;
+use super::model::{DeliveryList, DeliveryResponse, WebhookListResponse, WebhookResponse};
 use super::{query, WebhookSettings};
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
@@ -14,7 +15,6 @@ use crate::http::list_query::{
 use crate::http::pagination::ListPage;
 use crate::http::respond::{self, PRIVATE_CACHE_CONTROL};
 use crate::http::{select, write};
-use crate::openapi::{DeliveryList, DeliveryResponse, WebhookListResponse, WebhookResponse};
 use crate::tokens::{Caller, Scope};
 use crate::validation::Check;
 use crate::visibility::Viewer;
@@ -167,7 +167,7 @@ pub async fn get_webhook(
     tag = "webhooks",
     operation_id = "updateWebhook",
     params(("id" = i32, Path, description = "The webhook's id.", example = 1)),
-    request_body(content = Object, content_type = "application/merge-patch+json",
+    request_body(content = WebhookInput, content_type = "application/merge-patch+json",
         description = "Fields of the webhook's input form to change."),
     security(("bearer" = [])),
     responses(

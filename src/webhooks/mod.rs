@@ -8,6 +8,7 @@ pub mod handler;
 pub mod model;
 pub mod outbox;
 pub mod query;
+pub mod spec;
 pub mod target;
 pub mod worker;
 
@@ -85,6 +86,15 @@ pub fn config(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(handler::redeliver)),
     );
 }
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handler::list_webhooks, handler::create_webhook, handler::get_webhook, handler::update_webhook, handler::delete_webhook, handler::ping_webhook, handler::list_deliveries, handler::get_delivery, handler::redeliver),
+    components(schemas(model::Webhook, model::WebhookLinks, model::WebhookInput, model::Delivery, model::DeliveredEvent, model::DeliveryLinks, model::WebhookEvent, model::EventResource)),
+    tags((name = "webhooks", description = "Subscriptions that POST signed events to your URL when content is published, updated, unpublished or deleted (admin scope). The payload is `WebhookEvent`; see `webhooks` at the top of this document.")),
+)]
+pub struct Api;
 
 #[cfg(test)]
 mod tests {

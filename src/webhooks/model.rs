@@ -175,3 +175,8 @@ pub struct EventResource {
     /// The public page of a post on the clinic's website (`PUBLIC_SITE_URL`); null for others.
     pub url: Option<String>,
 }
+
+crate::envelope!(WebhookResponse, Webhook);
+crate::envelope!(WebhookListResponse, Vec<Webhook>);
+crate::envelope!(DeliveryResponse, Delivery);
+crate::list_envelope!(DeliveryList, Delivery);

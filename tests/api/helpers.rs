@@ -53,7 +53,7 @@ pub async fn spawn_app() -> TestApp {
         database_url,
         _dir: Some(dir),
         client: awc::Client::builder().disable_redirects().finish(),
-        spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
+        spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
     }
 }
 
@@ -65,7 +65,7 @@ impl TestApp {
             database_url: database_url.to_string(),
             _dir: None,
             client: awc::Client::builder().disable_redirects().finish(),
-            spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
+            spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
         }
     }
 
@@ -194,7 +194,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
         database_url,
         _dir: Some(dir),
         client: awc::Client::builder().disable_redirects().finish(),
-        spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
+        spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
     }
 }
 

@@ -10,7 +10,7 @@ const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.js
 
 #[test]
 fn the_committed_spec_matches_the_generated_one() {
-    let generated = clinic_content::openapi::spec_json();
+    let generated = clinic_content::registry::spec_json();
     if std::env::var_os("UPDATE_OPENAPI").is_some() {
         std::fs::write(COMMITTED, &generated).expect("write openapi/openapi.json");
         return;
@@ -27,12 +27,12 @@ async fn the_served_spec_is_the_committed_one() {
     let app = spawn_app().await;
     let served = app.get("/openapi.json").await;
     assert_eq!(served.status.as_u16(), 200);
-    assert_eq!(served.body, clinic_content::openapi::spec_json().into_bytes());
+    assert_eq!(served.body, clinic_content::registry::spec_json().into_bytes());
 }
 
 #[test]
 fn every_operation_is_documented_for_client_generators() {
-    let spec: Value = serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap();
+    let spec: Value = serde_json::from_str(&clinic_content::registry::spec_json()).unwrap();
     assert_eq!(spec["openapi"], "3.1.0");
     assert_eq!(spec["info"]["title"], "clinic-content");
     assert!(!spec["servers"].as_array().unwrap().is_empty());

@@ -2366,57 +2366,6 @@ export interface components {
             claims?: components["schemas"]["CitedClaim"][];
             updated_at?: string;
         };
-        /** @description A JSON merge patch (RFC 7386) of SiteInput: only the fields to change; null removes an optional field; lists are replaced whole. */
-        SitePatch: {
-            name?: string;
-            short_name?: string;
-            description?: string;
-            city?: string;
-            region?: string;
-            region_code?: string;
-            country?: string;
-            country_code?: string;
-            timezone?: string;
-            website_url?: string;
-            booking_url?: string;
-            disclaimer?: string;
-        };
-        /** @description A JSON merge patch (RFC 7386) of CourseInput: only the fields to change; null removes an optional field; lists are replaced whole. */
-        CoursePatch: {
-            /** Format: int32 */
-            sessions_per_week_min?: number;
-            /** Format: int32 */
-            sessions_per_week_max?: number;
-            /** Format: int32 */
-            course_weeks_min?: number;
-            /** Format: int32 */
-            course_weeks_max?: number;
-            maintenance_interval?: string;
-            frequency_notes?: string;
-            maintenance_notes?: string;
-        };
-        /** @description A JSON merge patch (RFC 7386) of BandInput: only the fields to change; null removes an optional field; lists are replaced whole. */
-        BandPatch: {
-            slug?: string;
-            name?: string;
-            duration_label?: string;
-            /** Format: int32 */
-            pain_duration_min_days?: number;
-            /** Format: int32 */
-            pain_duration_max_days?: number | null;
-            includes_recurring?: boolean;
-            /** Format: int32 */
-            sessions_min?: number;
-            /** Format: int32 */
-            sessions_max?: number;
-            /** Format: int32 */
-            weeks_min?: number | null;
-            /** Format: int32 */
-            weeks_max?: number | null;
-            reassess_after_course?: boolean;
-            maintenance_interval?: string | null;
-            notes?: string;
-        };
         /** @description A JSON merge patch (RFC 7386) of CitationInput: only the fields to change; null removes an optional field; lists are replaced whole. */
         CitationPatch: {
             slug?: string;
@@ -2490,6 +2439,42 @@ export interface components {
             /** @description Set by the server when first published without one; required to schedule. */
             published_at?: string | null;
         };
+        /** @description A JSON merge patch (RFC 7386) of CourseInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        CoursePatch: {
+            /** Format: int32 */
+            sessions_per_week_min?: number;
+            /** Format: int32 */
+            sessions_per_week_max?: number;
+            /** Format: int32 */
+            course_weeks_min?: number;
+            /** Format: int32 */
+            course_weeks_max?: number;
+            maintenance_interval?: string;
+            frequency_notes?: string;
+            maintenance_notes?: string;
+        };
+        /** @description A JSON merge patch (RFC 7386) of BandInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        BandPatch: {
+            slug?: string;
+            name?: string;
+            duration_label?: string;
+            /** Format: int32 */
+            pain_duration_min_days?: number;
+            /** Format: int32 */
+            pain_duration_max_days?: number | null;
+            includes_recurring?: boolean;
+            /** Format: int32 */
+            sessions_min?: number;
+            /** Format: int32 */
+            sessions_max?: number;
+            /** Format: int32 */
+            weeks_min?: number | null;
+            /** Format: int32 */
+            weeks_max?: number | null;
+            reassess_after_course?: boolean;
+            maintenance_interval?: string | null;
+            notes?: string;
+        };
         /** @description A JSON merge patch (RFC 7386) of PostInput: only the fields to change; null removes an optional field; lists are replaced whole. */
         PostPatch: {
             /**
@@ -2526,6 +2511,21 @@ export interface components {
              *     post's slug changes.
              */
             redirect_from?: string[];
+        };
+        /** @description A JSON merge patch (RFC 7386) of SiteInput: only the fields to change; null removes an optional field; lists are replaced whole. */
+        SitePatch: {
+            name?: string;
+            short_name?: string;
+            description?: string;
+            city?: string;
+            region?: string;
+            region_code?: string;
+            country?: string;
+            country_code?: string;
+            timezone?: string;
+            website_url?: string;
+            booking_url?: string;
+            disclaimer?: string;
         };
         /** @description A JSON merge patch (RFC 7386) of TagInput: only the fields to change; null removes an optional field; lists are replaced whole. */
         TagPatch: {
@@ -17369,7 +17369,7 @@ export interface operations {
                  */
                 sort?: string;
                 /** @description Filter on `status`: one of pending, delivered, failed. Operators: eq, ne, in (`filter[status][op]=value`; `in` takes a comma-separated list). */
-                "filter[status]"?: "draft" | "scheduled" | "published" | "archived";
+                "filter[status]"?: "pending" | "delivered" | "failed";
                 /** @description Filter on `created_at`: an RFC 3339 time or a date. Operators: eq, ne, lt, lte, gt, gte, in (`filter[created_at][op]=value`; `in` takes a comma-separated list). */
                 "filter[created_at]"?: string;
             };
