@@ -141,6 +141,7 @@ impl Application {
         });
         let webhook_settings = config.webhooks.clone();
         let webhooks = web::Data::new(config.webhooks.clone());
+        let change_log = web::Data::new(registry::change_log(config.public_site_url.clone()));
         let background_pool = pool.clone();
         let background_state = state.clone();
         let pool = web::Data::new(pool);
@@ -157,6 +158,7 @@ impl Application {
                 .app_data(public_site_url.clone())
                 .app_data(api_origin.clone())
                 .app_data(webhooks.clone())
+                .app_data(change_log.clone())
                 .app_data(cursor_key.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
@@ -214,7 +216,13 @@ impl Application {
             }
         });
         let owner = webhooks::worker::lease_owner_prefix().map_err(std::io::Error::other)?;
-        let worker = webhooks::worker::run(self.pool.clone(), self.webhooks, self.state.clone(), owner.clone());
+        let worker = webhooks::worker::run(
+            self.pool.clone(),
+            self.webhooks,
+            self.state.clone(),
+            owner.clone(),
+            registry::ANNOUNCED,
+        );
         let deliveries = actix_web::rt::spawn(worker);
         let result = self.server.await;
         refresher.abort();

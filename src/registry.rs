@@ -81,3 +81,15 @@ pub fn spec_json() -> String {
 pub fn route_patterns() -> Vec<String> {
     spec().paths.paths.keys().cloned().collect()
 }
+
+/// The kinds whose scheduled resources the webhook worker announces when their time comes.
+pub const ANNOUNCED: &[webhooks::outbox::Announcer] =
+    &[webhooks::outbox::announcer::<posts::write::Posts>(), webhooks::outbox::announcer::<faqs::write::Faqs>()];
+
+/// What every write's change goes to: the webhook outbox (with the front end's base URL, for
+/// pages' URLs in events).
+pub fn change_log(public_site_url: Option<String>) -> crate::http::changes::ChangeLog {
+    crate::http::changes::ChangeLog(std::sync::Arc::new(move |conn, change| {
+        webhooks::outbox::log(conn, change, public_site_url.as_deref())
+    }))
+}

@@ -80,7 +80,7 @@ pub static CONDITIONS: ListSpec = ListSpec {
     default_sort: "position",
     fields: &["slug", "name", "summary", "caveat", "region", "is_red_flag", "response_level", "category", "position", "updated_at"],
     includes: &[],
-    search: Some(index::Kind::Condition),
+    search: Some(index::Kind::Condition.in_lists()),
     paged: true,
     listing: None,
 };

@@ -85,7 +85,7 @@ pub static LIST: ListSpec = ListSpec {
         "links",
     ],
     includes: &[],
-    search: Some(index::Kind::Faq),
+    search: Some(index::Kind::Faq.in_lists()),
     paged: true,
     listing: None,
 };

@@ -120,6 +120,10 @@ impl Writable for Faqs {
         (input.status == "scheduled").then_some(input.published_at.as_deref()).flatten()
     }
 
+    fn slug_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<String>> {
+        faqs::table.find(id).select(faqs::slug).first(conn).optional()
+    }
+
     fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, FaqInput)>> {
         load_input(conn, slug)
     }

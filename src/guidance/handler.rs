@@ -12,7 +12,7 @@ use crate::error::{responses, ApiError};
 use crate::http::list_query::{parse_detail, NO_PARAMETERS};
 use crate::http::respond::PRIVATE_CACHE_CONTROL;
 use crate::http::respond::{self, Data};
-use crate::http::{read, write};
+use crate::http::{changes, read, write};
 use crate::site;
 use crate::tokens::Caller;
 use crate::tokens::Scope;
@@ -41,10 +41,10 @@ pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Cal
 }
 
 /// Every band as the public sees it, for webhook events.
-fn public_bands(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Vec<outbox::Public>, ApiError> {
+fn public_bands(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Vec<changes::Public>, ApiError> {
     let mut all = Vec::new();
     for band in query::bands(conn)? {
-        all.extend(outbox::public::<Bands>(conn, &band.slug)?);
+        all.extend(changes::public::<Bands>(conn, &band.slug)?);
     }
     Ok(all)
 }
@@ -215,7 +215,7 @@ pub async fn replace_guidance_bands(
             let before = public_bands(conn)?;
             replace_bands(conn, &bands, &clock::now())?;
             let after = public_bands(conn)?;
-            outbox::record_set::<Bands>(conn, before, after, site_url.as_deref())?;
+            outbox::record_set(conn, &changes::Source::of::<Bands>(), before, after, site_url.as_deref())?;
             write::bump_content_version(conn)?;
             load_guidance(conn)
         })

@@ -9,9 +9,9 @@
 use utoipa::IntoParams;
 
 use super::pagination::{PageRequest, MAX_PAGE, MAX_PER_PAGE};
+use super::search_terms;
 use crate::clock;
 use crate::error::{ApiError, FieldError};
-use crate::search::{index, terms};
 use crate::validation::is_slug;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +110,11 @@ pub struct SortSpec {
     pub kind: KeyKind,
 }
 
+/// The rows of one kind in the search index: those whose rowid is `code << 40` plus the
+/// resource's id (the search module decides the codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchKind(pub i64);
+
 /// Sorting by search rank, allowed (and the default) when `q` is given.
 pub const RELEVANCE: SortSpec = SortSpec { name: "relevance", sql: "fts.rank", kind: KeyKind::Float };
 
@@ -158,7 +163,7 @@ pub struct ListSpec {
     pub fields: &'static [&'static str],
     pub includes: &'static [IncludeSpec],
     /// The kind of search-index rows `q` matches, if the list is searchable.
-    pub search: Option<index::Kind>,
+    pub search: Option<SearchKind>,
     /// Takes `page`, `per_page` and `cursor` (false for a single resource).
     pub paged: bool,
     /// A copy to read instead of the table when the list is filtered by one related resource.
@@ -477,7 +482,7 @@ impl ListQuery {
             errors.push(FieldError::new("cursor", "cannot be combined with page"));
         }
         let search = match &q_raw {
-            Some(q) => match terms::to_fts(q) {
+            Some(q) => match search_terms::to_fts(q) {
                 Ok(fts) => Some((fts, q.clone())),
                 Err(message) => {
                     errors.push(FieldError::new("q", message));

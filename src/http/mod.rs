@@ -2,6 +2,7 @@
 //! list-query parser, pagination, and JSON responses with ETags.
 
 pub mod cache;
+pub mod changes;
 pub mod cors;
 pub mod cursor;
 pub mod envelope;
@@ -16,5 +17,6 @@ pub mod referrers;
 pub mod request_id;
 pub mod respond;
 pub mod routes;
+pub mod search_terms;
 pub mod select;
 pub mod write;

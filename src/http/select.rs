@@ -94,15 +94,15 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer, listed: Optio
         sql.push(&format!(
             " JOIN (SELECT rowid - ({code} << 40) AS id, bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
                     FROM search_index WHERE search_index MATCH ",
-            code = kind as i64
+            code = kind.0
         ));
         sql.bind(Bind::Text(fts.clone()));
         // The kind's rows are a rowid range (FTS5 seeks it), where `kind = '…'` would load
         // every match's whole document to read the column.
         sql.push(&format!(
             " AND rowid BETWEEN {} AND {}) AS fts ON fts.id = {}",
-            kind.rowid(0),
-            kind.rowid(0) + (1 << 40) - 1,
+            kind.0 << 40,
+            (kind.0 << 40) + (1 << 40) - 1,
             spec.id
         ));
     }

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::changes::{self, ChangeLog};
 use super::referrers::{self, Referrers};
 use super::respond::{self, Data, PRIVATE_CACHE_CONTROL};
 use crate::clock;
@@ -24,7 +25,6 @@ use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
 use crate::tokens::{Caller, Scope};
 use crate::visibility::Viewer;
-use crate::webhooks::outbox;
 
 /// The largest request body accepted (413 above it).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -70,25 +70,14 @@ pub trait Writable: 'static {
     fn scheduled_at(_input: &Self::Input) -> Option<&str> {
         None
     }
-}
-
-/// Inside the write transaction, after the write: records the webhook event it means and
-/// when a scheduled resource is due.
-fn record_events<R: Writable>(
-    conn: &mut SqliteConnection,
-    before: Option<outbox::Public>,
-    written: Option<(i32, &R::Input)>,
-    site_url: Option<&str>,
-) -> Result<(), ApiError> {
-    let after = match written {
-        Some((_, input)) => outbox::public::<R>(conn, R::slug(input))?,
-        None => None,
-    };
-    outbox::record::<R>(conn, before, after, written.is_none(), site_url)?;
-    if let Some((id, input)) = written {
-        outbox::schedule(conn, R::EVENT_KIND, id, R::scheduled_at(input), &clock::now())?;
+    /// The slug of the resource with this id (for announcing it when its time comes).
+    fn slug_of(_conn: &mut SqliteConnection, _id: i32) -> QueryResult<Option<String>> {
+        Ok(None)
     }
-    Ok(())
+    /// Its page on the front end, from the site's base URL, its slug and public representation.
+    fn page_url(_base: &str, _slug: &str, _public: &Value) -> Option<String> {
+        None
+    }
 }
 
 pub use crate::content_state::bump as bump_content_version;
@@ -263,7 +252,7 @@ pub async fn create<R: Writable>(
     check_content_type(req.headers(), &["application/json"])?;
     let input: R::Input = input_from(parse_json(&body)?)?;
     let state = content_state::of(&req);
-    let site_url = crate::seo::configured_url(&req);
+    let log = ChangeLog::of(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             reject_slug_change_conflict::<R>(conn, &input, None)?;
@@ -272,7 +261,7 @@ pub async fn create<R: Writable>(
                 return Err(ApiError::validation(errors));
             }
             let id = R::save(conn, &input, None, &clock::now())?;
-            record_events::<R>(conn, None, Some((id, &input)), site_url.as_deref())?;
+            changes::tell::<R>(conn, &log, id, None, Some(&input))?;
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
@@ -303,7 +292,7 @@ pub async fn update<R: Writable>(
     let patch = parse_patch(&req, &body)?;
     let if_match = if_match_header(&req);
     let state = content_state::of(&req);
-    let site_url = crate::seo::configured_url(&req);
+    let log = ChangeLog::of(&req);
     let output = db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, current) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
@@ -318,9 +307,9 @@ pub async fn update<R: Writable>(
             if !errors.is_empty() {
                 return Err(ApiError::validation(errors));
             }
-            let before = outbox::public::<R>(conn, &slug)?;
+            let before = changes::before::<R>(conn, &log, &slug)?;
             R::save(conn, &input, Some((id, &current)), &clock::now())?;
-            record_events::<R>(conn, before, Some((id, &input)), site_url.as_deref())?;
+            changes::tell::<R>(conn, &log, id, before, Some(&input))?;
             bump_content_version(conn)?;
             R::find(conn, R::slug(&input), &preview())?.ok_or_else(|| ApiError::internal("written resource not found"))
         })
@@ -342,7 +331,7 @@ pub async fn delete<R: Writable>(
     let force = referrers::parse_force(req.query_string())?;
     let if_match = if_match_header(&req);
     let state = content_state::of(&req);
-    let site_url = crate::seo::configured_url(&req);
+    let log = ChangeLog::of(&req);
     db::run(pool, move |conn| {
         conn.immediate_transaction(|conn| {
             let (id, _) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
@@ -350,10 +339,9 @@ pub async fn delete<R: Writable>(
                 check_if_match(&if_match, &Data { data: representation })?;
             }
             referrers::check(R::NAME, &slug, &R::referrers(conn, id)?, force)?;
-            let before = outbox::public::<R>(conn, &slug)?;
+            let before = changes::before::<R>(conn, &log, &slug)?;
             R::delete(conn, id)?;
-            record_events::<R>(conn, before, None, site_url.as_deref())?;
-            outbox::schedule(conn, R::EVENT_KIND, id, None, "")?;
+            changes::tell::<R>(conn, &log, id, before, None)?;
             bump_content_version(conn)?;
             Ok(())
         })

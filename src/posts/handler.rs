@@ -107,7 +107,7 @@ pub static LIST: ListSpec = ListSpec {
     default_sort: "-published_at",
     fields: &["slug", "title", "excerpt", "status", "published_at", "updated_at", "reading_time_minutes", "cta", "tags", "links"],
     includes: INCLUDES,
-    search: Some(index::Kind::Post),
+    search: Some(index::Kind::Post.in_lists()),
     paged: true,
     // Triggers keep it (migration 2026-11-25-000007_tagged_posts).
     listing: Some(Listing {

@@ -142,6 +142,16 @@ impl Writable for Posts {
         (input.status == "scheduled").then_some(input.published_at.as_deref()).flatten()
     }
 
+    fn slug_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<String>> {
+        posts::table.find(id).select(posts::slug).first(conn).optional()
+    }
+
+    /// Its canonical URL, else `{base}/blog/{slug}`.
+    fn page_url(base: &str, slug: &str, public: &serde_json::Value) -> Option<String> {
+        let canonical = public.get("canonical_url").and_then(serde_json::Value::as_str);
+        Some(crate::seo::post_url(base, slug, canonical))
+    }
+
     fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
         load_input(conn, slug)
     }

@@ -30,7 +30,7 @@ pub static SEARCH: ListSpec = ListSpec {
     default_sort: "",
     fields: &[],
     includes: &[],
-    search: Some(Kind::Post),
+    search: Some(Kind::Post.in_lists()),
     paged: true,
     listing: None,
 };

@@ -22,6 +22,11 @@ impl Kind {
         }
     }
 
+    /// What a searchable list's `ListSpec` names.
+    pub const fn in_lists(self) -> crate::http::list_query::SearchKind {
+        crate::http::list_query::SearchKind(self as i64)
+    }
+
     pub fn rowid(self, id: i32) -> i64 {
         ((self as i64) << 40) + i64::from(id)
     }

@@ -4,7 +4,6 @@
 pub mod handler;
 pub mod index;
 pub mod query;
-pub mod terms;
 
 use actix_web::web;
 

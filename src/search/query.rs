@@ -109,7 +109,7 @@ fn conditions(kinds: &[String], viewer: &Viewer) -> String {
     sql
 }
 
-/// A page of hits for an FTS5 expression (from `terms::to_fts`), best first, and the total.
+/// A page of hits for an FTS5 expression (from `http::search_terms::to_fts`), best first, and the total.
 /// `kinds` are validated names (post, faq, condition, guidance).
 pub fn search(
     conn: &mut SqliteConnection,

@@ -14,23 +14,24 @@ use super::events;
 use super::model::{EventResource, WebhookEvent};
 use crate::clock;
 use crate::error::ApiError;
+use crate::http::changes::{public, Change, Public, Source};
 use crate::http::write::Writable;
-use crate::schema::{faqs, posts, site, webhook_deliveries, webhook_events, webhook_schedule, webhooks};
-use crate::visibility::Viewer;
+use crate::schema::{site, webhook_deliveries, webhook_events, webhook_schedule, webhooks};
 
-/// A resource as the public sees it: its slug and representation.
-pub type Public = (String, Value);
-
-/// The public representation of `slug`, if the public can see it now.
-pub fn public<R: Writable>(conn: &mut SqliteConnection, slug: &str) -> Result<Option<Public>, ApiError> {
-    let found = R::find(conn, slug, &Viewer::public())?;
-    found.map(|output| Ok((slug.to_string(), serde_json::to_value(output).map_err(ApiError::internal)?))).transpose()
+/// What the app's change log does with a write's change: records its event, and when a
+/// scheduled resource is due.
+pub fn log(conn: &mut SqliteConnection, change: &Change, site_url: Option<&str>) -> Result<(), ApiError> {
+    let source = &change.source;
+    record(conn, source, change.before.clone(), change.after.clone(), change.deleted, site_url)?;
+    let due = if change.deleted { None } else { change.scheduled_at };
+    schedule(conn, source.kind, change.id, due, &clock::now())
 }
 
 /// Records the event a write means, if any: `before` and `after` are the public
 /// representations around the write.
-pub fn record<R: Writable>(
+pub fn record(
     conn: &mut SqliteConnection,
+    source: &Source,
     before: Option<Public>,
     after: Option<Public>,
     deleted: bool,
@@ -44,7 +45,7 @@ pub fn record<R: Writable>(
             return Ok(()); // nothing the public sees changed
         }
     }
-    let event_type = format!("{}.{action}", R::EVENT_KIND);
+    let event_type = format!("{}.{action}", source.kind);
     let subscribers = subscribers(conn, &event_type)?;
     if subscribers.is_empty() {
         return Ok(());
@@ -52,17 +53,11 @@ pub fn record<R: Writable>(
     let slug = after.as_ref().or(before.as_ref()).map(|(slug, _)| slug.clone()).unwrap_or_default();
     let previous_slug = before.as_ref().map(|(old, _)| old.clone()).filter(|old| *old != slug);
     let data = if deleted { None } else { after.map(|(_, data)| data) };
-    let url = match R::EVENT_KIND {
-        "post" => {
-            let base = site_base(conn, site_url)?;
-            let canonical = data.as_ref().and_then(|d| d.get("canonical_url")).and_then(Value::as_str);
-            Some(crate::seo::post_url(&base, &slug, canonical))
-        }
-        _ => None,
-    };
+    let base = site_base(conn, site_url)?;
+    let url = (source.page_url)(&base, &slug, data.as_ref().unwrap_or(&Value::Null));
     let resource = EventResource {
-        kind: R::EVENT_KIND.to_string(),
-        path: format!("{}/{slug}", R::COLLECTION),
+        kind: source.kind.to_string(),
+        path: format!("{}/{slug}", source.collection),
         slug,
         previous_slug,
         url,
@@ -73,8 +68,9 @@ pub fn record<R: Writable>(
 
 /// Records the events of a write that replaced a whole set (the guidance bands): one per
 /// resource that appeared, changed or went.
-pub fn record_set<R: Writable>(
+pub fn record_set(
     conn: &mut SqliteConnection,
+    source: &Source,
     before: Vec<Public>,
     after: Vec<Public>,
     site_url: Option<&str>,
@@ -82,11 +78,11 @@ pub fn record_set<R: Writable>(
     for (slug, old) in &before {
         let new = after.iter().find(|(s, _)| s == slug).cloned();
         let deleted = new.is_none();
-        record::<R>(conn, Some((slug.clone(), old.clone())), new, deleted, site_url)?;
+        record(conn, source, Some((slug.clone(), old.clone())), new, deleted, site_url)?;
     }
     for (slug, new) in after {
         if !before.iter().any(|(s, _)| *s == slug) {
-            record::<R>(conn, None, Some((slug, new)), false, site_url)?;
+            record(conn, source, None, Some((slug, new)), false, site_url)?;
         }
     }
     Ok(())
@@ -117,11 +113,33 @@ pub fn schedule(
     Ok(())
 }
 
+/// Announces a resource of kind `R` whose scheduled time has come (`*.published`).
+pub fn announce<R: Writable>(conn: &mut SqliteConnection, id: i32, site_url: Option<&str>) -> Result<(), ApiError> {
+    if let Some(slug) = R::slug_of(conn, id)? {
+        let after = public::<R>(conn, &slug)?;
+        record(conn, &Source::of::<R>(), None, after, false, site_url)?;
+    }
+    Ok(())
+}
+
+/// A kind whose scheduled resources are announced, and how.
+pub type Announcer = (&'static str, fn(&mut SqliteConnection, i32, Option<&str>) -> Result<(), ApiError>);
+
+/// The announcer of `R`'s scheduled resources.
+pub const fn announcer<R: Writable>() -> Announcer {
+    (R::EVENT_KIND, announce::<R>)
+}
+
 /// Announces scheduled posts and FAQ entries whose time has come (`*.published`). Runs in the
 /// worker when a schedule row is due; returns how many this call announced. Each row is
 /// claimed by deleting it, so with several instances only the one whose delete removed it
 /// announces it.
-pub fn announce_due(conn: &mut SqliteConnection, now: &str, site_url: Option<&str>) -> Result<usize, ApiError> {
+pub fn announce_due(
+    conn: &mut SqliteConnection,
+    now: &str,
+    site_url: Option<&str>,
+    announcers: &[Announcer],
+) -> Result<usize, ApiError> {
     conn.immediate_transaction(|conn| {
         let due: Vec<(String, i32)> = webhook_schedule::table
             .filter(webhook_schedule::due_at.le(now))
@@ -140,22 +158,8 @@ pub fn announce_due(conn: &mut SqliteConnection, now: &str, site_url: Option<&st
                 continue;
             }
             announced += 1;
-            match kind.as_str() {
-                "post" => {
-                    let slug: Option<String> = posts::table.find(id).select(posts::slug).first(conn).optional()?;
-                    if let Some(slug) = slug {
-                        let after = public::<crate::posts::write::Posts>(conn, &slug)?;
-                        record::<crate::posts::write::Posts>(conn, None, after, false, site_url)?;
-                    }
-                }
-                "faq" => {
-                    let slug: Option<String> = faqs::table.find(id).select(faqs::slug).first(conn).optional()?;
-                    if let Some(slug) = slug {
-                        let after = public::<crate::faqs::write::Faqs>(conn, &slug)?;
-                        record::<crate::faqs::write::Faqs>(conn, None, after, false, site_url)?;
-                    }
-                }
-                _ => {}
+            if let Some((_, announce)) = announcers.iter().find(|(announced_kind, _)| announced_kind == kind) {
+                announce(conn, *id, site_url)?;
             }
         }
         Ok(announced)

@@ -61,10 +61,19 @@ struct Worker {
     pruned_at: Option<Instant>,
     /// Signalled when one of this worker's sends finishes.
     finished: Rc<Notify>,
+    /// The kinds whose scheduled resources are announced when due.
+    announcers: &'static [outbox::Announcer],
 }
 
-pub async fn run(pool: DbPool, settings: WebhookSettings, state: web::Data<ContentState>, owner_prefix: String) {
+pub async fn run(
+    pool: DbPool,
+    settings: WebhookSettings,
+    state: web::Data<ContentState>,
+    owner_prefix: String,
+    announcers: &'static [outbox::Announcer],
+) {
     let mut worker = Worker {
+        announcers,
         pool,
         client: Rc::new(delivery::client(settings.timeout)),
         settings: Rc::new(settings),
@@ -108,8 +117,10 @@ impl Worker {
         if let Some(at) = &work.announcement {
             if *at <= now {
                 let site_url = self.settings.public_site_url.clone();
+                let announcers = self.announcers;
                 let announced =
-                    db::run(&self.pool, move |conn| outbox::announce_due(conn, &now, site_url.as_deref())).await;
+                    db::run(&self.pool, move |conn| outbox::announce_due(conn, &now, site_url.as_deref(), announcers))
+                        .await;
                 return match announced {
                     Ok(_) => Duration::ZERO, // their deliveries are due now
                     Err(error) => {
