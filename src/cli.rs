@@ -59,6 +59,9 @@ pub enum Command {
     Generate {
         #[arg(long)]
         posts: usize,
+        /// How many tags to spread the posts over (each post gets 1 to 4).
+        #[arg(long, default_value_t = seed::generate::DEFAULT_TAGS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        tags: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -182,9 +185,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!("backed up to {}", path.display());
             Ok(())
         }
-        Command::Generate { posts, seed } => {
+        Command::Generate { posts, tags, seed } => {
             let started = std::time::Instant::now();
-            let total = seed::generate::generate(&mut *open(&config)?, posts, seed, &clock::now())
+            let total = seed::generate::generate(&mut *open(&config)?, posts, tags as usize, seed, &clock::now())
                 .map_err(|error| error.to_string())?;
             println!(
                 "generated {posts} posts in {:.1} s; the library has {total} posts",

@@ -83,9 +83,12 @@ fn time(rng: &mut Rng) -> String {
     crate::clock::format(chrono::DateTime::from_timestamp(seconds, 0).expect("a valid time"))
 }
 
-/// Adds `count` generated posts (and their tags, citations, FAQ entries) in one transaction,
-/// then rebuilds the search index. Returns how many posts exist afterwards.
-pub fn generate(conn: &mut SqliteConnection, count: usize, seed: u64, now: &str) -> QueryResult<i64> {
+/// Tags a generated library has unless told otherwise.
+pub const DEFAULT_TAGS: u32 = 40;
+
+/// Adds `count` generated posts (and `tag_count` tags, citations, FAQ entries) in one
+/// transaction, then rebuilds the search index. Returns how many posts exist afterwards.
+pub fn generate(conn: &mut SqliteConnection, count: usize, tag_count: usize, seed: u64, now: &str) -> QueryResult<i64> {
     conn.immediate_transaction(|conn| {
         let used: i64 = tags::table.filter(tags::slug.eq(format!("topic-{seed}-0"))).count().get_result(conn)?;
         if used > 0 {
@@ -94,12 +97,12 @@ pub fn generate(conn: &mut SqliteConnection, count: usize, seed: u64, now: &str)
             ));
         }
         let mut rng = Rng::new(seed);
-        let tag_ids: Vec<i32> = (0..40)
+        let tag_ids: Vec<i32> = (0..tag_count.max(1))
             .map(|i| {
                 diesel::insert_into(tags::table)
                     .values((
                         tags::slug.eq(format!("topic-{seed}-{i}")),
-                        tags::name.eq(format!("Topic {}", word(i))),
+                        tags::name.eq(format!("Topic {}", word(i as u64))),
                         tags::created_at.eq(now),
                         tags::updated_at.eq(now),
                     ))
