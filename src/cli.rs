@@ -60,7 +60,7 @@ pub enum Command {
         #[arg(long)]
         posts: usize,
         /// How many tags to spread the posts over (each post gets 1 to 4).
-        #[arg(long, default_value_t = seed::generate::DEFAULT_TAGS, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        #[arg(long, default_value_t = seed::generate::DEFAULT_TAGS, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         tags: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,

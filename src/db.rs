@@ -17,6 +17,9 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
+/// How long a writer waits for the write lock before giving up with SQLITE_BUSY (a 503).
+pub const BUSY_TIMEOUT_MS: u32 = 5000;
+
 /// Pragmas every pooled connection gets.
 /// (WAL, set once per file in `connect`, lets readers and the writer work at once.)
 /// - synchronous=FULL: a commit is fsynced before it is acknowledged, so an acknowledged write
@@ -28,11 +31,11 @@ struct Pragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 5000;
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
              PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;",
-        )
+             PRAGMA foreign_keys = ON;"
+        ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
 }
@@ -56,7 +59,7 @@ pub fn connect(database_url: &str, pool_size: u32) -> Result<DbPool, String> {
     let mut first =
         SqliteConnection::establish(path).map_err(|error| format!("cannot open the database '{path}': {error}"))?;
     first
-        .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+        .batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"))
         .map_err(|error| format!("cannot enable WAL on '{path}': {error}"))?;
     drop(first);
     let manager = ConnectionManager::<SqliteConnection>::new(path);
@@ -89,11 +92,40 @@ where
     web::block(move || {
         let mut conn = pool.get().map_err(|error| {
             log::error!("no database connection: {error}");
-            ApiError::Unavailable("The database is busy; try again shortly.".into())
+            ApiError::busy()
         })?;
         work(&mut conn)
     })
     .await?
+}
+
+/// Whether SQLite refused the statement because another connection holds a lock it needs
+/// (SQLITE_BUSY "database is locked", also after the busy timeout, or SQLITE_LOCKED): the
+/// request may succeed if retried, so it is a 503, not a 500. SQLite says so only in the message.
+pub fn is_locked(error: &diesel::result::Error) -> bool {
+    use diesel::result::Error;
+    match error {
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.starts_with("database is locked")
+                || message.starts_with("database table is locked")
+                || message.starts_with("database schema is locked")
+        }
+        Error::RollbackErrorOnCommit { commit_error, .. } => is_locked(commit_error),
+        _ => false,
+    }
+}
+
+/// Runs `work` with no wait for a lock: if another connection holds the one it needs, it fails
+/// at once (see `is_locked`) instead of after the busy timeout. For writes that may be skipped.
+pub fn without_waiting<T>(
+    conn: &mut SqliteConnection,
+    work: impl FnOnce(&mut SqliteConnection) -> diesel::QueryResult<T>,
+) -> diesel::QueryResult<T> {
+    conn.batch_execute("PRAGMA busy_timeout = 0")?;
+    let result = work(conn);
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))?;
+    result
 }
 
 /// What syncing one row did.

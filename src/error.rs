@@ -12,6 +12,10 @@ use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// The `Retry-After` of every 503: the database was busy (another process holding the write
+/// lock, every pooled connection in use) or not ready yet.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
 /// One invalid input: which parameter or field, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -76,6 +80,11 @@ impl ApiError {
 
     pub fn internal(error: impl std::fmt::Display) -> Self {
         ApiError::Internal(error.to_string())
+    }
+
+    /// The database could not take the request now; a retry shortly will do.
+    pub fn busy() -> Self {
+        ApiError::Unavailable("The database is busy; try again shortly.".into())
     }
 
     /// A stable, machine-readable code; also the last segment of the problem `type`.
@@ -227,6 +236,9 @@ impl Problem {
                     format!(r#"Bearer realm="clinic-content", error="insufficient_scope", scope="{needed}""#),
                 ));
             }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
+            }
             _ => {}
         }
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
@@ -282,6 +294,10 @@ impl From<diesel::result::Error> for ApiError {
         match &error {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 ApiError::Conflict("Something with the same slug already exists.".into())
+            }
+            _ if crate::db::is_locked(&error) => {
+                log::warn!("database busy, answered 503: {error}");
+                ApiError::busy()
             }
             _ => ApiError::internal(error),
         }
@@ -401,12 +417,13 @@ pub mod responses {
     #[allow(dead_code)]
     pub struct Unauthorized(Problem);
 
-    /// The service cannot serve yet (database unreachable or migrations pending).
+    /// The database is busy (another process holds the write lock, or every connection is in
+    /// use) or not ready (unreachable, migrations pending); `Retry-After` says when to try again.
     #[derive(ToResponse)]
     #[response(
         content_type = "application/problem+json",
         example = json!({"type": "/problems/unavailable", "title": "Service Unavailable", "status": 503,
-            "detail": "Database migrations are pending.", "instance": "/readyz", "code": "unavailable",
+            "detail": "The database is busy; try again shortly.", "instance": "/v1/posts", "code": "unavailable",
             "request_id": "3f9a1c2b7d4e8f60", "errors": []})
     )]
     #[allow(dead_code)]

@@ -41,6 +41,12 @@ impl TestResponse {
     }
 }
 
+/// The test client: no redirects followed, and longer than the server's 5 s wait for a locked
+/// database (awc's default timeout is 5 s too).
+fn client() -> awc::Client {
+    awc::Client::builder().disable_redirects().timeout(std::time::Duration::from_secs(30)).finish()
+}
+
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("test.db");
@@ -52,7 +58,7 @@ pub async fn spawn_app() -> TestApp {
         address,
         database_url,
         _dir: dir,
-        client: awc::Client::builder().disable_redirects().finish(),
+        client: client(),
         spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
     }
 }
@@ -182,7 +188,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
         address,
         database_url,
         _dir: dir,
-        client: awc::Client::builder().disable_redirects().finish(),
+        client: client(),
         spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
     }
 }

@@ -8,6 +8,7 @@ mod faqs;
 mod guidance;
 mod helpers;
 mod http;
+mod locking;
 mod openapi;
 mod operations;
 mod posts;

@@ -14,7 +14,7 @@ use crate::helpers::spawn_app;
 
 const BIN: &str = env!("CARGO_BIN_EXE_clinic-content");
 
-fn cli(db: &Path, args: &[&str]) -> String {
+pub fn cli(db: &Path, args: &[&str]) -> String {
     let output = Command::new(BIN).args(args).env("DATABASE_URL", db).env("RUST_LOG", "warn").output().unwrap();
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
