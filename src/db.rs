@@ -82,6 +82,51 @@ pub fn has_pending_migrations(conn: &mut SqliteConnection) -> Result<bool, Strin
     conn.has_pending_migration(MIGRATIONS).map_err(|error| error.to_string())
 }
 
+/// Why the service is not ready.
+#[derive(Debug)]
+pub enum NotReady {
+    Unreachable(String),
+    MigrationsPending,
+}
+
+/// The readiness check's own connection, outside the pool, so busy readers (every pooled
+/// connection in use) or a writer holding the lock do not make a working service look down.
+pub struct Probe {
+    path: String,
+    conn: std::sync::Mutex<Option<SqliteConnection>>,
+}
+
+impl Probe {
+    pub fn new(database_url: &str) -> Probe {
+        Probe { path: sqlite_path(database_url).to_string(), conn: std::sync::Mutex::new(None) }
+    }
+
+    /// The database answers and every migration is applied.
+    pub fn check(&self) -> Result<(), NotReady> {
+        let mut slot = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.is_none() {
+            let mut conn = SqliteConnection::establish(&self.path).map_err(|e| NotReady::Unreachable(e.to_string()))?;
+            conn.batch_execute("PRAGMA busy_timeout = 1000").map_err(|e| NotReady::Unreachable(e.to_string()))?;
+            *slot = Some(conn);
+        }
+        let conn = slot.as_mut().expect("opened above");
+        let checked = conn
+            .batch_execute("SELECT 1")
+            .map_err(|error| error.to_string())
+            .and_then(|()| has_pending_migrations(conn))
+            .map_err(NotReady::Unreachable);
+        match checked {
+            Ok(false) => Ok(()),
+            Ok(true) => Err(NotReady::MigrationsPending),
+            Err(error) => {
+                // Open afresh next time (the file may have been replaced or restored).
+                *slot = None;
+                Err(error)
+            }
+        }
+    }
+}
+
 /// Runs blocking diesel code on actix's blocking thread pool with a pooled connection.
 pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
 where

@@ -135,6 +135,7 @@ impl Application {
         let public_site_url = web::Data::new(seo::PublicSiteUrl(config.public_site_url.clone()));
         let webhook_settings = config.webhooks.clone();
         let webhooks = web::Data::new(config.webhooks.clone());
+        let probe = web::Data::new(db::Probe::new(&config.database_url));
         let background_pool = pool.clone();
         let background_state = state.clone();
         let pool = web::Data::new(pool);
@@ -150,6 +151,7 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(public_site_url.clone())
                 .app_data(webhooks.clone())
+                .app_data(probe.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
                 // Outermost last: the log sees everything; request ids and problem documents
@@ -187,6 +189,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pool the server's handlers use (the tests hold its connections to make readers busy).
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -13,6 +13,10 @@ use crate::visibility::Viewer;
 /// Log rows read at a time while filling a page.
 const BATCH: i64 = 1000;
 
+/// At most this many log rows per page: one resource changed many times is one change, so a
+/// page may end short of `limit` (with `has_more`) rather than read the log without bound.
+const MAX_ROWS_PER_PAGE: usize = 10 * BATCH as usize;
+
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LogRow {
     #[diesel(sql_type = BigInt)]
@@ -178,7 +182,8 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
     let mut keys: Vec<(Key, String)> = Vec::new();
     let mut seen: HashMap<Key, usize> = HashMap::new();
     let mut last_seq = since;
-    'walk: while last_seq < max {
+    let mut rows_read = 0;
+    'walk: while last_seq < max && rows_read < MAX_ROWS_PER_PAGE {
         let rows: Vec<LogRow> =
             diesel::sql_query(format!("SELECT {COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"))
                 .bind::<BigInt, _>(last_seq)
@@ -189,6 +194,7 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
         }
         for row in rows {
             last_seq = row.seq;
+            rows_read += 1;
             let key = (row.resource.clone(), row.resource_id);
             let mut touched = vec![key.clone()];
             touched.extend(dependents(conn, &key)?);
@@ -202,7 +208,7 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
                     }
                 }
             }
-            if keys.len() >= limit {
+            if keys.len() >= limit || rows_read >= MAX_ROWS_PER_PAGE {
                 break 'walk;
             }
         }

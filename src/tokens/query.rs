@@ -55,7 +55,12 @@ struct StoredToken {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
     /// `record_use`: its last recorded use is over a minute old (see `record_use`).
-    Valid { id: i32, name: String, scope: Scope, record_use: bool },
+    Valid {
+        id: i32,
+        name: String,
+        scope: Scope,
+        record_use: bool,
+    },
     Invalid,
     Revoked,
 }

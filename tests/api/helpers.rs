@@ -14,6 +14,8 @@ use crate::spec;
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
+    /// The server's own connection pool.
+    pub pool: clinic_content::db::DbPool,
     _dir: tempfile::TempDir,
     client: awc::Client,
     spec: Value,
@@ -53,10 +55,12 @@ pub async fn spawn_app() -> TestApp {
     let database_url = db_path.to_str().unwrap().to_string();
     let app = Application::build(Config::for_database(database_url.clone())).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
         database_url,
+        pool,
         _dir: dir,
         client: client(),
         spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),
@@ -183,10 +187,12 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     change(&mut config);
     let app = Application::build(config).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
         database_url,
+        pool,
         _dir: dir,
         client: client(),
         spec: serde_json::from_str(&clinic_content::openapi::spec_json()).unwrap(),

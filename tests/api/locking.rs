@@ -91,3 +91,18 @@ fn generate_commits_in_chunks_so_other_writers_get_the_lock_while_it_runs() {
     assert!(generator.join().unwrap().contains(&format!("the library has {POSTS} posts")));
     assert!(0 < during && during < POSTS, "another writer got the lock after {during} of {POSTS} posts");
 }
+
+#[actix_web::test]
+async fn readyz_stays_ready_while_every_pooled_connection_is_busy_and_the_write_lock_is_held() {
+    let app = crate::helpers::spawn_app_with(|config| config.pool_size = 2).await;
+    // Readers busy: every connection of the server's pool checked out (as long sync pages did).
+    let busy: Vec<_> = (0..2).map(|_| app.pool.get().unwrap()).collect();
+    // And another process holding the write lock (`generate`, `import`).
+    let mut holder = app.connection();
+    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status.as_u16(), 200, "{}", String::from_utf8_lossy(&ready.body));
+    assert_eq!(ready.json()["status"], "ok");
+    holder.batch_execute("ROLLBACK").unwrap();
+    drop(busy);
+}

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, so it links once.
 
 mod authoring;
+mod bounded_reads;
 mod conditions;
 mod delivery;
 mod errors;
