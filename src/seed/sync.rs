@@ -36,6 +36,7 @@ impl std::fmt::Display for SyncReport {
 enum SyncError {
     Database(diesel::result::Error),
     Reference(String),
+    Invalid(Vec<crate::error::FieldError>),
 }
 
 impl From<diesel::result::Error> for SyncError {
@@ -51,6 +52,10 @@ fn reference(result: Result<Change, String>) -> Result<Change, SyncError> {
 /// Syncs the whole library, all or nothing.
 pub fn sync(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, String> {
     let report = conn.immediate_transaction(|conn| {
+        let problems = super::validate::validate_against(conn, library)?;
+        if !problems.is_empty() {
+            return Err(SyncError::Invalid(problems));
+        }
         let report = sync_all(conn, library, now)?;
         if report.inserted + report.updated > 0 {
             crate::content_state::bump(conn)?;
@@ -60,6 +65,7 @@ pub fn sync(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result
     report.map_err(|error| match error {
         SyncError::Database(error) => format!("sync failed: {error}"),
         SyncError::Reference(message) => format!("sync failed: {message}"),
+        SyncError::Invalid(problems) => super::invalid(&problems),
     })
 }
 

@@ -154,9 +154,14 @@ impl TestApp {
         token
     }
 
+    /// A connection of the test's own, that waits for the lock as the server's do (the server
+    /// writes in the background too, e.g. a token's last use).
     pub fn connection(&self) -> diesel::sqlite::SqliteConnection {
+        use diesel::connection::SimpleConnection;
         use diesel::Connection;
-        diesel::sqlite::SqliteConnection::establish(&self.database_url).expect("open the test database")
+        let mut conn = diesel::sqlite::SqliteConnection::establish(&self.database_url).expect("open the test database");
+        conn.batch_execute("PRAGMA busy_timeout = 5000").expect("busy timeout");
+        conn
     }
 }
 
