@@ -73,6 +73,12 @@ pub fn for_posts(
     Ok(grouped)
 }
 
+/// The visible FAQ entries among these ids, by id.
+pub fn find_by_ids(conn: &mut SqliteConnection, ids: &[i32], viewer: &Viewer) -> QueryResult<HashMap<i32, Faq>> {
+    let rows: Vec<FaqRow> = visible(viewer).filter(faqs::id.eq_any(ids)).select(FaqRow::as_select()).load(conn)?;
+    Ok(with_relations(conn, rows)?.into_iter().collect())
+}
+
 pub fn find_by_slug(
     conn: &mut SqliteConnection,
     slug: &str,
