@@ -52,10 +52,36 @@ pub fn find_by_slug(
 
 type Counts = HashMap<i32, i64>;
 
-/// Visible posts and FAQ entries per tag, for the given tags: two grouped queries, each reading
-/// only the given tags' rows by index, so the work is the tags' own counts, whatever the size
-/// of the library.
+/// Visible posts and FAQ entries per tag, for the given tags, remembered until the content
+/// changes as list totals are (a sync page or tag list asked again costs no count).
 fn counts(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
+    let keys: Vec<String> = ["posts", "faqs"]
+        .iter()
+        .flat_map(|kind| tag_ids.iter().map(move |id| format!("tag-{kind}|{id}|{}", viewer.preview)))
+        .collect();
+    let n = tag_ids.len();
+    let found = viewer.totals(&keys, |missing| {
+        let ids: Vec<i32> =
+            missing.iter().map(|i| tag_ids[i % n]).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let (posts, faqs) = count(conn, viewer, &ids)?;
+        Ok(missing
+            .iter()
+            .map(|i| {
+                let counted = if *i < n { &posts } else { &faqs };
+                counted.get(&tag_ids[i % n]).copied().unwrap_or(0)
+            })
+            .collect())
+    })?;
+    let (posts, faqs) = found.split_at(n);
+    Ok((
+        tag_ids.iter().copied().zip(posts.iter().copied()).collect(),
+        tag_ids.iter().copied().zip(faqs.iter().copied()).collect(),
+    ))
+}
+
+/// Counts them: two grouped queries, each reading only the given tags' rows by index, so the
+/// work is the tags' own counts, whatever the size of the library.
+fn count(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
     // Grouped queries cannot be boxed, so the two visibilities are two queries each. Posts are
     // counted in tagged_posts (a post's list columns per tag, kept by triggers), whose indexes
     // lead with the tag and carry status and publication time: a tag's count reads a few
