@@ -3,6 +3,7 @@
 #   bash scripts/bench.sh            # full run: 10,000- and 100,000-post databases
 #   BENCH_POSTS="10000" BENCH_SECONDS=3 bash scripts/bench.sh   # quicker
 #   BENCH_PIN=1 bash scripts/bench.sh   # servers on core 0, wrk on core 1 (steadier p99s)
+#   BENCH_ONLY=sync bash scripts/bench.sh   # only the delta-sync scenario (100,000 posts, 5,000 tags)
 # Builds release, generates the databases, starts the service and, in the same run, a static
 # baseline (bare actix-web answering the identical JSON bytes from a hash map), drives both with
 # wrk over random slugs, and prints req/s, p50 and p99 per scenario with the ratio to the
@@ -14,6 +15,10 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 REPS=${BENCH_REPS:-5}
 POSTS_LIST=${BENCH_POSTS:-"10000 100000"}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+# The delta-sync scenario's database (issue "Hardening", item 3); BENCH_ONLY=sync runs only it.
+SYNC_POSTS=${BENCH_SYNC_POSTS:-100000}
+SYNC_TAGS=${BENCH_SYNC_TAGS:-5000}
+if [ "${BENCH_ONLY:-}" = sync ]; then POSTS_LIST=""; fi
 # BENCH_PIN=1: the servers on core 0 and wrk (one thread) on core 1, so the load generator does
 # not share cores with the server: steadier p99s for the cached scenarios. The service then has
 # one core, so the uncached (database) scenarios are not comparable with the targets there.
@@ -36,10 +41,11 @@ BASELINE=target/release/baseline
 
 wait_up() { for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1$2" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; exit 1; }
 
-# wrk with the latency distribution; prints "req/s p50_ms p99_ms errors".
+# wrk with the latency distribution; prints "req/s p50_ms p99_ms errors". (A request slower
+# than the timeout counts as an error and is left out of the latencies.)
 run_wrk() {
-    local port=$1 paths=$2 connections=$3 revalidate=${4:-0}
-    REVALIDATE=$revalidate PATHS=$paths $WRK -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s scripts/bench/paths.lua "http://127.0.0.1:$port" 2>/dev/null |
+    local port=$1 paths=$2 connections=$3 revalidate=${4:-0} timeout=${5:-2s}
+    REVALIDATE=$revalidate PATHS=$paths $WRK -c"$connections" -d"${SECONDS_PER_RUN}s" --timeout "$timeout" --latency -s scripts/bench/paths.lua "http://127.0.0.1:$port" 2>/dev/null |
         python3 scripts/bench/parse_wrk.py
 }
 
@@ -84,3 +90,20 @@ for POSTS in $POSTS_LIST; do
     done
     kill "$service"; wait "$service" 2>/dev/null || true
 done
+
+# Delta sync (issue "Hardening", item 3): the first page of a first sync and pages from random
+# `since` tokens, cache off, 8 connections, on many tags. Target: p99 under 50 ms. A 60 s wrk
+# timeout, so slow answers show in the latencies instead of as errors.
+if [ "${BENCH_ONLY:-sync}" = sync ]; then
+    DB="$WORK/bench-sync.db"
+    DATABASE_URL=$DB RUST_LOG=warn $BIN generate --posts "$SYNC_POSTS" --tags "$SYNC_TAGS" --seed 7 >&2
+    DATABASE_URL=$DB RUST_LOG=warn CACHE_MEGABYTES=0 RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 PORT=$SERVICE_PORT \
+        $SERVER_PIN $BIN serve & service=$!; pids+=("$service")
+    wait_up $SERVICE_PORT /readyz
+    python3 scripts/bench/sync_paths.py "$DB" "$WORK"
+    for scenario in sync-first-page sync-since; do
+        s=$(run_wrk $SERVICE_PORT "$WORK/$scenario.txt" 8 0 60s)
+        python3 scripts/bench/summarise.py "$SYNC_POSTS/$SYNC_TAGS" "$scenario (no cache, 8 conn)" "$s|"
+    done
+    kill "$service"; wait "$service" 2>/dev/null || true
+fi

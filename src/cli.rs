@@ -59,6 +59,9 @@ pub enum Command {
     Generate {
         #[arg(long)]
         posts: usize,
+        /// How many tags to spread the posts over (each post gets 1 to 4).
+        #[arg(long, default_value_t = seed::generate::DEFAULT_TAGS, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        tags: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -120,7 +123,12 @@ fn open(config: &Config) -> Result<db::DbConn, String> {
     Ok(conn)
 }
 
-fn sync_file(conn: &mut SqliteConnection, path: Option<&PathBuf>) -> Result<seed::SyncReport, String> {
+/// Syncs a library file (or the bundled one); the report and how long the write lock was held
+/// (the sync is one transaction: reading and parsing the file come before it).
+fn sync_file(
+    conn: &mut SqliteConnection,
+    path: Option<&PathBuf>,
+) -> Result<(seed::SyncReport, std::time::Duration), String> {
     let library = match path {
         Some(path) if path.as_os_str() == "-" => {
             let mut json = String::new();
@@ -135,7 +143,9 @@ fn sync_file(conn: &mut SqliteConnection, path: Option<&PathBuf>) -> Result<seed
         }
         None => seed::default_library(),
     };
-    seed::sync(conn, &library, &clock::now())
+    let started = std::time::Instant::now();
+    let report = seed::sync(conn, &library, &clock::now())?;
+    Ok((report, started.elapsed()))
 }
 
 pub fn run(cli: Cli) -> Result<(), String> {
@@ -155,14 +165,14 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Seed { file } => {
-            let report = sync_file(&mut *open(&config)?, file.as_ref())?;
+            let (report, locked) = sync_file(&mut *open(&config)?, file.as_ref())?;
             let source = file.map_or("the bundled content".to_string(), |f| f.display().to_string());
-            println!("seeded from {source}: {report}");
+            println!("seeded from {source}: {report} (write lock held {:.2} s)", locked.as_secs_f64());
             Ok(())
         }
         Command::Import { file } => {
-            let report = sync_file(&mut *open(&config)?, Some(&file))?;
-            println!("imported: {report}");
+            let (report, locked) = sync_file(&mut *open(&config)?, Some(&file))?;
+            println!("imported: {report} (write lock held {:.2} s)", locked.as_secs_f64());
             Ok(())
         }
         Command::Export { output } => {
@@ -182,9 +192,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!("backed up to {}", path.display());
             Ok(())
         }
-        Command::Generate { posts, seed } => {
+        Command::Generate { posts, tags, seed } => {
             let started = std::time::Instant::now();
-            let total = seed::generate::generate(&mut *open(&config)?, posts, seed, &clock::now())
+            let total = seed::generate::generate(&mut *open(&config)?, posts, tags as usize, seed, &clock::now())
                 .map_err(|error| error.to_string())?;
             println!(
                 "generated {posts} posts in {:.1} s; the library has {total} posts",

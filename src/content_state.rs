@@ -16,7 +16,8 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 
 pub const REFRESH: Duration = Duration::from_millis(250);
-const MAX_TOTALS: usize = 4096;
+/// Counts remembered at most (list totals, per-tag counts): about 2 MB.
+const MAX_TOTALS: usize = 16_384;
 
 #[derive(Default)]
 pub struct ContentState {
@@ -115,19 +116,38 @@ impl ContentState {
 
     /// A count remembered under `key` until the content changes.
     pub fn total(&self, key: &str, now: &str, count: impl FnOnce() -> QueryResult<i64>) -> QueryResult<i64> {
+        let keys = [key.to_string()];
+        Ok(self.totals(&keys, now, |_| Ok(vec![count()?]))?[0])
+    }
+
+    /// Counts remembered under `keys` until the content changes, in their order; `count` is
+    /// given the positions of the keys not remembered and returns their counts in that order.
+    pub fn totals(
+        &self,
+        keys: &[String],
+        now: &str,
+        count: impl FnOnce(&[usize]) -> QueryResult<Vec<i64>>,
+    ) -> QueryResult<Vec<i64>> {
         let stamp = self.stamp();
-        if let Some((cached, total)) = self.totals.lock().expect("totals lock").get(key) {
-            if self.is_current(cached, now) {
-                return Ok(*total);
+        let mut found: Vec<Option<i64>> = {
+            let totals = self.totals.lock().expect("totals lock");
+            keys.iter()
+                .map(|key| totals.get(key).filter(|(cached, _)| self.is_current(cached, now)).map(|(_, n)| *n))
+                .collect()
+        };
+        let missing: Vec<usize> = (0..keys.len()).filter(|i| found[*i].is_none()).collect();
+        if !missing.is_empty() {
+            let counted = count(&missing)?;
+            let mut totals = self.totals.lock().expect("totals lock");
+            if totals.len() + missing.len() > MAX_TOTALS {
+                totals.clear();
+            }
+            for (i, n) in missing.into_iter().zip(counted) {
+                totals.insert(keys[i].clone(), (stamp.clone(), n));
+                found[i] = Some(n);
             }
         }
-        let n = count()?;
-        let mut totals = self.totals.lock().expect("totals lock");
-        if totals.len() >= MAX_TOTALS {
-            totals.clear();
-        }
-        totals.insert(key.to_string(), (stamp, n));
-        Ok(n)
+        Ok(found.into_iter().map(|n| n.unwrap_or(0)).collect())
     }
 }
 

@@ -17,8 +17,8 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
 pub type DbConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
-/// How long a connection waits for another's write lock before SQLITE_BUSY.
-pub const BUSY_TIMEOUT: &str = "PRAGMA busy_timeout = 5000";
+/// How long a writer waits for the write lock before giving up with SQLITE_BUSY (a 503).
+pub const BUSY_TIMEOUT_MS: u32 = 5000;
 
 /// Pragmas every pooled connection gets.
 /// (WAL, set once per file in `connect`, lets readers and the writer work at once.)
@@ -32,11 +32,11 @@ struct Pragmas;
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         trace_statements(conn);
-        conn.batch_execute(BUSY_TIMEOUT).map_err(diesel::r2d2::Error::QueryError)?;
-        conn.batch_execute(
-            "PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;",
-        )
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;"
+        ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
 }
@@ -80,7 +80,7 @@ pub fn connect(database_url: &str, pool_size: u32) -> Result<DbPool, String> {
     let mut first =
         SqliteConnection::establish(path).map_err(|error| format!("cannot open the database '{path}': {error}"))?;
     first
-        .batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+        .batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"))
         .map_err(|error| format!("cannot enable WAL on '{path}': {error}"))?;
     drop(first);
     let manager = ConnectionManager::<SqliteConnection>::new(path);
@@ -121,6 +121,51 @@ pub fn has_pending_migrations(conn: &mut SqliteConnection) -> Result<bool, Strin
     conn.has_pending_migration(MIGRATIONS).map_err(|error| error.to_string())
 }
 
+/// Why the service is not ready.
+#[derive(Debug)]
+pub enum NotReady {
+    Unreachable(String),
+    MigrationsPending,
+}
+
+/// The readiness check's own connection, outside the pool, so busy readers (every pooled
+/// connection in use) or a writer holding the lock do not make a working service look down.
+pub struct Probe {
+    path: String,
+    conn: std::sync::Mutex<Option<SqliteConnection>>,
+}
+
+impl Probe {
+    pub fn new(database_url: &str) -> Probe {
+        Probe { path: sqlite_path(database_url).to_string(), conn: std::sync::Mutex::new(None) }
+    }
+
+    /// The database answers and every migration is applied.
+    pub fn check(&self) -> Result<(), NotReady> {
+        let mut slot = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.is_none() {
+            let mut conn = SqliteConnection::establish(&self.path).map_err(|e| NotReady::Unreachable(e.to_string()))?;
+            conn.batch_execute("PRAGMA busy_timeout = 1000").map_err(|e| NotReady::Unreachable(e.to_string()))?;
+            *slot = Some(conn);
+        }
+        let conn = slot.as_mut().expect("opened above");
+        let checked = conn
+            .batch_execute("SELECT 1")
+            .map_err(|error| error.to_string())
+            .and_then(|()| has_pending_migrations(conn))
+            .map_err(NotReady::Unreachable);
+        match checked {
+            Ok(false) => Ok(()),
+            Ok(true) => Err(NotReady::MigrationsPending),
+            Err(error) => {
+                // Open afresh next time (the file may have been replaced or restored).
+                *slot = None;
+                Err(error)
+            }
+        }
+    }
+}
+
 /// Runs blocking diesel code on actix's blocking thread pool with a pooled connection.
 pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, ApiError>
 where
@@ -131,11 +176,23 @@ where
     web::block(move || {
         let mut conn = pool.get().map_err(|error| {
             log::error!("no database connection: {error}");
-            ApiError::Unavailable("The database is busy; try again shortly.".into())
+            ApiError::busy()
         })?;
         work(&mut conn)
     })
     .await?
+}
+
+/// Runs `work` with no wait for a lock: if another connection holds the one it needs, it fails
+/// at once (see `error::is_locked`) instead of after the busy timeout. For writes that may be skipped.
+pub fn without_waiting<T>(
+    conn: &mut SqliteConnection,
+    work: impl FnOnce(&mut SqliteConnection) -> diesel::QueryResult<T>,
+) -> diesel::QueryResult<T> {
+    conn.batch_execute("PRAGMA busy_timeout = 0")?;
+    let result = work(conn);
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))?;
+    result
 }
 
 /// What syncing one row did.

@@ -25,6 +25,10 @@ pub fn field_names(errors: &[FieldError]) -> String {
     }
 }
 
+/// The `Retry-After` of every 503: the database was busy (another process holding the write
+/// lock, every pooled connection in use) or not ready yet.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
 /// One invalid input: which parameter or field, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -89,6 +93,11 @@ impl ApiError {
 
     pub fn internal(error: impl std::fmt::Display) -> Self {
         ApiError::Internal(error.to_string())
+    }
+
+    /// The database could not take the request now; a retry shortly will do.
+    pub fn busy() -> Self {
+        ApiError::Unavailable("The database is busy; try again shortly.".into())
     }
 
     /// A stable, machine-readable code; also the last segment of the problem `type`.
@@ -243,6 +252,9 @@ impl Problem {
                     format!(r#"Bearer realm="clinic-content", error="insufficient_scope", scope="{needed}""#),
                 ));
             }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
+            }
             _ => {}
         }
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
@@ -305,6 +317,10 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 ApiError::Conflict("Something with the same slug already exists.".into())
             }
+            _ if is_locked(&error) => {
+                log::warn!("database busy, answered 503: {error}");
+                ApiError::busy()
+            }
             _ => ApiError::internal(error),
         }
     }
@@ -313,6 +329,23 @@ impl From<diesel::result::Error> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         ApiError::internal(error)
+    }
+}
+
+/// Whether SQLite refused the statement because another connection holds a lock it needs
+/// (SQLITE_BUSY "database is locked", also after the busy timeout, or SQLITE_LOCKED): the
+/// request may succeed if retried, so it is a 503, not a 500. SQLite says so only in the message.
+pub fn is_locked(error: &diesel::result::Error) -> bool {
+    use diesel::result::Error;
+    match error {
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.starts_with("database is locked")
+                || message.starts_with("database table is locked")
+                || message.starts_with("database schema is locked")
+        }
+        Error::RollbackErrorOnCommit { commit_error, .. } => is_locked(commit_error),
+        _ => false,
     }
 }
 
@@ -423,12 +456,13 @@ pub mod responses {
     #[allow(dead_code)]
     pub struct Unauthorized(Problem);
 
-    /// The service cannot serve yet (database unreachable or migrations pending).
+    /// The database is busy (another process holds the write lock, or every connection is in
+    /// use) or not ready (unreachable, migrations pending); `Retry-After` says when to try again.
     #[derive(ToResponse)]
     #[response(
         content_type = "application/problem+json",
         example = json!({"type": "/problems/unavailable", "title": "Service Unavailable", "status": 503,
-            "detail": "Database migrations are pending.", "instance": "/readyz", "code": "unavailable",
+            "detail": "The database is busy; try again shortly.", "instance": "/v1/posts", "code": "unavailable",
             "request_id": "3f9a1c2b7d4e8f60", "errors": []})
     )]
     #[allow(dead_code)]

@@ -77,7 +77,8 @@ pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
         Ok(())
     });
     prepared.map_err(|error| format!("cannot prepare the database: {error}"))?;
-    conn.batch_execute(db::BUSY_TIMEOUT).map_err(|error| format!("cannot open the database: {error}"))?;
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {}", db::BUSY_TIMEOUT_MS))
+        .map_err(|error| format!("cannot open the database: {error}"))?;
     // Refresh the planner's statistics where they are stale (cheap when nothing changed).
     diesel::sql_query("PRAGMA optimize")
         .execute(&mut conn)
@@ -142,6 +143,7 @@ impl Application {
         let webhook_settings = config.webhooks.clone();
         let webhooks = web::Data::new(config.webhooks.clone());
         let change_log = web::Data::new(registry::change_log(config.public_site_url.clone()));
+        let probe = web::Data::new(db::Probe::new(&config.database_url));
         let background_pool = pool.clone();
         let background_state = state.clone();
         let pool = web::Data::new(pool);
@@ -160,6 +162,7 @@ impl Application {
                 .app_data(webhooks.clone())
                 .app_data(change_log.clone())
                 .app_data(cursor_key.clone())
+                .app_data(probe.clone())
                 .configure(configure)
                 .default_service(web::to(routes::not_found))
                 // Outermost last: the log sees everything; request ids and problem documents
@@ -198,6 +201,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pool the server's handlers use (the tests hold its connections to make readers busy).
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -24,6 +24,7 @@ pub fn refine(spec: &mut Value, lists: &[Listed]) {
     slug_patterns_in_inputs(spec);
     drop_unreferenced_inputs(spec);
     delivery_errors(spec);
+    busy_errors(spec);
 }
 
 fn escape(path: &str) -> String {
@@ -250,6 +251,31 @@ fn delivery_errors(spec: &mut Value) {
                 responses.insert("414".into(), json!({"$ref": "#/components/responses/UriTooLong"}));
                 responses.insert("431".into(), json!({"$ref": "#/components/responses/HeadersTooLarge"}));
                 responses.insert("429".into(), json!({"$ref": "#/components/responses/TooManyRequests"}));
+            }
+        }
+    }
+}
+
+/// Routes that never touch the database, so never answer 503.
+const WITHOUT_DATABASE: &[&str] = &["/healthz", "/openapi.json", "/metrics"];
+
+/// Every route that reads or writes the database may find it busy (another process holding
+/// the write lock, every pooled connection in use): a 503 with `Retry-After`.
+fn busy_errors(spec: &mut Value) {
+    let retry_after = json!({"Retry-After": {
+        "description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 1}}});
+    if let Some(unavailable) = spec.pointer_mut("/components/responses/Unavailable") {
+        unavailable["headers"] = retry_after;
+    }
+    let Some(paths) = spec["paths"].as_object_mut() else { return };
+    for (path, item) in paths.iter_mut() {
+        if WITHOUT_DATABASE.contains(&path.as_str()) {
+            continue;
+        }
+        let Some(item) = item.as_object_mut() else { continue };
+        for operation in item.values_mut() {
+            if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.insert("503".into(), json!({"$ref": "#/components/responses/Unavailable"}));
             }
         }
     }

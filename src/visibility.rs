@@ -43,4 +43,17 @@ impl Viewer {
             None => count(),
         }
     }
+
+    /// Counts remembered until the content changes, when there is a state to keep them in;
+    /// `count` gets the positions of the keys to count (see `ContentState::totals`).
+    pub fn totals(
+        &self,
+        keys: &[String],
+        count: impl FnOnce(&[usize]) -> diesel::QueryResult<Vec<i64>>,
+    ) -> diesel::QueryResult<Vec<i64>> {
+        match &self.state {
+            Some(state) => state.totals(keys, &self.now, count),
+            None => count(&(0..keys.len()).collect::<Vec<_>>()),
+        }
+    }
 }

@@ -14,15 +14,10 @@ use crate::posts::model::STATUSES;
 use crate::search::index;
 use crate::tokens::Caller;
 
-/// What the public sees: published (or scheduled and due) entries whose post, if any, is public too.
-const PUBLIC_FAQS: &str = "faqs.status IN ('published', 'scheduled') AND faqs.published_at <= ?
-     AND (faqs.post_id IS NULL OR EXISTS (SELECT 1 FROM posts p WHERE p.id = faqs.post_id
-          AND p.status IN ('published', 'scheduled') AND p.published_at <= ?))";
-
 pub static LIST: ListSpec = ListSpec {
     table: "faqs",
     id: "faqs.id",
-    public: PUBLIC_FAQS,
+    public: query::PUBLIC_FAQS,
     public_binds: 2,
     filters: &[
         FilterSpec {

@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
+use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::Integer;
+use diesel::sql_types::{Bool, Text};
 use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::model::{Faq, FaqContent, FaqInput, FaqLinks, FaqRow};
@@ -12,30 +14,34 @@ use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::markdown;
 use crate::posts::model::{Body, PostRef};
-use crate::posts::query::{is_public_post, PUBLIC_STATUSES};
 use crate::schema::{faq_tags, faqs, posts};
 use crate::search::index as search;
 use crate::tags::query as tag_query;
 use crate::visibility::Viewer;
 
-/// The FAQ entries the viewer may see: with a preview token all of them; otherwise those
-/// published (or scheduled and due) whose post, if any, is public too.
+/// What the public sees: published (or scheduled and due) entries whose post, if any, is public
+/// too, with the current time at each `?`. The post is checked by its id, one lookup per entry
+/// examined (`post_id IN (every public post)` would build that whole list for every query).
+/// The unary `+` keeps SQLite from answering "published before now" with an index range over
+/// nearly every entry: lists walk their sort index instead and stop after a page.
+pub const PUBLIC_FAQS: &str = "+faqs.status IN ('published', 'scheduled') AND +faqs.published_at <= ?
+     AND (faqs.post_id IS NULL OR EXISTS (SELECT 1 FROM posts p WHERE p.id = faqs.post_id
+          AND p.status IN ('published', 'scheduled') AND p.published_at <= ?))";
+
+/// `PUBLIC_FAQS` as a diesel expression, for any query whose FROM has `faqs`.
+pub fn is_public_faq<'a, QS: 'a>(now: &'a str) -> Box<dyn BoxableExpression<QS, Sqlite, SqlType = Bool> + 'a> {
+    let [before, between, after] = PUBLIC_FAQS.splitn(3, '?').collect::<Vec<_>>()[..] else {
+        unreachable!("PUBLIC_FAQS binds the time twice")
+    };
+    Box::new(sql::<Bool>(before).bind::<Text, _>(now).sql(between).bind::<Text, _>(now).sql(after))
+}
+
+/// The FAQ entries the viewer may see: with a preview token all of them; otherwise the public ones.
 fn visible(viewer: &Viewer) -> faqs::BoxedQuery<'_, Sqlite> {
     if viewer.preview {
         return faqs::table.into_boxed();
     }
-    let now = viewer.now.as_str();
-    let public_posts = posts::table.filter(is_public_post(now)).select(posts::id.nullable());
-    faqs::table
-        .filter(faqs::status.eq_any(PUBLIC_STATUSES))
-        .filter(faqs::published_at.le(now))
-        .filter(faqs::post_id.is_null().or(faqs::post_id.eq_any(public_posts)))
-        .into_boxed()
-}
-
-/// The ids of the FAQ entries the viewer may see, as a subquery.
-pub fn visible_faq_ids(viewer: &Viewer) -> faqs::BoxedQuery<'_, Sqlite, Integer> {
-    visible(viewer).select(faqs::id)
+    faqs::table.filter(is_public_faq(&viewer.now)).into_boxed()
 }
 
 /// The FAQ entries with these ids, in that order.
@@ -65,6 +71,12 @@ pub fn for_posts(
         }
     }
     Ok(grouped)
+}
+
+/// The visible FAQ entries among these ids, by id.
+pub fn find_by_ids(conn: &mut SqliteConnection, ids: &[i32], viewer: &Viewer) -> QueryResult<HashMap<i32, Faq>> {
+    let rows: Vec<FaqRow> = visible(viewer).filter(faqs::id.eq_any(ids)).select(FaqRow::as_select()).load(conn)?;
+    Ok(with_relations(conn, rows)?.into_iter().collect())
 }
 
 pub fn find_by_slug(

@@ -1,9 +1,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::{self, DbPool};
+use crate::db;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{parse_detail, NO_PARAMETERS};
 
@@ -58,22 +57,16 @@ pub async fn healthz(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         (status = 503, response = responses::Unavailable),
     )
 )]
-pub async fn readyz(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(req: HttpRequest, probe: web::Data<db::Probe>) -> Result<HttpResponse, ApiError> {
     parse_detail(req.query_string(), &NO_PARAMETERS)?;
-    db::run(&pool, |conn| {
-        conn.batch_execute("SELECT 1").map_err(|error| {
+    // Its own connection, not the pool's: readers being busy is load, not unreadiness.
+    let checked = web::block(move || probe.check()).await?;
+    match checked {
+        Ok(()) => Ok(ok()),
+        Err(db::NotReady::MigrationsPending) => Err(ApiError::Unavailable("Database migrations are pending.".into())),
+        Err(db::NotReady::Unreachable(error)) => {
             log::error!("readiness: database unreachable: {error}");
-            ApiError::Unavailable("The database is unreachable.".into())
-        })?;
-        match db::has_pending_migrations(conn) {
-            Ok(false) => Ok(()),
-            Ok(true) => Err(ApiError::Unavailable("Database migrations are pending.".into())),
-            Err(error) => {
-                log::error!("readiness: cannot read migrations: {error}");
-                Err(ApiError::Unavailable("The database schema cannot be checked.".into()))
-            }
+            Err(ApiError::Unavailable("The database is unreachable.".into()))
         }
-    })
-    .await?;
-    Ok(ok())
+    }
 }

@@ -1,5 +1,7 @@
 //! Database reads for posts. Only public posts are ever returned here.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use diesel::sqlite::{Sqlite, SqliteConnection};
 
@@ -82,90 +84,140 @@ pub fn find_by_slug(
     query: &ListQuery,
     viewer: &Viewer,
 ) -> QueryResult<Option<Post>> {
-    let Some(row) = visible(viewer).filter(posts::slug.eq(slug)).select(PostRow::as_select()).first(conn).optional()?
-    else {
-        return Ok(None);
-    };
-    let id = row.id;
-    let sections = sections(conn, id)?;
-    let key_points = key_points(conn, id)?;
-    let tags = tag_query::refs_for_posts(conn, &[id])?.remove(&id).unwrap_or_default();
-    let citations = citations::for_posts(conn, &[id])?.remove(&id).unwrap_or_default();
-    let categories = conditions::categories_for_posts(conn, &[id])?.remove(&id).unwrap_or_default();
-    let faqs = if query.includes("faqs") {
-        Some(faq_query::for_posts(conn, &[id], viewer)?.remove(&id).unwrap_or_default())
-    } else {
-        None
-    };
-    let included_conditions = if query.includes("conditions") {
-        Some(conditions::conditions_for_posts(conn, &[id])?.remove(&id).unwrap_or_default())
-    } else {
-        None
-    };
+    let rows = visible(viewer).filter(posts::slug.eq(slug)).select(PostRow::as_select()).load(conn)?;
+    Ok(whole(conn, rows, query, viewer)?.pop().map(|(_, post)| post))
+}
+
+/// The visible posts among these ids, each with everything it embeds (one query per relation
+/// for all of them), by id.
+pub fn find_by_ids(
+    conn: &mut SqliteConnection,
+    ids: &[i32],
+    query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<HashMap<i32, Post>> {
+    let rows = visible(viewer).filter(posts::id.eq_any(ids)).select(PostRow::as_select()).load(conn)?;
+    Ok(whole(conn, rows, query, viewer)?.into_iter().collect())
+}
+
+fn whole(
+    conn: &mut SqliteConnection,
+    rows: Vec<PostRow>,
+    query: &ListQuery,
+    viewer: &Viewer,
+) -> QueryResult<Vec<(i32, Post)>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
+    let mut sections = sections_of(conn, &ids)?;
+    let mut key_points = key_points_of(conn, &ids)?;
+    let mut redirects = redirects_of(conn, &ids)?;
+    let mut tags = tag_query::refs_for_posts(conn, &ids)?;
+    let mut citations = citations::for_posts(conn, &ids)?;
+    let mut categories = conditions::categories_for_posts(conn, &ids)?;
+    let mut faqs = if query.includes("faqs") { Some(faq_query::for_posts(conn, &ids, viewer)?) } else { None };
+    let mut included_conditions =
+        if query.includes("conditions") { Some(conditions::conditions_for_posts(conn, &ids)?) } else { None };
     let author = match site::find(conn)? {
         Some(site) => Author { name: site.name, url: site.website_url, kind: "organization".to_string() },
         None => return Err(diesel::result::Error::NotFound),
     };
-    let content = row.content;
-    Ok(Some(Post {
-        links: PostLinks::for_slug(&content.slug),
-        cta: content.cta(),
-        body: body::assemble(&sections),
-        sections: body::into_sections(sections),
-        slug: content.slug,
-        title: content.title,
-        excerpt: content.excerpt,
-        status: content.status,
-        published_at: content.published_at,
-        updated_at: row.updated_at,
-        reading_time_minutes: content.reading_time_minutes,
-        word_count: content.word_count,
-        meta_title: content.meta_title,
-        meta_description: content.meta_description,
-        canonical_url: content.canonical_url,
-        author,
-        tags,
-        citations,
-        condition_categories: categories,
-        key_points,
-        redirect_from: redirects(conn, id)?,
-        faqs,
-        conditions: included_conditions,
-        jsonld: None,
-    }))
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            let content = row.content;
+            let sections = sections.remove(&id).unwrap_or_default();
+            let post = Post {
+                links: PostLinks::for_slug(&content.slug),
+                cta: content.cta(),
+                body: body::assemble(&sections),
+                sections: body::into_sections(sections),
+                slug: content.slug,
+                title: content.title,
+                excerpt: content.excerpt,
+                status: content.status,
+                published_at: content.published_at,
+                updated_at: row.updated_at,
+                reading_time_minutes: content.reading_time_minutes,
+                word_count: content.word_count,
+                meta_title: content.meta_title,
+                meta_description: content.meta_description,
+                canonical_url: content.canonical_url,
+                author: author.clone(),
+                tags: tags.remove(&id).unwrap_or_default(),
+                citations: citations.remove(&id).unwrap_or_default(),
+                condition_categories: categories.remove(&id).unwrap_or_default(),
+                key_points: key_points.remove(&id).unwrap_or_default(),
+                redirect_from: redirects.remove(&id).unwrap_or_default(),
+                faqs: faqs.as_mut().map(|all| all.remove(&id).unwrap_or_default()),
+                conditions: included_conditions.as_mut().map(|all| all.remove(&id).unwrap_or_default()),
+                jsonld: None,
+            };
+            (id, post)
+        })
+        .collect())
 }
 
 pub fn sections(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Vec<SectionContent>> {
-    post_sections::table
-        .filter(post_sections::post_id.eq(post_id))
-        .order(post_sections::position)
-        .select(SectionContent::as_select())
-        .load(conn)
+    Ok(sections_of(conn, &[post_id])?.remove(&post_id).unwrap_or_default())
+}
+
+/// The sections of each given post, in order.
+fn sections_of(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<SectionContent>>> {
+    let rows: Vec<(i32, SectionContent)> = post_sections::table
+        .filter(post_sections::post_id.eq_any(post_ids))
+        .order((post_sections::post_id, post_sections::position))
+        .select((post_sections::post_id, SectionContent::as_select()))
+        .load(conn)?;
+    let mut grouped: HashMap<i32, Vec<SectionContent>> = HashMap::new();
+    for (post_id, section) in rows {
+        grouped.entry(post_id).or_default().push(section);
+    }
+    Ok(grouped)
 }
 
 /// The post's old slugs (each answers `301` to it), in order.
+/// A post's old slugs, in order.
 pub fn redirects(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Vec<String>> {
-    post_redirects::table
-        .filter(post_redirects::post_id.eq(post_id))
-        .order(post_redirects::old_slug)
-        .select(post_redirects::old_slug)
-        .load(conn)
+    Ok(redirects_of(conn, &[post_id])?.remove(&post_id).unwrap_or_default())
+}
+
+/// The old slugs of each given post, in order.
+fn redirects_of(conn: &mut SqliteConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<String>>> {
+    let rows: Vec<(i32, String)> = post_redirects::table
+        .filter(post_redirects::post_id.eq_any(ids))
+        .order((post_redirects::post_id, post_redirects::old_slug))
+        .select((post_redirects::post_id, post_redirects::old_slug))
+        .load(conn)?;
+    let mut by_post: HashMap<i32, Vec<String>> = HashMap::new();
+    for (post, slug) in rows {
+        by_post.entry(post).or_default().push(slug);
+    }
+    Ok(by_post)
 }
 
 pub fn key_points(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<KeyPoints> {
-    let rows: Vec<(String, String)> = post_key_points::table
-        .filter(post_key_points::post_id.eq(post_id))
-        .order((post_key_points::kind, post_key_points::position))
-        .select((post_key_points::kind, post_key_points::text))
+    Ok(key_points_of(conn, &[post_id])?.remove(&post_id).unwrap_or_default())
+}
+
+/// The key points of each given post.
+fn key_points_of(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, KeyPoints>> {
+    let rows: Vec<(i32, String, String)> = post_key_points::table
+        .filter(post_key_points::post_id.eq_any(post_ids))
+        .order((post_key_points::post_id, post_key_points::kind, post_key_points::position))
+        .select((post_key_points::post_id, post_key_points::kind, post_key_points::text))
         .load(conn)?;
-    let mut points = KeyPoints::default();
-    for (kind, text) in rows {
+    let mut grouped: HashMap<i32, KeyPoints> = HashMap::new();
+    for (post_id, kind, text) in rows {
+        let points = grouped.entry(post_id).or_default();
         match kind.as_str() {
             "mechanism" => points.mechanisms.push(text),
             _ => points.limitations.push(text),
         }
     }
-    Ok(points)
+    Ok(grouped)
 }
 
 /// Post ids by slug (any status); an error names the first unknown slug.

@@ -85,7 +85,9 @@ fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> QueryResu
         categories: category_ids,
         key_points,
         redirects: {
-            let mut redirects = input.redirect_from.clone();
+            // Its own slug is live, so it is not a redirect.
+            let mut redirects: Vec<String> =
+                input.redirect_from.iter().filter(|old| **old != input.slug).cloned().collect();
             redirects.sort();
             redirects
         },
@@ -225,6 +227,8 @@ pub fn write_post(
         Err(error) => return Ok(Err(format!("post '{}': {error}", input.slug))),
     };
 
+    // The slug is live now, so it no longer redirects anywhere (whichever post it pointed to).
+    diesel::delete(post_redirects::table.filter(post_redirects::old_slug.eq(&input.slug))).execute(conn)?;
     let current = match existing {
         Some(id) => Some((id, posts::table.find(id).select(PostContent::as_select()).first(conn)?)),
         None => None,

@@ -67,6 +67,23 @@ impl PostInput {
     }
 }
 
+/// An old slug must not be the live slug of another post: it would never redirect, and an
+/// import of it would flip between the two posts on every run. `another_post_has(slug)` says
+/// whether a post other than this one has that slug now. The post's own slug may be listed
+/// (after renaming back); it is dropped on save. The write API and imports both check this.
+pub fn check_redirects(
+    check: &mut Check,
+    input: &PostInput,
+    another_post_has: &mut dyn FnMut(&str) -> QueryResult<bool>,
+) -> QueryResult<()> {
+    for (i, old) in input.redirect_from.iter().enumerate() {
+        if is_slug(old) && *old != input.slug && another_post_has(old)? {
+            check.fail(&format!("redirect_from[{i}]"), format!("'{old}' is the slug of another post"));
+        }
+    }
+    Ok(())
+}
+
 /// A post's current state in input form (the form of a library document), whatever its status.
 pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
     let Some(row) = posts::table.filter(posts::slug.eq(slug)).select(PostRow::as_select()).first(conn).optional()?
@@ -158,14 +175,12 @@ impl Writable for Posts {
 
     fn validate(conn: &mut SqliteConnection, input: &PostInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
-        input.validate(&mut check, &mut InDatabase(conn));
-        for (i, old) in input.redirect_from.iter().enumerate().filter(|(_, old)| is_slug(old)) {
+        input.validate(&mut check, &mut InDatabase(&mut *conn));
+        check_redirects(&mut check, input, &mut |old| {
             let live: Option<i32> =
                 posts::table.filter(posts::slug.eq(old)).select(posts::id).first(conn).optional()?;
-            check.that(live.is_none() || live == existing, &format!("redirect_from[{i}]"), || {
-                format!("'{old}' is the slug of another post")
-            });
-        }
+            Ok(live.is_some() && live != existing)
+        })?;
         Ok(check.errors)
     }
 
@@ -187,10 +202,6 @@ impl Writable for Posts {
                 input.redirect_from.push(old.slug.clone());
             }
         }
-        // The slug is live now, so it no longer redirects anywhere.
-        let slug = input.slug.clone();
-        input.redirect_from.retain(|old| *old != slug);
-        diesel::delete(post_redirects::table.filter(post_redirects::old_slug.eq(&input.slug))).execute(conn)?;
         let written = sync::write_post(conn, &input, existing.map(|(id, _)| id), now)?;
         written.map(|(id, _)| id).map_err(ApiError::internal)
     }

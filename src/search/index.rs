@@ -85,6 +85,34 @@ pub fn remove(conn: &mut SqliteConnection, kind: Kind, id: i32) -> QueryResult<(
     Ok(())
 }
 
+/// Adds the rows of the resources of one kind with ids `first..=last` (new rows of a bulk load).
+pub fn add_range(conn: &mut SqliteConnection, kind: Kind, first: i32, last: i32) -> QueryResult<()> {
+    let filter = format!("WHERE {alias}.id BETWEEN ? AND ?", alias = alias(kind));
+    diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(first).bind::<Integer, _>(last).execute(conn)?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Changes {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn total_changes(conn: &mut SqliteConnection) -> QueryResult<i64> {
+    Ok(diesel::sql_query("SELECT total_changes() AS n").get_result::<Changes>(conn)?.n)
+}
+
+/// One bounded step (about `pages` leaf pages written) of merging the index's segments into
+/// one, as `optimize` does at once; true while there is more to merge. (FTS5: a negative
+/// 'merge' merges every level; fewer than two changes means it found nothing left to do.)
+pub fn merge_step(conn: &mut SqliteConnection, pages: i32) -> QueryResult<bool> {
+    let before = total_changes(conn)?;
+    diesel::sql_query("INSERT INTO search_index (search_index, rank) VALUES ('merge', ?)")
+        .bind::<Integer, _>(-pages.abs())
+        .execute(conn)?;
+    Ok(total_changes(conn)? - before >= 2)
+}
+
 /// Rebuilds the whole index (after a bulk load).
 pub fn rebuild(conn: &mut SqliteConnection) -> QueryResult<()> {
     diesel::sql_query("DELETE FROM search_index").execute(conn)?;

@@ -3,6 +3,8 @@
 //! large made-up vocabulary, so searches behave as on real text (common words match much,
 //! rare words little).
 
+use std::time::{Duration, Instant};
+
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
@@ -83,23 +85,47 @@ fn time(rng: &mut Rng) -> String {
     crate::clock::format(chrono::DateTime::from_timestamp(seconds, 0).expect("a valid time"))
 }
 
-/// Adds `count` generated posts (and their tags, citations, FAQ entries) in one transaction,
-/// then rebuilds the search index. Returns how many posts exist afterwards.
-pub fn generate(conn: &mut SqliteConnection, count: usize, seed: u64, now: &str) -> QueryResult<i64> {
-    conn.immediate_transaction(|conn| {
+/// Tags a generated library has unless told otherwise.
+pub const DEFAULT_TAGS: u32 = 40;
+
+/// How long `generate` holds the write lock at a time. Between two chunks it pauses for longer
+/// than a waiting writer's busy handler sleeps between polls (at most 100 ms), so the API's
+/// writes (and token use) get the lock in every pause instead of waiting for the whole run.
+const CHUNK: Duration = Duration::from_millis(400);
+const PAUSE: Duration = Duration::from_millis(120);
+
+/// Leaf pages one step of the search index merge writes: a few tens of milliseconds.
+const MERGE_PAGES: i32 = 1000;
+
+/// The first and last id written in one chunk (ids only grow, so they are a range).
+#[derive(Default)]
+struct Written(Option<(i32, i32)>);
+
+impl Written {
+    fn add(&mut self, id: i32) {
+        self.0 = Some(self.0.map_or((id, id), |(first, _)| (first, id)));
+    }
+}
+
+/// Adds `count` generated posts (and `tag_count` tags, 30 citations, FAQ entries with their
+/// search index rows), committed in chunks of about `CHUNK` each, then merges the search index
+/// and refreshes the planner's statistics. Returns how many posts exist afterwards. An
+/// interrupted run keeps the chunks it committed.
+pub fn generate(conn: &mut SqliteConnection, count: usize, tag_count: usize, seed: u64, now: &str) -> QueryResult<i64> {
+    let mut rng = Rng::new(seed);
+    let (tag_ids, citation_ids) = conn.immediate_transaction(|conn| {
         let used: i64 = tags::table.filter(tags::slug.eq(format!("topic-{seed}-0"))).count().get_result(conn)?;
         if used > 0 {
             return Err(diesel::result::Error::QueryBuilderError(
                 format!("seed {seed} was used on this database already; pass another --seed").into(),
             ));
         }
-        let mut rng = Rng::new(seed);
-        let tag_ids: Vec<i32> = (0..40)
+        let tag_ids: Vec<i32> = (0..tag_count.max(1))
             .map(|i| {
                 diesel::insert_into(tags::table)
                     .values((
                         tags::slug.eq(format!("topic-{seed}-{i}")),
-                        tags::name.eq(format!("Topic {}", word(i))),
+                        tags::name.eq(format!("Topic {}", word(i as u64))),
                         tags::created_at.eq(now),
                         tags::updated_at.eq(now),
                     ))
@@ -123,102 +149,142 @@ pub fn generate(conn: &mut SqliteConnection, count: usize, seed: u64, now: &str)
                     .get_result(conn)
             })
             .collect::<QueryResult<_>>()?;
+        crate::content_state::bump(conn)?;
+        Ok((tag_ids, citation_ids))
+    })?;
 
-        for i in 0..count {
-            let sections: Vec<(Option<String>, String)> = (0..2 + rng.below(2))
-                .map(|s| {
-                    let heading = (s > 0).then(|| sentence(&mut rng, 4).trim_end_matches('.').to_string());
-                    (heading, paragraph(&mut rng))
-                })
-                .collect();
-            let rendered: Vec<markdown::Rendered> = sections.iter().map(|(_, md)| markdown::render(md)).collect();
-            let words: usize = rendered.iter().map(|r| markdown::word_count(&r.text)).sum();
-            let published = rng.below(10) != 0;
-            let published_at = time(&mut rng);
-            let title = sentence(&mut rng, 6).trim_end_matches('.').to_string();
-            let post_id: i32 = diesel::insert_into(posts::table)
-                .values((
-                    posts::slug.eq(format!("generated-{seed}-{i}")),
-                    posts::title.eq(&title),
-                    posts::excerpt.eq(sentence(&mut rng, 20)),
-                    posts::status.eq(if published { "published" } else { "draft" }),
-                    posts::published_at.eq(published.then_some(&published_at)),
-                    posts::reading_time_minutes.eq(markdown::reading_time_minutes(words)),
-                    posts::word_count.eq(words as i32),
-                    posts::created_at.eq(&published_at),
-                    posts::updated_at.eq(&published_at),
-                ))
-                .returning(posts::id)
-                .get_result(conn)?;
-            for (position, ((heading, md), rendered)) in sections.iter().zip(rendered).enumerate() {
-                let anchor = heading.as_deref().map(markdown::slugify).unwrap_or_else(|| "introduction".into());
-                diesel::insert_into(post_sections::table)
-                    .values((
-                        post_sections::post_id.eq(post_id),
-                        post_sections::position.eq(position as i32),
-                        post_sections::anchor.eq(format!("{anchor}-{position}")),
-                        post_sections::heading.eq(heading),
-                        post_sections::body_markdown.eq(md),
-                        post_sections::body_html.eq(rendered.html),
-                        post_sections::body_text.eq(rendered.text),
-                    ))
-                    .execute(conn)?;
+    let mut next = 0;
+    while next < count {
+        let started = Instant::now();
+        conn.immediate_transaction(|conn| {
+            let (mut posts, mut faqs) = (Written::default(), Written::default());
+            while next < count && (posts.0.is_none() || started.elapsed() < CHUNK) {
+                add_post(conn, &mut rng, seed, next, &tag_ids, &citation_ids, &mut posts, &mut faqs)?;
+                next += 1;
             }
-            let mut chosen: Vec<i32> = Vec::new();
-            for _ in 0..1 + rng.below(4) {
-                let tag = tag_ids[rng.below(tag_ids.len() as u64) as usize];
-                if !chosen.contains(&tag) {
-                    diesel::insert_into(post_tags::table)
-                        .values((
-                            post_tags::post_id.eq(post_id),
-                            post_tags::tag_id.eq(tag),
-                            post_tags::position.eq(chosen.len() as i32),
-                        ))
-                        .execute(conn)?;
-                    chosen.push(tag);
+            for (kind, written) in [(index::Kind::Post, posts), (index::Kind::Faq, faqs)] {
+                if let Some((first, last)) = written.0 {
+                    index::add_range(conn, kind, first, last)?;
                 }
             }
-            for position in 0..rng.below(3) {
-                let citation = citation_ids[((i as u64 + position * 7) % citation_ids.len() as u64) as usize];
-                diesel::insert_into(post_citations::table)
-                    .values((
-                        post_citations::post_id.eq(post_id),
-                        post_citations::citation_id.eq(citation),
-                        post_citations::position.eq(position as i32),
-                        post_citations::claim.eq(sentence(&mut rng, 10)),
-                    ))
-                    .execute(conn)?;
-            }
-            for position in 0..rng.below(3) {
-                let answer = paragraph(&mut rng);
-                let rendered = markdown::render(&answer);
-                let faq_id: i32 = diesel::insert_into(faqs::table)
-                    .values((
-                        faqs::slug.eq(format!("generated-{seed}-{i}-q{position}")),
-                        faqs::post_id.eq(post_id),
-                        faqs::position.eq(position as i32),
-                        faqs::question.eq(sentence(&mut rng, 7).replace('.', "?")),
-                        faqs::answer_markdown.eq(&answer),
-                        faqs::answer_html.eq(rendered.html),
-                        faqs::answer_text.eq(rendered.text),
-                        faqs::status.eq(if published { "published" } else { "draft" }),
-                        faqs::published_at.eq(published.then_some(&published_at)),
-                        faqs::created_at.eq(&published_at),
-                        faqs::updated_at.eq(&published_at),
-                    ))
-                    .returning(faqs::id)
-                    .get_result(conn)?;
-                diesel::insert_into(faq_tags::table)
-                    .values((faq_tags::faq_id.eq(faq_id), faq_tags::tag_id.eq(chosen[0])))
-                    .execute(conn)?;
-            }
+            crate::content_state::bump(conn).map(|_| ())
+        })?;
+        if next < count {
+            std::thread::sleep(PAUSE);
         }
-        index::rebuild(conn)?;
-        // Statistics for the query planner, which picks far better plans at this size with them.
-        diesel::sql_query("ANALYZE").execute(conn)?;
-        crate::content_state::bump(conn)?;
-        posts::table.count().get_result(conn)
-    })
+    }
+    while conn.immediate_transaction(|conn| index::merge_step(conn, MERGE_PAGES))? {
+        std::thread::sleep(PAUSE);
+    }
+    // Statistics for the query planner, which picks far better plans at this size with them
+    // (under a second on 100,000 posts).
+    diesel::sql_query("ANALYZE").execute(conn)?;
+    posts::table.count().get_result(conn)
+}
+
+/// One generated post (number `i` of this seed) with its sections, tags, citations and FAQ
+/// entries.
+#[allow(clippy::too_many_arguments)]
+fn add_post(
+    conn: &mut SqliteConnection,
+    rng: &mut Rng,
+    seed: u64,
+    i: usize,
+    tag_ids: &[i32],
+    citation_ids: &[i32],
+    written_posts: &mut Written,
+    written_faqs: &mut Written,
+) -> QueryResult<()> {
+    let sections: Vec<(Option<String>, String)> = (0..2 + rng.below(2))
+        .map(|s| {
+            let heading = (s > 0).then(|| sentence(rng, 4).trim_end_matches('.').to_string());
+            (heading, paragraph(rng))
+        })
+        .collect();
+    let rendered: Vec<markdown::Rendered> = sections.iter().map(|(_, md)| markdown::render(md)).collect();
+    let words: usize = rendered.iter().map(|r| markdown::word_count(&r.text)).sum();
+    let published = rng.below(10) != 0;
+    let published_at = time(rng);
+    let title = sentence(rng, 6).trim_end_matches('.').to_string();
+    let post_id: i32 = diesel::insert_into(posts::table)
+        .values((
+            posts::slug.eq(format!("generated-{seed}-{i}")),
+            posts::title.eq(&title),
+            posts::excerpt.eq(sentence(rng, 20)),
+            posts::status.eq(if published { "published" } else { "draft" }),
+            posts::published_at.eq(published.then_some(&published_at)),
+            posts::reading_time_minutes.eq(markdown::reading_time_minutes(words)),
+            posts::word_count.eq(words as i32),
+            posts::created_at.eq(&published_at),
+            posts::updated_at.eq(&published_at),
+        ))
+        .returning(posts::id)
+        .get_result(conn)?;
+    written_posts.add(post_id);
+    for (position, ((heading, md), rendered)) in sections.iter().zip(rendered).enumerate() {
+        let anchor = heading.as_deref().map(markdown::slugify).unwrap_or_else(|| "introduction".into());
+        diesel::insert_into(post_sections::table)
+            .values((
+                post_sections::post_id.eq(post_id),
+                post_sections::position.eq(position as i32),
+                post_sections::anchor.eq(format!("{anchor}-{position}")),
+                post_sections::heading.eq(heading),
+                post_sections::body_markdown.eq(md),
+                post_sections::body_html.eq(rendered.html),
+                post_sections::body_text.eq(rendered.text),
+            ))
+            .execute(conn)?;
+    }
+    let mut chosen: Vec<i32> = Vec::new();
+    for _ in 0..1 + rng.below(4) {
+        let tag = tag_ids[rng.below(tag_ids.len() as u64) as usize];
+        if !chosen.contains(&tag) {
+            diesel::insert_into(post_tags::table)
+                .values((
+                    post_tags::post_id.eq(post_id),
+                    post_tags::tag_id.eq(tag),
+                    post_tags::position.eq(chosen.len() as i32),
+                ))
+                .execute(conn)?;
+            chosen.push(tag);
+        }
+    }
+    for position in 0..rng.below(3) {
+        let citation = citation_ids[((i as u64 + position * 7) % citation_ids.len() as u64) as usize];
+        diesel::insert_into(post_citations::table)
+            .values((
+                post_citations::post_id.eq(post_id),
+                post_citations::citation_id.eq(citation),
+                post_citations::position.eq(position as i32),
+                post_citations::claim.eq(sentence(rng, 10)),
+            ))
+            .execute(conn)?;
+    }
+    for position in 0..rng.below(3) {
+        let answer = paragraph(rng);
+        let rendered = markdown::render(&answer);
+        let faq_id: i32 = diesel::insert_into(faqs::table)
+            .values((
+                faqs::slug.eq(format!("generated-{seed}-{i}-q{position}")),
+                faqs::post_id.eq(post_id),
+                faqs::position.eq(position as i32),
+                faqs::question.eq(sentence(rng, 7).replace('.', "?")),
+                faqs::answer_markdown.eq(&answer),
+                faqs::answer_html.eq(rendered.html),
+                faqs::answer_text.eq(rendered.text),
+                faqs::status.eq(if published { "published" } else { "draft" }),
+                faqs::published_at.eq(published.then_some(&published_at)),
+                faqs::created_at.eq(&published_at),
+                faqs::updated_at.eq(&published_at),
+            ))
+            .returning(faqs::id)
+            .get_result(conn)?;
+        written_faqs.add(faq_id);
+        diesel::insert_into(faq_tags::table)
+            .values((faq_tags::faq_id.eq(faq_id), faq_tags::tag_id.eq(chosen[0])))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A word that appears in roughly `share` of generated documents' text, for benchmarks.

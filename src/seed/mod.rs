@@ -22,8 +22,13 @@ pub fn parse(json: &str) -> Result<Library, String> {
     if problems.is_empty() {
         return Ok(library);
     }
+    Err(invalid(&problems))
+}
+
+/// The message for a document with problems, one line each.
+pub fn invalid(problems: &[crate::error::FieldError]) -> String {
     let lines: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
-    Err(format!("invalid library document ({} problems):\n  - {}", lines.len(), lines.join("\n  - ")))
+    format!("invalid library document ({} problems):\n  - {}", lines.len(), lines.join("\n  - "))
 }
 
 pub fn default_library() -> Library {

@@ -36,6 +36,7 @@ impl std::fmt::Display for SyncReport {
 enum SyncError {
     Database(diesel::result::Error),
     Reference(String),
+    Invalid(Vec<crate::error::FieldError>),
 }
 
 impl From<diesel::result::Error> for SyncError {
@@ -59,6 +60,10 @@ pub fn sync_in_transaction(conn: &mut SqliteConnection, library: &Library, now: 
 }
 
 fn sync_and_bump(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, SyncError> {
+    let problems = super::validate::validate_against(conn, library)?;
+    if !problems.is_empty() {
+        return Err(SyncError::Invalid(problems));
+    }
     let report = sync_all(conn, library, now)?;
     if report.inserted + report.updated > 0 {
         crate::content_state::bump(conn)?;
@@ -70,6 +75,7 @@ fn describe(error: SyncError) -> String {
     match error {
         SyncError::Database(error) => format!("sync failed: {error}"),
         SyncError::Reference(message) => format!("sync failed: {message}"),
+        SyncError::Invalid(problems) => super::invalid(&problems),
     }
 }
 

@@ -1,11 +1,18 @@
 //! Checks a library document before anything is written, with the same field rules as the
-//! write API, reporting every problem at once with its place in the document.
+//! write API (the same code), reporting every problem at once with its place in the document:
+//! `validate` on the document alone, `validate_against` on what it meets in the database.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use diesel::dsl::exists;
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
 
 use super::format::{Library, FORMAT_VERSION};
 use crate::error::FieldError;
 use crate::guidance::write::coverage;
+use crate::posts::write::check_redirects;
+use crate::schema::posts;
 use crate::validation::{Check, Kind, References};
 
 /// References resolved within the document itself.
@@ -25,6 +32,47 @@ impl References for InDocument {
             Kind::Post => self.posts.contains(slug),
         }
     }
+}
+
+/// An old slug redirects to one post: two posts of the document may not both claim it (each
+/// sync would move it to the other, so no run would be the last to write).
+fn claimed_twice(library: &Library) -> Vec<FieldError> {
+    let mut claimed: HashMap<&str, usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, post) in library.posts.iter().enumerate() {
+        for (j, old) in post.redirect_from.iter().enumerate().filter(|(_, old)| **old != post.slug) {
+            match claimed.get(old.as_str()) {
+                Some(&first) if first != i => errors.push(FieldError::new(
+                    format!("posts[{i}].redirect_from[{j}]"),
+                    format!("'{old}' already redirects to posts[{first}] ('{}')", library.posts[first].slug),
+                )),
+                _ => {
+                    claimed.insert(old, i);
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// What the document cannot know: an old slug it lists is the live slug of a post in the
+/// database that the document does not hold (the write API refuses the same). Run inside the
+/// sync's transaction, before anything is written.
+pub fn validate_against(conn: &mut SqliteConnection, library: &Library) -> QueryResult<Vec<FieldError>> {
+    let in_document: HashSet<&str> = library.posts.iter().map(|p| p.slug.as_str()).collect();
+    let mut errors = Vec::new();
+    for (i, post) in library.posts.iter().enumerate() {
+        let mut check = Check::new(format!("posts[{i}]"));
+        check_redirects(&mut check, post, &mut |old| {
+            // Posts of the document were checked by `validate`.
+            if in_document.contains(old) {
+                return Ok(false);
+            }
+            diesel::select(exists(posts::table.filter(posts::slug.eq(old)))).get_result(conn)
+        })?;
+        errors.extend(check.errors);
+    }
+    Ok(errors)
 }
 
 pub fn validate(library: &Library) -> Vec<FieldError> {
@@ -79,10 +127,14 @@ pub fn validate(library: &Library) -> Vec<FieldError> {
     }
     run("guidance.course".into(), &mut |check, _| library.guidance.course.validate(check));
     for (i, post) in library.posts.iter().enumerate() {
-        run(format!("posts[{i}]"), &mut |check, refs| post.validate(check, refs));
+        run(format!("posts[{i}]"), &mut |check, refs| {
+            post.validate(check, refs);
+            let _ = check_redirects(check, post, &mut |old| Ok(refs.posts.contains(old)));
+        });
     }
     for (i, faq) in library.faqs.iter().enumerate() {
         run(format!("faqs[{i}]"), &mut |check, refs| faq.validate(check, refs));
     }
+    errors.extend(claimed_twice(library));
     errors
 }

@@ -101,7 +101,9 @@ pub async fn sync(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> 
     // Public content only, whoever asks: an app's copy must never hold drafts.
     let viewer = Viewer { preview: false, ..Viewer::for_request(&req, &caller) };
     let page = db::run(&pool, move |conn| {
-        let (seq, time) = since.unwrap_or((0, String::new()));
+        // A first sync starts now: scheduled content whose time comes while its pages are
+        // fetched is caught on the last page (from "" it would be every public post again).
+        let (seq, time) = since.unwrap_or((0, viewer.now.clone()));
         // One read transaction: the log and the content it points at are one snapshot.
         let page = conn.transaction(|conn| query::page(conn, seq, &time, limit, &viewer))?;
         // The next call's window for scheduled publications starts where this one's ended.

@@ -7,11 +7,16 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 
 use super::model::{SyncChange, SyncData};
-use crate::http::list_query::ListQuery;
+use crate::http::list_query::{Bind, ListQuery};
+use crate::http::prepared::Prepared;
 use crate::visibility::Viewer;
 
 /// Log rows read at a time while filling a page.
 const BATCH: i64 = 1000;
+
+/// At most this many log rows per page: one resource changed many times is one change, so a
+/// page may end short of `limit` (with `has_more`) rather than read the log without bound.
+const MAX_ROWS_PER_PAGE: usize = 10 * BATCH as usize;
 
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LogRow {
@@ -43,12 +48,6 @@ struct Id {
 struct Seq {
     #[diesel(sql_type = BigInt)]
     seq: i64,
-}
-
-#[derive(QueryableByName)]
-struct SlugRow {
-    #[diesel(sql_type = Text)]
-    slug: String,
 }
 
 /// A resource in the log: its type and id.
@@ -83,44 +82,96 @@ fn table(resource: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The resource's slug now, if it still exists.
-fn current_slug(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Option<String>> {
-    let (table, slug) = table(&key.0);
-    diesel::sql_query(format!("SELECT {slug} AS slug FROM {table} WHERE id = ?"))
-        .bind::<Integer, _>(key.1)
-        .get_result::<SlugRow>(conn)
-        .optional()
-        .map(|row| row.map(|row| row.slug))
+#[derive(QueryableByName)]
+struct IdSlug {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Text)]
+    slug: String,
 }
 
-/// The resource as the public sees it now, if it is public.
+/// The slugs now of the resources of one type with these ids (those that still exist).
+fn current_slugs(conn: &mut SqliteConnection, resource: &str, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
+    let (table, slug) = table(resource);
+    let marks = vec!["?"; ids.len()].join(", ");
+    let mut query =
+        diesel::sql_query(format!("SELECT id, {slug} AS slug FROM {table} WHERE id IN ({marks})")).into_boxed();
+    for id in ids {
+        query = query.bind::<Integer, _>(*id);
+    }
+    Ok(query.load::<IdSlug>(conn)?.into_iter().map(|row| (row.id, row.slug)).collect())
+}
+
+/// What the public sees now of the resources of one type with these ids and current slugs: a
+/// query per relation for all of them where the type has a batch read.
+fn load_all(
+    conn: &mut SqliteConnection,
+    resource: &str,
+    slugs: &HashMap<i32, String>,
+    viewer: &Viewer,
+) -> QueryResult<HashMap<i32, SyncData>> {
+    let ids: Vec<i32> = slugs.keys().copied().collect();
+    let none = ListQuery::none();
+    let by_slug = |items: Vec<(String, SyncData)>| -> HashMap<i32, SyncData> {
+        let mut items: HashMap<String, SyncData> = items.into_iter().collect();
+        slugs.iter().filter_map(|(id, slug)| items.remove(slug).map(|item| (*id, item))).collect()
+    };
+    Ok(match resource {
+        "post" => crate::posts::query::find_by_ids(conn, &ids, &none, viewer)?
+            .into_iter()
+            .map(|(id, post)| (id, SyncData::Post(Box::new(post))))
+            .collect(),
+        "faq" => crate::faqs::query::find_by_ids(conn, &ids, viewer)?
+            .into_iter()
+            .map(|(id, faq)| (id, SyncData::Faq(Box::new(faq))))
+            .collect(),
+        "tag" => by_slug(
+            crate::tags::query::by_ids(conn, &ids, &none, viewer)?
+                .into_iter()
+                .map(|tag| (tag.slug.clone(), SyncData::Tag(Box::new(tag))))
+                .collect(),
+        ),
+        "citation" => by_slug(
+            crate::citations::query::by_ids(conn, &ids, &none, viewer)?
+                .into_iter()
+                .map(|citation| (citation.slug.clone(), SyncData::Citation(Box::new(citation))))
+                .collect(),
+        ),
+        // Few of these exist (conditions, categories, guidance, the site): one at a time.
+        _ => {
+            let mut loaded = HashMap::new();
+            for (id, slug) in slugs {
+                if let Some(data) = load(conn, resource, slug, viewer)? {
+                    loaded.insert(*id, data);
+                }
+            }
+            loaded
+        }
+    })
+}
+
+/// One resource of a type without a batch read, as the public sees it now, if it is public.
 fn load(conn: &mut SqliteConnection, resource: &str, slug: &str, viewer: &Viewer) -> QueryResult<Option<SyncData>> {
     let none = ListQuery::none();
     Ok(match resource {
-        "post" => crate::posts::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Post(Box::new(x))),
-        "faq" => crate::faqs::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Faq(Box::new(x))),
         "condition" => crate::conditions::query::find_condition(conn, slug, &none, viewer)?
             .map(|x| SyncData::Condition(Box::new(x))),
         "condition_category" => crate::conditions::query::find_category(conn, slug, &none, viewer)?
             .map(|x| SyncData::ConditionCategory(Box::new(x))),
         "guidance_band" => crate::guidance::query::find_band(conn, slug)?.map(|x| SyncData::GuidanceBand(Box::new(x))),
         "guidance_course" => crate::guidance::query::course(conn)?.map(|x| SyncData::GuidanceCourse(Box::new(x))),
-        "tag" => crate::tags::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Tag(Box::new(x))),
-        "citation" => {
-            crate::citations::query::find_by_slug(conn, slug, &none, viewer)?.map(|x| SyncData::Citation(Box::new(x)))
-        }
         _ => crate::site::query::find(conn)?.map(|x| SyncData::Site(Box::new(x))),
     })
 }
 
 /// The last log row of a resource at or before `seq`: its state as of then.
 fn state_at(conn: &mut SqliteConnection, key: &Key, seq: i64) -> QueryResult<Option<LogRow>> {
-    diesel::sql_query(format!(
-        "SELECT {COLUMNS} FROM change_log WHERE resource = ? AND resource_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"
-    ))
-    .bind::<Text, _>(&key.0)
-    .bind::<Integer, _>(key.1)
-    .bind::<BigInt, _>(seq)
+    Prepared::new(
+        &format!(
+            "SELECT {COLUMNS} FROM change_log WHERE resource = ? AND resource_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"
+        ),
+        [Bind::Text(key.0.clone()), Bind::Int(key.1.into()), Bind::Int(seq)],
+    )
     .get_result(conn)
     .optional()
 }
@@ -151,7 +202,7 @@ fn dependents(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Vec<Key>> {
         "condition_category" => ("SELECT id FROM conditions WHERE category_id = ? ORDER BY id", "condition"),
         _ => return Ok(Vec::new()),
     };
-    let ids: Vec<Id> = diesel::sql_query(sql).bind::<Integer, _>(key.1).load(conn)?;
+    let ids: Vec<Id> = Prepared::new(sql, [Bind::Int(key.1.into())]).load(conn)?;
     Ok(ids.into_iter().map(|id| (kind.to_string(), id.id)).collect())
 }
 
@@ -178,17 +229,19 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
     let mut keys: Vec<(Key, String)> = Vec::new();
     let mut seen: HashMap<Key, usize> = HashMap::new();
     let mut last_seq = since;
-    'walk: while last_seq < max {
-        let rows: Vec<LogRow> =
-            diesel::sql_query(format!("SELECT {COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?"))
-                .bind::<BigInt, _>(last_seq)
-                .bind::<BigInt, _>(BATCH)
-                .load(conn)?;
+    let mut rows_read = 0;
+    'walk: while last_seq < max && rows_read < MAX_ROWS_PER_PAGE {
+        let rows: Vec<LogRow> = Prepared::new(
+            &format!("SELECT {COLUMNS} FROM change_log WHERE seq > ? ORDER BY seq LIMIT {BATCH}"),
+            [Bind::Int(last_seq)],
+        )
+        .load(conn)?;
         if rows.is_empty() {
             break;
         }
         for row in rows {
             last_seq = row.seq;
+            rows_read += 1;
             let key = (row.resource.clone(), row.resource_id);
             let mut touched = vec![key.clone()];
             touched.extend(dependents(conn, &key)?);
@@ -202,7 +255,7 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
                     }
                 }
             }
-            if keys.len() >= limit {
+            if keys.len() >= limit || rows_read >= MAX_ROWS_PER_PAGE {
                 break 'walk;
             }
         }
@@ -222,14 +275,26 @@ pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, v
         }
     }
 
+    // What each resource is now, a type at a time: its slug, and what the public sees of it.
+    let mut ids_by_type: HashMap<&str, Vec<i32>> = HashMap::new();
+    for ((resource, id), _) in &keys {
+        ids_by_type.entry(resource.as_str()).or_default().push(*id);
+    }
+    let mut slugs: HashMap<Key, String> = HashMap::new();
+    let mut loaded: HashMap<Key, SyncData> = HashMap::new();
+    for (resource, ids) in ids_by_type {
+        let found = current_slugs(conn, resource, &ids)?;
+        for (id, data) in load_all(conn, resource, &found, viewer)? {
+            loaded.insert((resource.to_string(), id), data);
+        }
+        slugs.extend(found.into_iter().map(|(id, slug)| ((resource.to_string(), id), slug)));
+    }
+
     let mut changes = Vec::new();
     for (key, changed_at) in keys {
         let had = if since > 0 { public_at(conn, &key, since, time)? } else { None };
-        let slug_now = current_slug(conn, &key)?;
-        let data = match &slug_now {
-            Some(slug) => load(conn, &key.0, slug, viewer)?,
-            None => None,
-        };
+        let slug_now = slugs.remove(&key);
+        let data = loaded.remove(&key);
         let tombstone = |slug: String, reason: &str| SyncChange {
             type_: key.0.clone(),
             slug,

@@ -8,10 +8,10 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Tag, TagInput, TagRef, TagRow};
 use crate::db::{sync_row, Change};
-use crate::faqs::query::visible_faq_ids;
+use crate::faqs::query::is_public_faq;
 use crate::http::list_query::ListQuery;
-use crate::posts::query::is_public_post;
-use crate::schema::{faq_tags, post_tags, posts, tags};
+use crate::posts::query::PUBLIC_STATUSES;
+use crate::schema::{faq_tags, faqs, post_tags, tagged_posts, tags};
 use crate::visibility::Viewer;
 
 /// The tags with these ids, in that order, with how many visible posts and FAQ entries each has.
@@ -52,22 +52,59 @@ pub fn find_by_slug(
 
 type Counts = HashMap<i32, i64>;
 
-/// Public posts and FAQ entries per tag, for the given tags: two grouped queries.
+/// Visible posts and FAQ entries per tag, for the given tags, remembered until the content
+/// changes as list totals are (a sync page or tag list asked again costs no count).
 fn counts(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
-    // Grouped queries cannot be boxed, so the two visibilities are two queries.
-    let tagged = post_tags::table.inner_join(posts::table).filter(post_tags::tag_id.eq_any(tag_ids));
-    let count = (post_tags::tag_id, count_star());
+    let keys: Vec<String> = ["posts", "faqs"]
+        .iter()
+        .flat_map(|kind| tag_ids.iter().map(move |id| format!("tag-{kind}|{id}|{}", viewer.preview)))
+        .collect();
+    let n = tag_ids.len();
+    let found = viewer.totals(&keys, |missing| {
+        let ids: Vec<i32> =
+            missing.iter().map(|i| tag_ids[i % n]).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let (posts, faqs) = count(conn, viewer, &ids)?;
+        Ok(missing
+            .iter()
+            .map(|i| {
+                let counted = if *i < n { &posts } else { &faqs };
+                counted.get(&tag_ids[i % n]).copied().unwrap_or(0)
+            })
+            .collect())
+    })?;
+    let (posts, faqs) = found.split_at(n);
+    Ok((
+        tag_ids.iter().copied().zip(posts.iter().copied()).collect(),
+        tag_ids.iter().copied().zip(faqs.iter().copied()).collect(),
+    ))
+}
+
+/// Counts them: two grouped queries, each reading only the given tags' rows by index, so the
+/// work is the tags' own counts, whatever the size of the library.
+fn count(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
+    // Grouped queries cannot be boxed, so the two visibilities are two queries each. Posts are
+    // counted in tagged_posts (a post's list columns per tag, kept by triggers), whose indexes
+    // lead with the tag and carry status and publication time: a tag's count reads a few
+    // adjacent index pages instead of each post's row.
+    let tagged = tagged_posts::table.filter(tagged_posts::tag_id.eq_any(tag_ids));
+    let count = (tagged_posts::tag_id, count_star());
     let posts: Vec<(i32, i64)> = if viewer.preview {
-        tagged.group_by(post_tags::tag_id).select(count).load(conn)?
+        tagged.group_by(tagged_posts::tag_id).select(count).load(conn)?
     } else {
-        tagged.filter(is_public_post(&viewer.now)).group_by(post_tags::tag_id).select(count).load(conn)?
+        tagged
+            .filter(tagged_posts::status.eq_any(PUBLIC_STATUSES))
+            .filter(tagged_posts::published_at.le(&viewer.now))
+            .group_by(tagged_posts::tag_id)
+            .select(count)
+            .load(conn)?
     };
-    let faqs: Vec<(i32, i64)> = faq_tags::table
-        .filter(faq_tags::tag_id.eq_any(tag_ids))
-        .filter(faq_tags::faq_id.eq_any(visible_faq_ids(viewer)))
-        .group_by(faq_tags::tag_id)
-        .select((faq_tags::tag_id, count_star()))
-        .load(conn)?;
+    let tagged = faq_tags::table.inner_join(faqs::table).filter(faq_tags::tag_id.eq_any(tag_ids));
+    let count = (faq_tags::tag_id, count_star());
+    let faqs: Vec<(i32, i64)> = if viewer.preview {
+        tagged.group_by(faq_tags::tag_id).select(count).load(conn)?
+    } else {
+        tagged.filter(is_public_faq(&viewer.now)).group_by(faq_tags::tag_id).select(count).load(conn)?
+    };
     Ok((posts.into_iter().collect(), faqs.into_iter().collect()))
 }
 

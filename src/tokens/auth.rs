@@ -71,6 +71,25 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     Ok(Some(token.trim().to_string()))
 }
 
+/// Records a token's use off the request path, and only when that costs nothing: it is skipped
+/// when no pooled connection is idle or another writer holds the lock (`generate`, `import`),
+/// and tried again on the token's next use. A read never waits for it or fails because of it.
+fn record_use_later(pool: DbPool, id: i32, now: String) {
+    actix_web::rt::spawn(async move {
+        let recorded = web::block(move || match pool.try_get() {
+            Some(mut conn) => db::without_waiting(&mut conn, |conn| query::record_use(conn, id, &now)).map(Some),
+            None => Ok(None),
+        })
+        .await;
+        match recorded {
+            Ok(Ok(Some(_))) => {}
+            Ok(Ok(None)) => log::debug!("token {id}: use not recorded, no idle connection"),
+            Ok(Err(error)) => log::debug!("token {id}: use not recorded: {error}"),
+            Err(error) => log::debug!("token {id}: use not recorded: {error}"),
+        }
+    });
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
@@ -94,9 +113,19 @@ fn authenticate(req: &HttpRequest) -> impl Future<Output = Result<Caller, ApiErr
             return Ok(Caller::anonymous());
         };
         let pool = pool.ok_or_else(|| ApiError::internal("no database pool"))?;
-        let verified = db::run(&pool, move |conn| Ok(query::verify(conn, &token, &clock::now())?)).await?;
+        let now = clock::now();
+        let verified = db::run(&pool, {
+            let now = now.clone();
+            move |conn| Ok(query::verify(conn, &token, &now)?)
+        })
+        .await?;
         match verified {
-            Verified::Valid { id, name, scope } => Ok(Caller { token: Some((id, name, scope)) }),
+            Verified::Valid { id, name, scope, record_use } => {
+                if record_use {
+                    record_use_later(pool.get_ref().clone(), id, now);
+                }
+                Ok(Caller { token: Some((id, name, scope)) })
+            }
             Verified::Invalid => {
                 Err(ApiError::Unauthorized { detail: "The token is not valid.".into(), invalid_token: true })
             }

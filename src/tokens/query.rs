@@ -54,12 +54,18 @@ struct StoredToken {
 /// What a presented token turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
-    Valid { id: i32, name: String, scope: Scope },
+    /// `record_use`: its last recorded use is over a minute old (see `record_use`).
+    Valid {
+        id: i32,
+        name: String,
+        scope: Scope,
+        record_use: bool,
+    },
     Invalid,
     Revoked,
 }
 
-/// Finds the token by its lookup prefix and compares hashes in constant time.
+/// Finds the token by its lookup prefix and compares hashes in constant time. Only reads.
 pub fn verify(conn: &mut SqliteConnection, token: &str, now: &str) -> QueryResult<Verified> {
     let Some(lookup) = lookup_of(token) else {
         return Ok(Verified::Invalid);
@@ -78,15 +84,17 @@ pub fn verify(conn: &mut SqliteConnection, token: &str, now: &str) -> QueryResul
     if revoked_at.is_some() {
         return Ok(Verified::Revoked);
     }
-    // Record use at most once a minute, so reads with a token do not each write.
-    let stale = last_used_at.is_none_or(|last| last.as_str() < minute_ago(now).as_str());
-    if stale {
-        diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(now)).execute(conn)?;
-    }
+    // Use is recorded at most once a minute, so reads with a token do not each write.
+    let record_use = last_used_at.is_none_or(|last| last.as_str() < minute_ago(now).as_str());
     match Scope::parse(&scope) {
-        Some(scope) => Ok(Verified::Valid { id, name, scope }),
+        Some(scope) => Ok(Verified::Valid { id, name, scope, record_use }),
         None => Ok(Verified::Invalid),
     }
+}
+
+/// Records that the token was used at `now`.
+pub fn record_use(conn: &mut SqliteConnection, id: i32, now: &str) -> QueryResult<usize> {
+    diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(now)).execute(conn)
 }
 
 fn minute_ago(now: &str) -> String {

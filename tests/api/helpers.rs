@@ -14,6 +14,8 @@ use crate::spec;
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
+    /// The server's own connection pool (None for a server in another process).
+    pub pool: Option<clinic_content::db::DbPool>,
     _dir: Option<tempfile::TempDir>,
     client: awc::Client,
     spec: Value,
@@ -41,18 +43,26 @@ impl TestResponse {
     }
 }
 
+/// The test client: no redirects followed, and longer than the server's 5 s wait for a locked
+/// database (awc's default timeout is 5 s too).
+fn client() -> awc::Client {
+    awc::Client::builder().disable_redirects().timeout(std::time::Duration::from_secs(30)).finish()
+}
+
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("test.db");
     let database_url = db_path.to_str().unwrap().to_string();
     let app = Application::build(Config::for_database(database_url.clone())).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
         database_url,
+        pool: Some(pool),
         _dir: Some(dir),
-        client: awc::Client::builder().disable_redirects().finish(),
+        client: client(),
         spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
     }
 }
@@ -63,8 +73,9 @@ impl TestApp {
         TestApp {
             address: address.to_string(),
             database_url: database_url.to_string(),
+            pool: None,
             _dir: None,
-            client: awc::Client::builder().disable_redirects().finish(),
+            client: client(),
             spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
         }
     }
@@ -155,9 +166,14 @@ impl TestApp {
         token
     }
 
+    /// A connection of the test's own, that waits for the lock as the server's do (the server
+    /// writes in the background too, e.g. a token's last use).
     pub fn connection(&self) -> diesel::sqlite::SqliteConnection {
+        use diesel::connection::SimpleConnection;
         use diesel::Connection;
-        diesel::sqlite::SqliteConnection::establish(&self.database_url).expect("open the test database")
+        let mut conn = diesel::sqlite::SqliteConnection::establish(&self.database_url).expect("open the test database");
+        conn.batch_execute("PRAGMA busy_timeout = 5000").expect("busy timeout");
+        conn
     }
 }
 
@@ -188,12 +204,14 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     change(&mut config);
     let app = Application::build(config).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
         database_url,
+        pool: Some(pool),
         _dir: Some(dir),
-        client: awc::Client::builder().disable_redirects().finish(),
+        client: client(),
         spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
     }
 }

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, so it links once.
 
 mod authoring;
+mod bounded_reads;
 mod conditions;
 mod delivery;
 mod errors;
@@ -9,6 +10,7 @@ mod guidance;
 mod hardening;
 mod helpers;
 mod http;
+mod locking;
 mod multi_instance;
 mod openapi;
 mod operations;

@@ -9,11 +9,11 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use serde_json::json;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, POST_SLUG as POST};
 
 const BIN: &str = env!("CARGO_BIN_EXE_clinic-content");
 
-fn cli(db: &Path, args: &[&str]) -> String {
+pub fn cli(db: &Path, args: &[&str]) -> String {
     let output = Command::new(BIN).args(args).env("DATABASE_URL", db).env("RUST_LOG", "warn").output().unwrap();
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
@@ -202,6 +202,70 @@ async fn an_invalid_import_writes_nothing() {
     let mut conn = SqliteConnection::establish(db.to_str().unwrap()).unwrap();
     let count: i64 = clinic_content::schema::tags::table.count().get_result(&mut conn).unwrap();
     assert_eq!(count, 0);
+}
+
+/// The bundled library with a second post, and each post's `redirect_from`.
+fn library_with_redirects(first: &[&str], second: &[&str]) -> String {
+    let mut library: serde_json::Value = serde_json::from_str(clinic_content::seed::DEFAULT_SEED).unwrap();
+    let mut other = library["posts"][0].clone();
+    other["slug"] = json!("second-post");
+    other["redirect_from"] = json!(second);
+    library["posts"][0]["redirect_from"] = json!(first);
+    library["posts"].as_array_mut().unwrap().push(other);
+    library.to_string()
+}
+
+/// Runs `import` of `document` on `db`; its success and standard error.
+fn import(db: &Path, document: &str) -> (bool, String) {
+    let file = db.with_extension("json");
+    std::fs::write(&file, document).unwrap();
+    let output = Command::new(BIN).args(["import", file.to_str().unwrap()]).env("DATABASE_URL", db).output().unwrap();
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).to_string())
+}
+
+fn post_count(db: &Path) -> i64 {
+    let mut conn = SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    clinic_content::schema::posts::table.count().get_result(&mut conn).unwrap()
+}
+
+/// The write API refuses an old slug that is another post's live slug; an import must too, and
+/// an old slug claimed by two posts of one document, which each run moved to the other post
+/// ("2 updated" on every run, never "0 updated").
+#[test]
+fn an_import_with_colliding_redirects_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            library_with_redirects(&["old-name"], &["old-name"]),
+            "posts[1].redirect_from[0]: 'old-name' already redirects to posts[0]",
+        ),
+        (
+            library_with_redirects(&[], &[POST]),
+            &*format!("posts[1].redirect_from[0]: '{POST}' is the slug of another post"),
+        ),
+    ];
+    for (i, (document, problem)) in cases.iter().enumerate() {
+        let db = dir.path().join(format!("collide-{i}.db"));
+        cli(&db, &["migrate"]);
+        let (imported, stderr) = import(&db, document);
+        assert!(!imported, "refused: {stderr}");
+        assert!(stderr.contains(problem), "{stderr}");
+        assert_eq!(post_count(&db), 0, "nothing written");
+    }
+    // An old slug that is the live slug of a post the database has and the document does not.
+    let db = dir.path().join("collide-db.db");
+    cli(&db, &["migrate"]);
+    assert!(import(&db, &library_with_redirects(&[], &[])).0);
+    let mut library: serde_json::Value = serde_json::from_str(clinic_content::seed::DEFAULT_SEED).unwrap();
+    library["posts"][0]["redirect_from"] = json!(["second-post"]);
+    let (imported, stderr) = import(&db, &library.to_string());
+    assert!(!imported, "refused: {stderr}");
+    assert!(stderr.contains("posts[0].redirect_from[0]: 'second-post' is the slug of another post"), "{stderr}");
+    // Its own slug listed is no collision (it is dropped), and a valid redirect imports once.
+    library["posts"][0]["redirect_from"] = json!([POST, "an-old-name"]);
+    assert!(import(&db, &library.to_string()).0);
+    let again = cli(&db, &["import", db.with_extension("json").to_str().unwrap()]);
+    assert!(again.contains("0 inserted, 0 updated"), "a second run writes nothing: {again}");
 }
 
 #[actix_web::test]

@@ -90,6 +90,27 @@ async fn the_first_sync_is_every_public_resource_in_pages() {
 }
 
 #[actix_web::test]
+async fn every_page_of_a_first_sync_is_about_its_limit() {
+    let app = spawn_app().await;
+    crate::operations::cli(std::path::Path::new(&app.database_url), &["generate", "--posts", "60", "--tags", "5"]);
+    let limit = 10;
+    let mut path = format!("/v1/sync?limit={limit}");
+    let mut pages = Vec::new();
+    loop {
+        let page = app.get_ok(&path).await["data"].clone();
+        pages.push(page["changes"].as_array().unwrap().len());
+        if page["has_more"] == false {
+            break;
+        }
+        path = format!("/v1/sync?limit={limit}&since={}", page["next"].as_str().unwrap());
+    }
+    // `limit` resources, and the FAQ entries of the last post (the seed post has 4). The last
+    // page used to add every public post and FAQ entry again, as if their publication times had
+    // all come while the sync ran.
+    assert!(pages.iter().all(|&n| n <= limit + 4), "changes per page: {pages:?}");
+}
+
+#[actix_web::test]
 async fn create_update_unpublish_rename_and_delete_come_back_exactly_then_nothing() {
     let app = spawn_app().await;
     let token = app.token("write");

@@ -161,3 +161,45 @@ async fn a_refused_delete_names_the_first_referrers_and_counts_the_rest() {
     );
     assert!(!detail.contains("posture-6"), "{detail}");
 }
+
+/// A tag counts the FAQ entries the reader may see: published or due, and only while their
+/// post (if any) is public; with a token, every entry.
+#[actix_web::test]
+async fn a_tags_faq_count_counts_what_the_reader_may_see() {
+    use actix_web::http::Method;
+    use serde_json::json;
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let created = |slug: &str, status: &str| json!({"slug": slug, "title": slug, "status": status, "tags": ["posture"], "sections": [{"markdown": "Text."}]});
+    let faq = |slug: &str, post: Option<&str>, status: &str, published_at: Option<&str>| {
+        json!({"slug": slug, "post": post, "question": "Why?", "answer": "Because.", "tags": ["posture"],
+               "status": status, "published_at": published_at})
+    };
+    assert_eq!(
+        app.write(Method::POST, "/v1/tags", &write, &json!({"slug": "posture", "name": "Posture"})).await.status,
+        201
+    );
+    for (slug, status) in [("public-post", "published"), ("draft-post", "draft")] {
+        assert_eq!(app.write(Method::POST, "/v1/posts", &write, &created(slug, status)).await.status, 201);
+    }
+    for entry in [
+        faq("standalone", None, "published", None),
+        faq("on-a-public-post", Some("public-post"), "published", None),
+        faq("on-a-draft-post", Some("draft-post"), "published", None),
+        faq("a-draft", None, "draft", None),
+        faq("not-yet", None, "scheduled", Some("2999-01-01T00:00:00Z")),
+        faq("due", None, "scheduled", Some("2020-01-01T00:00:00Z")),
+    ] {
+        let response = app.write(Method::POST, "/v1/faqs", &write, &entry).await;
+        assert_eq!(response.status, 201, "{}", String::from_utf8_lossy(&response.body));
+    }
+    let public = app.get_ok("/v1/tags/posture").await["data"].clone();
+    assert_eq!((public["post_count"].as_i64(), public["faq_count"].as_i64()), (Some(1), Some(3)));
+    let listed = app.get_ok("/v1/tags?per_page=100").await["data"].clone();
+    let posture = listed.as_array().unwrap().iter().find(|t| t["slug"] == "posture").unwrap();
+    assert_eq!(posture["faq_count"], 3, "the list counts the same");
+    let faqs = app.get_ok("/v1/faqs?filter%5Btag%5D=posture").await;
+    assert_eq!(faqs["meta"]["pagination"]["total"], 3, "as many as the tag's FAQ list holds");
+    let previewed = app.get_as("/v1/tags/posture", &write).await.json()["data"].clone();
+    assert_eq!((previewed["post_count"].as_i64(), previewed["faq_count"].as_i64()), (Some(2), Some(6)));
+}
