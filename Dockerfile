@@ -1,16 +1,17 @@
 # clinic-content: multi-stage image (build with cargo, run on a small Debian).
 #
-# NOT BUILT HERE: the dev machines have a Docker client but no engine, and base images cannot
-# be pulled from them. This file was written carefully against the project layout but has not
-# been built or run; the first real build may need small fixes.
-#
 #   docker build -t clinic-content .
 #   docker run --rm -p 8080:8080 -v clinic-content-data:/data clinic-content
+#
+# Built and started in CI by scripts/ci-image.sh (buildah, no daemon), which passes local base
+# images through the two ARGs below; a plain `docker build` uses the public defaults.
+ARG RUST_IMAGE=rust:1.95-slim-bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
 # Build stage. The rust slim image already ships gcc and libc6-dev, which is all the bundled
 # SQLite (libsqlite3-sys, feature "bundled") needs; no apt-get here.
-FROM rust:1.95-slim-bookworm AS builder
+FROM ${RUST_IMAGE} AS builder
 WORKDIR /build
 
 # Dependency layer: build every dependency against a dummy crate, so that changing the sources
@@ -40,7 +41,7 @@ RUN touch src/main.rs src/lib.rs \
 
 # ---------------------------------------------------------------------------------------------
 # Runtime stage: the binary, CA certificates and curl (for HEALTHCHECK) only.
-FROM debian:bookworm-slim
+FROM ${RUNTIME_IMAGE} AS runtime
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl \
