@@ -84,13 +84,17 @@ impl ContentState {
 
     /// Reads the version from the database; returns true when it moved.
     pub fn refresh(&self, conn: &mut SqliteConnection, now: &str) -> QueryResult<bool> {
-        let row: Row = diesel::sql_query(
+        let row: Row = diesel::sql_query(concat!(
             "SELECT version, changed_at,
-                    (SELECT min(t) FROM (SELECT min(published_at) AS t FROM posts WHERE status IN ('published', 'scheduled') AND published_at > ?1
+                    (SELECT min(t) FROM (SELECT min(published_at) AS t FROM posts WHERE status IN ",
+            crate::public_statuses!(),
+            " AND published_at > ?1
                                          UNION ALL
-                                         SELECT min(published_at) FROM faqs WHERE status IN ('published', 'scheduled') AND published_at > ?1)) AS next_publication
+                                         SELECT min(published_at) FROM faqs WHERE status IN ",
+            crate::public_statuses!(),
+            " AND published_at > ?1)) AS next_publication
              FROM content_version WHERE id = 1",
-        )
+        ))
         .bind::<Text, _>(now)
         .get_result(conn)?;
         let mut times = self.times.write().expect("content state lock");

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod conditions;
 pub mod config;
+pub mod content;
 pub mod content_state;
 pub mod crypto;
 pub mod db;
@@ -34,7 +35,6 @@ pub mod sync;
 pub mod tags;
 pub mod tokens;
 pub mod validation;
-pub mod visibility;
 pub mod webhooks;
 
 use actix_web::dev::Server;

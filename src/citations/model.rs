@@ -2,7 +2,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::posts::model::PostRef;
+use crate::content::PostRef;
 use crate::schema::citations;
 
 /// An external source, with every published claim it backs.

@@ -6,12 +6,11 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
 use super::model::{Citation, CitationInput, CitationRow, CitedClaim, PostCitation};
+use crate::content::PostRef;
+use crate::content::Viewer;
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
-use crate::posts::model::PostRef;
-use crate::posts::query::is_public_post;
 use crate::schema::{citations, post_citations, posts};
-use crate::visibility::Viewer;
 
 /// The citations with these ids, in that order, each with the visible claims it backs.
 pub fn by_ids(
@@ -46,7 +45,7 @@ fn with_claims(
     let mut cited =
         post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq_any(&ids)).into_boxed();
     if !viewer.preview {
-        cited = cited.filter(is_public_post(&viewer.now));
+        cited = cited.filter(crate::is_public!(posts, &viewer.now));
     }
     let claims: Vec<(i32, String, String, String)> = cited
         .order((posts::published_at.desc(), posts::id.desc()))

@@ -5,12 +5,12 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Citation, CitationInput};
 use super::query;
+use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
 use crate::schema::{citations, post_citations, posts};
 use crate::validation::Check;
-use crate::visibility::Viewer;
 
 impl CitationInput {
     pub fn validate(&self, check: &mut Check) {

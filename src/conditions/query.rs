@@ -9,11 +9,11 @@ use super::model::{
     CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory, ConditionContent,
     ConditionRow,
 };
+use crate::content::Viewer;
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::schema::{condition_categories, conditions, post_condition_categories};
 use crate::search::index as search;
-use crate::visibility::Viewer;
 
 /// The categories with these ids, in that order, each with all its conditions.
 pub fn categories_by_ids(

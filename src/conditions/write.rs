@@ -9,13 +9,13 @@ use super::model::{
     RESPONSE_LEVELS,
 };
 use super::query;
+use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
 use crate::schema::{condition_categories, conditions, post_condition_categories, posts};
 use crate::search::index as search;
 use crate::validation::{Check, InDatabase, Kind};
-use crate::visibility::Viewer;
 
 impl CategoryWrite {
     pub fn validate(&self, check: &mut Check) {

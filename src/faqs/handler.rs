@@ -4,20 +4,20 @@ use super::model::FaqInput;
 use super::model::{FaqList, FaqResponse};
 use super::query;
 use super::write::Faqs;
+use crate::content::Status;
 use crate::db::DbPool;
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{
     FilterKind, FilterSpec, KeyKind, ListSpec, PageParams, SortSpec, Target, EQUALITY, NO_PARAMETERS, ORDERED,
 };
 use crate::http::read;
-use crate::posts::model::STATUSES;
 use crate::search::index;
 use crate::tokens::Caller;
 
 pub static LIST: ListSpec = ListSpec {
     table: "faqs",
     id: "faqs.id",
-    public: query::PUBLIC_FAQS,
+    public: crate::content::visibility::PUBLIC_FAQS,
     public_binds: 2,
     filters: &[
         FilterSpec {
@@ -53,7 +53,7 @@ pub static LIST: ListSpec = ListSpec {
         },
         FilterSpec {
             name: "status",
-            kind: FilterKind::OneOf(STATUSES),
+            kind: FilterKind::OneOf(Status::NAMES),
             ops: EQUALITY,
             target: Target::Column("faqs.status"),
             preview_only: true,

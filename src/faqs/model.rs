@@ -2,7 +2,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::posts::model::{Body, PostRef, PublicationStatus};
+use crate::content::{Body, PostRef, Status};
 use crate::schema::faqs;
 use crate::tags::model::TagRef;
 
@@ -21,8 +21,8 @@ pub struct Faq {
     /// The post this entry belongs to, if any.
     pub post: Option<PostRef>,
     pub tags: Vec<TagRef>,
-    #[schema(value_type = PublicationStatus, example = "published")]
-    pub status: String,
+    #[schema(example = "published")]
+    pub status: Status,
     #[schema(example = "2026-04-25T16:00:00Z")]
     pub published_at: Option<String>,
     pub updated_at: String,
@@ -60,7 +60,7 @@ pub struct FaqInput {
     pub tags: Vec<String>,
     /// `draft` (the default), `scheduled`, `published` or `archived`.
     #[serde(default = "draft")]
-    #[schema(value_type = PublicationStatus, example = "draft")]
+    #[schema(value_type = Status, example = "draft")]
     pub status: String,
     /// Set by the server when first published without one; required to schedule.
     #[serde(default)]
@@ -82,7 +82,7 @@ pub struct FaqContent {
     pub answer_markdown: String,
     pub answer_html: String,
     pub answer_text: String,
-    pub status: String,
+    pub status: Status,
     pub published_at: Option<String>,
 }
 

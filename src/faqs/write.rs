@@ -6,13 +6,17 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Faq, FaqContent, FaqInput};
 use super::query;
+use crate::content::Status;
+use crate::content::Viewer;
+use crate::db::{sync_row, Change};
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
-use crate::posts::model::STATUSES;
+use crate::markdown;
 use crate::posts::sync::refresh_reading_time;
 use crate::schema::{faq_tags, faqs, posts, tags};
+use crate::search::index as search;
+use crate::tags::query as tag_query;
 use crate::validation::{Check, InDatabase, Kind, References};
-use crate::visibility::Viewer;
 
 impl FaqInput {
     pub fn validate(&self, check: &mut Check, refs: &mut dyn References) {
@@ -29,7 +33,7 @@ impl FaqInput {
             check.reference(refs, &format!("tags[{i}]"), Kind::Tag, tag);
         }
         check.distinct("tags", self.tags.iter().map(String::as_str));
-        check.one_of("status", &self.status, STATUSES);
+        check.one_of("status", &self.status, Status::NAMES);
         match &self.published_at {
             Some(time) => check.time("published_at", time),
             None => {
@@ -68,7 +72,7 @@ pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option
             question: content.question,
             answer: content.answer_markdown,
             tags,
-            status: content.status,
+            status: content.status.as_str().to_string(),
             published_at: content.published_at,
         },
     )))
@@ -162,7 +166,7 @@ impl Writable for Faqs {
             }
         };
         let (id, _) =
-            query::write(conn, &input, existing.map(|(id, _)| id), position, now)?.map_err(ApiError::internal)?;
+            write_entry(conn, &input, existing.map(|(id, _)| id), position, now)?.map_err(ApiError::internal)?;
         if input.position.is_some() {
             make_room(conn, new_post, id, position)?;
         }
@@ -185,4 +189,90 @@ impl Writable for Faqs {
     fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Faq>> {
         query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
+}
+
+/// Syncs an FAQ entry by slug (the seed and import path).
+pub fn sync(
+    conn: &mut SqliteConnection,
+    input: &FaqInput,
+    position: i32,
+    now: &str,
+) -> QueryResult<Result<Change, String>> {
+    let existing: Option<i32> =
+        faqs::table.filter(faqs::slug.eq(&input.slug)).select(faqs::id).first(conn).optional()?;
+    Ok(write_entry(conn, input, existing, position, now)?.map(|(_, change)| change))
+}
+
+/// Writes an FAQ entry with its tags: a new one or the row with that id (whose slug may
+/// change). `Err(message)` names an unknown reference.
+pub fn write_entry(
+    conn: &mut SqliteConnection,
+    input: &FaqInput,
+    existing: Option<i32>,
+    position: i32,
+    now: &str,
+) -> QueryResult<Result<(i32, Change), String>> {
+    let post_id = match &input.post {
+        Some(slug) => match crate::posts::query::ids_by_slugs(conn, std::slice::from_ref(slug))? {
+            Ok(ids) => ids.first().copied(),
+            Err(error) => return Ok(Err(format!("FAQ '{}': {error}", input.slug))),
+        },
+        None => None,
+    };
+    let mut tag_ids = match tag_query::ids_by_slugs(conn, &input.tags)? {
+        Ok(ids) => ids,
+        Err(error) => return Ok(Err(format!("FAQ '{}': {error}", input.slug))),
+    };
+    tag_ids.sort_unstable();
+    let answer = markdown::render(&input.answer);
+    let content = FaqContent {
+        slug: input.slug.clone(),
+        post_id,
+        position,
+        question: input.question.clone(),
+        answer_markdown: input.answer.clone(),
+        answer_html: answer.html,
+        answer_text: answer.text,
+        // Validated before it gets here; a status that is not one is never public.
+        status: Status::parse(&input.status).unwrap_or_default(),
+        published_at: input.published_at.clone(),
+    };
+    let existing = match existing {
+        Some(id) => Some((id, faqs::table.find(id).select(FaqContent::as_select()).first(conn)?)),
+        None => None,
+    };
+    let (faq_id, change) = sync_row(
+        conn,
+        existing,
+        &content,
+        |conn| {
+            diesel::insert_into(faqs::table)
+                .values((&content, faqs::created_at.eq(now), faqs::updated_at.eq(now)))
+                .returning(faqs::id)
+                .get_result(conn)
+        },
+        |conn, id| diesel::update(faqs::table.find(id)).set((&content, faqs::updated_at.eq(now))).execute(conn),
+    )?;
+    let current: Vec<i32> = faq_tags::table
+        .filter(faq_tags::faq_id.eq(faq_id))
+        .order(faq_tags::tag_id)
+        .select(faq_tags::tag_id)
+        .load(conn)?;
+    if change != Change::Unchanged {
+        search::reindex(conn, search::Kind::Faq, faq_id)?;
+    }
+    if current == tag_ids {
+        return Ok(Ok((faq_id, change)));
+    }
+    diesel::delete(faq_tags::table.filter(faq_tags::faq_id.eq(faq_id))).execute(conn)?;
+    for tag_id in &tag_ids {
+        diesel::insert_into(faq_tags::table)
+            .values((faq_tags::faq_id.eq(faq_id), faq_tags::tag_id.eq(tag_id)))
+            .execute(conn)?;
+    }
+    if change == Change::Unchanged {
+        diesel::update(faqs::table.find(faq_id)).set(faqs::updated_at.eq(now)).execute(conn)?;
+        return Ok(Ok((faq_id, Change::Updated)));
+    }
+    Ok(Ok((faq_id, change)))
 }

@@ -8,12 +8,12 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse, MAINTENANCE_INTERVALS};
 use super::query;
+use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::{guidance_bands, guidance_course};
 use crate::search::index as search;
 use crate::validation::Check;
-use crate::visibility::Viewer;
 
 /// Paths under /v1/guidance that are not bands.
 pub const RESERVED_SLUGS: &[&str] = &["course", "bands", "recommendation"];

@@ -11,8 +11,8 @@ use diesel::sqlite::SqliteConnection;
 use serde_json::Value;
 
 use super::write::Writable;
+use crate::content::Viewer;
 use crate::error::ApiError;
-use crate::visibility::Viewer;
 
 /// A resource as the public sees it: its slug and representation.
 pub type Public = (String, Value);

@@ -16,10 +16,10 @@ use super::list_query::{parse_detail, DetailSpec, ListQuery, ListSpec};
 use super::pagination::ListPage;
 use super::respond::{self, Data};
 use super::select;
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
 use crate::tokens::Caller;
-use crate::visibility::Viewer;
 
 /// Answers a list request: `load(conn, ids, query, viewer)` returns the items with those ids,
 /// in that order.

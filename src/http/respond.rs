@@ -4,7 +4,9 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::tokens::Caller;
@@ -74,19 +76,45 @@ fn cache_control_for(caller: &Caller) -> &'static str {
     }
 }
 
+/// A JSON-LD document written so it is safe inside `<script type="application/ld+json">`:
+/// `<`, `>`, `&`, U+2028 and U+2029 are `\uXXXX` escapes (the same JSON to a parser), so a title
+/// such as `</script><script>...` cannot end the element. It serialises as it was written,
+/// also inside a larger JSON answer (`include=jsonld`).
+#[derive(Debug, Clone)]
+pub struct ScriptSafe(Box<RawValue>);
+
+impl ScriptSafe {
+    pub fn new(document: &Value) -> ScriptSafe {
+        let escaped = script_safe_json(document).expect("a JSON value serialises");
+        let text = String::from_utf8(escaped).expect("serde_json writes UTF-8");
+        ScriptSafe(RawValue::from_string(text).expect("escaping keeps JSON valid"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Serialize for ScriptSafe {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// JSON that can go into an HTML `<script>` element as it is (JSON-LD): `<`, `>`, `&`, U+2028
 /// and U+2029 are written as `\uXXXX` escapes, so no text can close the element or end a
 /// JavaScript string. Any JSON parser reads the same values.
 pub fn script_safe_json<T: Serialize>(body: &T) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::with_capacity(1024);
-    body.serialize(&mut serde_json::Serializer::with_formatter(&mut bytes, ScriptSafe)).map_err(ApiError::internal)?;
+    body.serialize(&mut serde_json::Serializer::with_formatter(&mut bytes, ScriptSafeFormatter))
+        .map_err(ApiError::internal)?;
     Ok(bytes)
 }
 
 /// serde_json's compact output, with the escapes of `script_safe_json` in every string.
-struct ScriptSafe;
+struct ScriptSafeFormatter;
 
-impl serde_json::ser::Formatter for ScriptSafe {
+impl serde_json::ser::Formatter for ScriptSafeFormatter {
     fn write_string_fragment<W: ?Sized + std::io::Write>(
         &mut self,
         writer: &mut W,

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use super::cursor::{CursorKey, Position};
 use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target};
+use crate::content::Viewer;
 use crate::error::ApiError;
-use crate::visibility::Viewer;
 
 pub struct Page {
     pub ids: Vec<i32>,

@@ -20,11 +20,11 @@ use super::changes::{self, ChangeLog};
 use super::referrers::{self, Referrers};
 use super::respond::{self, Data, PRIVATE_CACHE_CONTROL};
 use crate::clock;
+use crate::content::Viewer;
 use crate::content_state::{self, ContentState};
 use crate::db::{self, DbPool};
 use crate::error::{ApiError, FieldError};
 use crate::tokens::{Caller, Scope};
-use crate::visibility::Viewer;
 
 /// The largest request body accepted (413 above it).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;

@@ -2,10 +2,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::PostInput;
-use super::model::STATUSES;
 use super::model::{PostList, PostResponse};
 use super::query;
 use super::write::{redirect_target, Posts};
+use crate::content::Status;
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{
@@ -16,11 +17,10 @@ use crate::http::read;
 use crate::http::respond::PUBLIC_CACHE_CONTROL;
 use crate::search::index;
 use crate::tokens::Caller;
-use crate::visibility::Viewer;
 
 /// What the public sees: published posts, and scheduled ones whose time has come.
 /// (The unary `+` keeps SQLite from choosing the status index over the sort-key indexes.)
-const PUBLIC_POSTS: &str = "+posts.status IN ('published', 'scheduled') AND +posts.published_at <= ?";
+const PUBLIC_POSTS: &str = concat!("+posts.status IN ", crate::public_statuses!(), " AND +posts.published_at <= ?");
 
 const INCLUDES: &[IncludeSpec] = &[
     IncludeSpec { name: "faqs", fields: FAQ_FIELDS },
@@ -96,7 +96,7 @@ pub static LIST: ListSpec = ListSpec {
             target: Target::Column("posts.reading_time_minutes"),
             preview_only: false,
         },
-        FilterSpec { name: "status", kind: FilterKind::OneOf(STATUSES), ops: EQUALITY, target: Target::Column("posts.status"), preview_only: true },
+        FilterSpec { name: "status", kind: FilterKind::OneOf(Status::NAMES), ops: EQUALITY, target: Target::Column("posts.status"), preview_only: true },
     ],
     sorts: &[
         SortSpec { name: "published_at", sql: "coalesce(posts.published_at, '')", kind: KeyKind::Text },
@@ -206,7 +206,7 @@ pub async fn get_post(
         let Some(mut post) = query::find_by_slug(conn, slug, &with_faqs, viewer)? else { return Ok(None) };
         let Some(site) = crate::site::query::find(conn)? else { return Ok(Some(post)) };
         let base = crate::seo::base(configured_base.as_deref(), &site.website_url);
-        post.jsonld = Some(crate::seo::jsonld::ScriptSafe::new(&crate::seo::jsonld::for_post(&post, &site, &base)));
+        post.jsonld = Some(crate::http::respond::ScriptSafe::new(&crate::seo::jsonld::for_post(&post, &site, &base)));
         if !query.includes("faqs") {
             post.faqs = None;
         }

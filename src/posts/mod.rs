@@ -30,7 +30,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(handler::list_posts, handler::create_post, handler::get_post, handler::update_post, handler::delete_post),
-    components(schemas(model::Post, model::PostSummary, model::PostRef, model::PostLinks, model::CallToAction, model::Author, model::KeyPoints, model::Body, model::Section, model::PublicationStatus, model::PostInput, model::SectionInput, model::CitationClaimInput)),
+    components(schemas(model::Post, model::PostSummary, model::PostRef, model::PostLinks, model::CallToAction, model::Author, model::KeyPoints, model::Body, model::Section, crate::content::Status, model::PostInput, model::SectionInput, model::CitationClaimInput)),
     tags((name = "posts", description = "Articles, with their body as Markdown, HTML, plain text and sections.")),
 )]
 pub struct Api;

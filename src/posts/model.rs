@@ -4,23 +4,11 @@ use utoipa::ToSchema;
 
 use crate::citations::model::PostCitation;
 use crate::conditions::model::{CategoryRef, Condition};
+use crate::content::Status;
+pub use crate::content::{Body, PostRef};
 use crate::faqs::model::Faq;
 use crate::schema::{post_sections, posts};
 use crate::tags::model::TagRef;
-
-/// Where a post or FAQ entry is in the editorial workflow. Public reads only ever see
-/// `published` (and `scheduled` once its time has come).
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum PublicationStatus {
-    Draft,
-    Scheduled,
-    Published,
-    Archived,
-}
-
-pub const STATUSES: &[&str] = &["draft", "scheduled", "published", "archived"];
 
 /// An article, with its body in every form a client may want.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -31,8 +19,8 @@ pub struct Post {
     pub title: String,
     /// A short summary for cards and previews (plain text).
     pub excerpt: String,
-    #[schema(value_type = PublicationStatus, example = "published")]
-    pub status: String,
+    #[schema(example = "published")]
+    pub status: Status,
     #[schema(example = "2026-04-25T16:00:00Z")]
     pub published_at: Option<String>,
     #[schema(example = "2026-04-25T16:00:00Z")]
@@ -78,7 +66,7 @@ pub struct Post {
     /// serialise it with the client's `jsonLdScript` (not `JSON.stringify`) for a script element.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    pub jsonld: Option<crate::seo::jsonld::ScriptSafe>,
+    pub jsonld: Option<crate::http::respond::ScriptSafe>,
 }
 
 /// A post in a list: everything but the body.
@@ -89,8 +77,8 @@ pub struct PostSummary {
     #[schema(example = "Is Massage Therapy Worth It for Back Pain? An Honest Answer")]
     pub title: String,
     pub excerpt: String,
-    #[schema(value_type = PublicationStatus, example = "published")]
-    pub status: String,
+    #[schema(example = "published")]
+    pub status: Status,
     #[schema(example = "2026-04-25T16:00:00Z")]
     pub published_at: Option<String>,
     pub updated_at: String,
@@ -108,23 +96,6 @@ pub struct PostSummary {
     /// With `include=citations`: the sources the post cites, with their claims.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub citations: Option<Vec<PostCitation>>,
-}
-
-/// A post embedded in another resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct PostRef {
-    #[schema(example = "is-massage-therapy-worth-it-for-back-pain")]
-    pub slug: String,
-    #[schema(example = "Is Massage Therapy Worth It for Back Pain? An Honest Answer")]
-    pub title: String,
-    #[schema(example = "/v1/posts/is-massage-therapy-worth-it-for-back-pain")]
-    pub href: String,
-}
-
-impl PostRef {
-    pub fn new(slug: String, title: String) -> PostRef {
-        PostRef { href: format!("/v1/posts/{slug}"), slug, title }
-    }
 }
 
 /// Related resources of a post.
@@ -176,17 +147,6 @@ pub struct KeyPoints {
     pub limitations: Vec<String>,
 }
 
-/// Text in three forms.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Body {
-    /// The source, CommonMark.
-    pub markdown: String,
-    /// Rendered and sanitised: raw HTML in the source is escaped, unsafe links removed.
-    pub html: String,
-    /// Plain text, blocks separated by blank lines.
-    pub text: String,
-}
-
 /// One section of a post body: the lead (no heading) or a level-2 heading and what follows.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Section {
@@ -215,7 +175,7 @@ pub struct PostInput {
     pub excerpt: String,
     /// `draft` (the default), `scheduled` (public from `published_at`), `published` or `archived`.
     #[serde(default = "draft")]
-    #[schema(value_type = PublicationStatus, example = "draft")]
+    #[schema(value_type = Status, example = "draft")]
     pub status: String,
     /// Set by the server when a post is first published without one; required to schedule.
     #[serde(default)]
@@ -280,7 +240,7 @@ pub struct PostContent {
     pub slug: String,
     pub title: String,
     pub excerpt: String,
-    pub status: String,
+    pub status: Status,
     pub published_at: Option<String>,
     pub reading_time_minutes: i32,
     pub word_count: i32,

@@ -9,24 +9,20 @@ use super::body;
 use super::model::{Author, KeyPoints, Post, PostLinks, PostRow, PostSummary, SectionContent};
 use crate::citations::query as citations;
 use crate::conditions::query as conditions;
+use crate::content::Status;
+use crate::content::Viewer;
 use crate::faqs::query as faq_query;
 use crate::http::list_query::ListQuery;
 use crate::schema::{post_key_points, post_redirects, post_sections, posts};
 use crate::site::query as site;
 use crate::tags::query as tag_query;
-use crate::visibility::Viewer;
 
-/// Statuses that are public once their `published_at` has come.
-pub const PUBLIC_STATUSES: [&str; 2] = ["published", "scheduled"];
-
-pub type IsPublicPost<'a> = diesel::dsl::And<
-    diesel::dsl::EqAny<posts::status, [&'static str; 2]>,
-    diesel::dsl::LtEq<posts::published_at, &'a str>,
->;
+pub type IsPublicPost<'a> =
+    diesel::dsl::And<diesel::dsl::EqAny<posts::status, [Status; 2]>, diesel::dsl::LtEq<posts::published_at, &'a str>>;
 
 /// A post is public when it is published (or scheduled) and its time has come.
 pub fn is_public_post(now: &str) -> IsPublicPost<'_> {
-    posts::status.eq_any(PUBLIC_STATUSES).and(posts::published_at.le(now))
+    crate::is_public!(posts, now)
 }
 
 /// The posts the viewer may see.

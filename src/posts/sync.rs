@@ -8,6 +8,7 @@ use super::model::{PostContent, PostInput, SectionContent};
 use super::query;
 use crate::citations::query as citations;
 use crate::conditions::query as conditions;
+use crate::content::Status;
 use crate::db::{sync_row, Change};
 use crate::markdown::{self, reading_time_minutes};
 use crate::schema::{
@@ -212,7 +213,8 @@ pub fn write_post(
         slug: input.slug.clone(),
         title: input.title.clone(),
         excerpt: input.excerpt.clone(),
-        status: input.status.clone(),
+        // Validated before it gets here; a status that is not one is never public.
+        status: Status::parse(&input.status).unwrap_or_default(),
         published_at: input.published_at.clone(),
         reading_time_minutes: reading_time_minutes(words + faq_words),
         word_count: words as i32,

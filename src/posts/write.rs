@@ -3,22 +3,23 @@
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
-use super::model::{CitationClaimInput, KeyPoints, Post, PostInput, PostRow, SectionInput, STATUSES};
+use super::model::{CitationClaimInput, KeyPoints, Post, PostInput, PostRow, SectionInput};
 use super::{query, sync};
+use crate::content::Status;
+use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::{
     citations, condition_categories, post_citations, post_condition_categories, post_redirects, post_tags, posts, tags,
 };
 use crate::validation::{is_slug, Check, InDatabase, Kind, References};
-use crate::visibility::Viewer;
 
 impl PostInput {
     pub fn validate(&self, check: &mut Check, refs: &mut dyn References) {
         check.slug("slug", &self.slug);
         check.text("title", &self.title, 1, 300);
         check.text("excerpt", &self.excerpt, 0, 1000);
-        check.one_of("status", &self.status, STATUSES);
+        check.one_of("status", &self.status, Status::NAMES);
         match &self.published_at {
             Some(time) => check.time("published_at", time),
             None => check.that(self.status != "scheduled", "published_at", || "is required to schedule a post".into()),
@@ -126,7 +127,7 @@ pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option
             slug: content.slug,
             title: content.title,
             excerpt: content.excerpt,
-            status: content.status,
+            status: content.status.as_str().to_string(),
             published_at: content.published_at,
             meta_title: content.meta_title,
             meta_description: content.meta_description,

@@ -2,11 +2,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::model::{Recommendation, RecommendationInput};
 use super::query;
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
 use crate::http::respond::{self, Data};
 use crate::tokens::Caller;
-use crate::visibility::Viewer;
 
 /// The longest duration accepted, in days (a hundred years); weeks likewise.
 const MAX_DAYS: i64 = 36_500;

@@ -3,8 +3,8 @@ use utoipa::ToSchema;
 
 use crate::citations::model::PostCitation;
 use crate::conditions::model::Condition;
+use crate::content::PostRef;
 use crate::guidance::model::{GuidanceBand, GuidanceCourse};
-use crate::posts::model::PostRef;
 
 /// What the recommendation says to do.
 #[derive(ToSchema)]

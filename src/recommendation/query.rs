@@ -7,14 +7,13 @@ use super::model::{Backing, BackingSection, Symptom};
 use crate::citations::query as citations;
 use crate::conditions::model::Condition;
 use crate::conditions::query as conditions;
+use crate::content::PostRef;
+use crate::content::Viewer;
 use crate::guidance::model::{GuidanceBand, GuidanceCourse};
 use crate::guidance::query as guidance;
 use crate::http::list_query::ListQuery;
-use crate::posts::model::PostRef;
-use crate::posts::query::is_public_post;
 use crate::schema::{conditions as conditions_table, post_sections, posts, red_flag_symptoms};
 use crate::site::model::Site;
-use crate::visibility::Viewer;
 
 pub struct Facts {
     /// Every red-flag condition, in display order.
@@ -54,7 +53,7 @@ pub fn facts(conn: &mut SqliteConnection, viewer: &Viewer) -> QueryResult<Facts>
 pub fn backing(conn: &mut SqliteConnection, viewer: &Viewer) -> QueryResult<Backing> {
     let rows: Vec<(i32, String, String, String, Option<String>)> = post_sections::table
         .inner_join(posts::table)
-        .filter(is_public_post(&viewer.now))
+        .filter(crate::is_public!(posts, &viewer.now))
         .filter(post_sections::heading.like("%session%"))
         .order((posts::published_at.desc(), posts::id.desc(), post_sections::position))
         .limit(10)

@@ -7,6 +7,7 @@ use diesel::sqlite::SqliteConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
 use crate::http::list_query::ListQuery;
@@ -15,7 +16,6 @@ use crate::posts::model::PostSummary;
 use crate::posts::query as posts_query;
 use crate::schema::posts;
 use crate::tokens::Caller;
-use crate::visibility::Viewer;
 
 pub const DEFAULT_LIMIT: i64 = 5;
 pub const MAX_LIMIT: i64 = 20;

@@ -3,13 +3,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::index::Kind;
 use super::query;
 use super::query::SearchResults;
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{Bind, FilterKind, FilterSpec, ListQuery, ListSpec, PageParams, Target, EQUALITY};
 use crate::http::pagination::ListPage;
 use crate::http::{respond, select};
 use crate::tokens::Caller;
-use crate::visibility::Viewer;
 
 const KINDS: &[&str] = &["post", "faq", "condition", "guidance"];
 

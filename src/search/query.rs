@@ -8,9 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::index::Kind;
+use crate::content::Viewer;
 use crate::http::list_query::Bind;
 use crate::http::prepared::Prepared;
-use crate::visibility::Viewer;
 
 /// One search result.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -97,14 +97,20 @@ fn conditions(kinds: &[String], viewer: &Viewer) -> String {
     if !viewer.preview {
         // Correlated lookups by primary key: cheap per match, unlike materialising every
         // public id for each search.
-        sql.push_str(
+        sql.push_str(concat!(
             " AND ((search_index.rowid >> 40) <> 1 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = search_index.rowid - (1 << 40)
-                     AND +p.status IN ('published', 'scheduled') AND +p.published_at <= ?))
+                     AND +p.status IN ",
+            crate::public_statuses!(),
+            " AND +p.published_at <= ?))
               AND ((search_index.rowid >> 40) <> 2 OR EXISTS (SELECT 1 FROM faqs f LEFT JOIN posts p ON p.id = f.post_id
                      WHERE f.id = search_index.rowid - (2 << 40)
-                     AND +f.status IN ('published', 'scheduled') AND +f.published_at <= ?
-                     AND (f.post_id IS NULL OR (+p.status IN ('published', 'scheduled') AND +p.published_at <= ?))))",
-        );
+                     AND +f.status IN ",
+            crate::public_statuses!(),
+            " AND +f.published_at <= ?
+                     AND (f.post_id IS NULL OR (+p.status IN ",
+            crate::public_statuses!(),
+            " AND +p.published_at <= ?))))",
+        ));
     }
     sql
 }

@@ -105,7 +105,7 @@ fn sync_all(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result
         let next = position_in_post.entry(faq.post.clone()).or_insert(0);
         let position = faq.position.unwrap_or(*next);
         *next = position + 1;
-        report.add(reference(faqs::query::sync(conn, faq, position, now)?)?);
+        report.add(reference(faqs::write::sync(conn, faq, position, now)?)?);
     }
     // Reading times count the FAQ entries, which were written after their posts.
     for post in &library.posts {

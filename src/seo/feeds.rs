@@ -6,12 +6,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::xml::{element, escape};
+use crate::content::Viewer;
 use crate::posts::model::PostRow;
 use crate::posts::{body, query as posts_query};
 use crate::schema::posts;
 use crate::site::model::Site;
 use crate::tags::query as tags;
-use crate::visibility::Viewer;
 
 /// Posts in a feed: the newest this many.
 pub const FEED_SIZE: i64 = 50;

@@ -2,13 +2,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::feeds::{self, JsonFeed, FEED_SIZE, SITEMAP_SIZE};
 use super::{base_url, bytes_response, jsonld, self_url};
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{parse_detail, ListQuery, NO_PARAMETERS};
 use crate::posts::query as posts_query;
 use crate::site::model::Site;
 use crate::tokens::Caller;
-use crate::visibility::Viewer;
 
 fn unseeded() -> ApiError {
     ApiError::Unavailable("The content library has not been seeded yet.".into())
@@ -71,7 +71,7 @@ pub async fn get_post_jsonld(
     .await?;
     let post = post.ok_or_else(|| ApiError::not_found("post", &slug))?;
     let document = jsonld::for_post(&post, &site, &base_url(&req, &site.website_url));
-    let bytes = jsonld::ScriptSafe::new(&document).as_str().as_bytes().to_vec();
+    let bytes = crate::http::respond::ScriptSafe::new(&document).as_str().as_bytes().to_vec();
     let mut response = bytes_response(&req, "application/ld+json", bytes);
     if caller.token.is_some() {
         // A preview may show a draft: never in a shared cache.

@@ -2,37 +2,10 @@
 //! author and publisher (`HealthAndBeautyBusiness` with its address), and an `FAQPage` for the
 //! post's FAQ entries.
 
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::posts::model::Post;
 use crate::site::model::Site;
-
-/// A JSON-LD document written so it is safe inside `<script type="application/ld+json">`:
-/// `<`, `>`, `&`, U+2028 and U+2029 are `\uXXXX` escapes (the same JSON to a parser), so a title
-/// such as `</script><script>...` cannot end the element. It serialises as it was written,
-/// also inside a larger JSON answer (`include=jsonld`).
-#[derive(Debug, Clone)]
-pub struct ScriptSafe(Box<RawValue>);
-
-impl ScriptSafe {
-    pub fn new(document: &Value) -> ScriptSafe {
-        let escaped = crate::http::respond::script_safe_json(document).expect("a JSON value serialises");
-        let text = String::from_utf8(escaped).expect("serde_json writes UTF-8");
-        ScriptSafe(RawValue::from_string(text).expect("escaping keeps JSON valid"))
-    }
-
-    pub fn as_str(&self) -> &str {
-        self.0.get()
-    }
-}
-
-impl Serialize for ScriptSafe {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
-    }
-}
 
 /// The clinic as a schema.org node.
 pub fn organization(site: &Site, base: &str) -> Value {

@@ -5,11 +5,11 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Site, SiteInput};
 use super::query;
+use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::site;
 use crate::validation::Check;
-use crate::visibility::Viewer;
 
 impl SiteInput {
     pub fn validate(&self, check: &mut Check) {

@@ -4,12 +4,12 @@ use serde_json::Value;
 
 use super::model::{SyncPage, SyncResponse};
 use super::query;
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
 use crate::http::cursor::{CursorKey, Position};
 use crate::http::respond::{self, Data};
 use crate::tokens::Caller;
-use crate::visibility::Viewer;
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 500;

@@ -7,9 +7,9 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 
 use super::model::{SyncChange, SyncData};
+use crate::content::Viewer;
 use crate::http::list_query::{Bind, ListQuery};
 use crate::http::prepared::Prepared;
-use crate::visibility::Viewer;
 
 /// Log rows read at a time while filling a page.
 const BATCH: i64 = 1000;
@@ -212,7 +212,8 @@ fn scheduled_between(conn: &mut SqliteConnection, after: &str, until: &str) -> Q
     let mut keys = Vec::new();
     for (table, kind) in [("posts", "post"), ("faqs", "faq")] {
         let ids: Vec<Id> = diesel::sql_query(format!(
-            "SELECT id FROM {table} WHERE status IN ('published', 'scheduled') AND published_at > ? AND published_at <= ? ORDER BY published_at, id"
+            "SELECT id FROM {table} WHERE status IN {public} AND published_at > ? AND published_at <= ? ORDER BY published_at, id",
+            public = crate::public_statuses!()
         ))
         .bind::<Text, _>(after)
         .bind::<Text, _>(until)

@@ -7,12 +7,12 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
 use super::model::{Tag, TagInput, TagRef, TagRow};
+use crate::content::visibility::is_public_faq;
+use crate::content::Status;
+use crate::content::Viewer;
 use crate::db::{sync_row, Change};
-use crate::faqs::query::is_public_faq;
 use crate::http::list_query::ListQuery;
-use crate::posts::query::PUBLIC_STATUSES;
 use crate::schema::{faq_tags, faqs, post_tags, tagged_posts, tags};
-use crate::visibility::Viewer;
 
 /// The tags with these ids, in that order, with how many visible posts and FAQ entries each has.
 pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32], _query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<Tag>> {
@@ -92,7 +92,7 @@ fn count(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> Query
         tagged.group_by(tagged_posts::tag_id).select(count).load(conn)?
     } else {
         tagged
-            .filter(tagged_posts::status.eq_any(PUBLIC_STATUSES))
+            .filter(tagged_posts::status.eq_any(Status::PUBLIC))
             .filter(tagged_posts::published_at.le(&viewer.now))
             .group_by(tagged_posts::tag_id)
             .select(count)

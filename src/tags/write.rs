@@ -5,12 +5,12 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Tag, TagInput};
 use super::query;
+use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
 use crate::schema::{faq_tags, faqs, post_tags, posts, tags};
 use crate::validation::Check;
-use crate::visibility::Viewer;
 
 impl TagInput {
     pub fn validate(&self, check: &mut Check) {

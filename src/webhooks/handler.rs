@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use super::model::WebhookInput;
 use super::model::{DeliveryList, DeliveryResponse, WebhookListResponse, WebhookResponse};
 use super::{query, WebhookSettings};
+use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::cursor::CursorKey;
@@ -17,7 +18,6 @@ use crate::http::respond::{self, PRIVATE_CACHE_CONTROL};
 use crate::http::{select, write};
 use crate::tokens::{Caller, Scope};
 use crate::validation::Check;
-use crate::visibility::Viewer;
 
 pub static DELIVERIES: ListSpec = ListSpec {
     table: "webhook_deliveries",

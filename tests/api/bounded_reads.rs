@@ -8,8 +8,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use clinic_content::content::Viewer;
 use clinic_content::http::list_query::ListQuery;
-use clinic_content::visibility::Viewer;
 use diesel::connection::InstrumentationEvent;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
