@@ -12,6 +12,8 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::ApiError;
 
+pub mod postgres;
+
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 pub type DbPool = Pool<ConnectionManager<SqliteConnection>>;
