@@ -22,6 +22,7 @@ mod querying;
 mod recommendation;
 mod schema;
 mod schema_parity;
+mod schema_rs_postgres;
 mod seed;
 mod seo;
 mod site_and_health;
