@@ -6,6 +6,7 @@ pub mod body;
 pub mod refs;
 pub mod status;
 pub mod visibility;
+pub mod workflow;
 
 pub use body::Body;
 pub use refs::PostRef;

@@ -6,8 +6,8 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Faq, FaqContent, FaqInput};
 use super::query;
-use crate::content::Status;
 use crate::content::Viewer;
+use crate::content::{workflow, Status};
 use crate::db::{sync_row, Change};
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
@@ -34,12 +34,7 @@ impl FaqInput {
         }
         check.distinct("tags", self.tags.iter().map(String::as_str));
         check.one_of("status", &self.status, Status::NAMES);
-        match &self.published_at {
-            Some(time) => check.time("published_at", time),
-            None => {
-                check.that(self.status != "scheduled", "published_at", || "is required to schedule an entry".into())
-            }
-        }
+        workflow::check(check, &self.status, self.published_at.as_deref(), "an entry");
     }
 }
 
@@ -121,7 +116,7 @@ impl Writable for Faqs {
     }
 
     fn scheduled_at(input: &FaqInput) -> Option<&str> {
-        (input.status == "scheduled").then_some(input.published_at.as_deref()).flatten()
+        workflow::scheduled_at(&input.status, input.published_at.as_deref())
     }
 
     fn slug_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<String>> {
@@ -145,9 +140,7 @@ impl Writable for Faqs {
         now: &str,
     ) -> Result<i32, ApiError> {
         let mut input = input.clone();
-        if input.status == "published" && input.published_at.is_none() {
-            input.published_at = Some(now.to_string());
-        }
+        workflow::stamp_publication(&input.status, &mut input.published_at, now);
         let new_post = post_id(conn, input.post.as_ref())?;
         let old_post = match existing {
             Some((_, old)) => post_id(conn, old.post.as_ref())?,
