@@ -197,8 +197,7 @@ impl Writable for Posts {
                 input.redirect_from.push(old.slug.clone());
             }
         }
-        let written = sync::write_post(conn, &input, existing.map(|(id, _)| id), now)?;
-        written.map(|(id, _)| id).map_err(ApiError::internal)
+        Ok(sync::write_post(conn, &input, existing.map(|(id, _)| id), now)?.0)
     }
 
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
