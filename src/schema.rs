@@ -1,4 +1,4 @@
-// Diesel table definitions, kept in step with `migrations/` (checked by tests/api/schema.rs).
+// Diesel table definitions, kept in step with `migrations/sqlite/` (checked by tests/api/schema.rs).
 
 diesel::table! {
     site (id) {

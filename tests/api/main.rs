@@ -2,6 +2,7 @@
 
 mod authoring;
 mod bounded_reads;
+mod catalog;
 mod conditions;
 mod delivery;
 mod errors;
@@ -14,10 +15,14 @@ mod locking;
 mod multi_instance;
 mod openapi;
 mod operations;
+mod pg;
+mod postgres_migrations;
 mod posts;
 mod querying;
 mod recommendation;
 mod schema;
+mod schema_parity;
+mod schema_rs_postgres;
 mod seed;
 mod seo;
 mod site_and_health;

@@ -1,0 +1,15 @@
+DROP TABLE guidance_course;
+DROP TABLE guidance_bands;
+DROP TABLE faq_tags;
+DROP TABLE faqs;
+DROP TABLE post_condition_categories;
+DROP TABLE conditions;
+DROP TABLE condition_categories;
+DROP TABLE post_citations;
+DROP TABLE post_tags;
+DROP TABLE post_key_points;
+DROP TABLE post_sections;
+DROP TABLE posts;
+DROP TABLE citations;
+DROP TABLE tags;
+DROP TABLE site;

@@ -1,0 +1,3 @@
+DROP TABLE content_version;
+DROP TABLE post_redirects;
+DROP TABLE api_tokens;

@@ -1,0 +1,4 @@
+DROP TABLE webhook_schedule;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_events;
+DROP TABLE webhooks;

@@ -1,0 +1,1 @@
+DROP INDEX faqs_by_publication;

@@ -1,0 +1,1 @@
+DROP INDEX post_tags_by_post_position;
