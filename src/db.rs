@@ -245,13 +245,6 @@ pub fn in_order<T>(ids: &[i32], rows: Vec<(i32, T)>) -> Vec<T> {
     ids.iter().filter_map(|id| by_id.remove(id)).collect()
 }
 
-/// Ids for `slugs` in their order, from the (slug, id) rows found; an error names the first
-/// slug not found, as "unknown {kind} '{slug}'".
-pub fn resolve_slugs(found: Vec<(String, i32)>, slugs: &[String], kind: &str) -> Result<Vec<i32>, String> {
-    let found: std::collections::HashMap<String, i32> = found.into_iter().collect();
-    slugs.iter().map(|slug| found.get(slug).copied().ok_or_else(|| format!("unknown {kind} '{slug}'"))).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use diesel::sql_types::{Integer, Text};

@@ -326,6 +326,16 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
+impl From<crate::content::StoreError> for ApiError {
+    fn from(error: crate::content::StoreError) -> Self {
+        match error {
+            crate::content::StoreError::Database(error) => error.into(),
+            // References are validated first, in the same transaction: this is a bug, not bad input.
+            crate::content::StoreError::Missing(message) => ApiError::internal(message),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         ApiError::internal(error)

@@ -90,10 +90,10 @@ pub fn for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<H
 }
 
 /// Citation ids by slug; an error names the first unknown slug.
-pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found =
         citations::table.filter(citations::slug.eq_any(slugs)).select((citations::slug, citations::id)).load(conn)?;
-    Ok(crate::db::resolve_slugs(found, slugs, "citation"))
+    crate::content::store::resolve_slugs(found, slugs, "citation")
 }
 
 /// Inserts the citation or updates it by slug; unchanged content writes nothing.

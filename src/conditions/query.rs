@@ -150,12 +150,12 @@ pub fn categories_for_posts(
 }
 
 /// Category ids by slug; an error names the first unknown slug.
-pub fn category_ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn category_ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found = condition_categories::table
         .filter(condition_categories::slug.eq_any(slugs))
         .select((condition_categories::slug, condition_categories::id))
         .load(conn)?;
-    Ok(crate::db::resolve_slugs(found, slugs, "condition category"))
+    crate::content::store::resolve_slugs(found, slugs, "condition category")
 }
 
 /// Syncs a category and its conditions (positions from their order); returns every change.

@@ -5,9 +5,12 @@
 pub mod body;
 pub mod refs;
 pub mod status;
+pub mod store;
 pub mod visibility;
+pub mod workflow;
 
 pub use body::Body;
 pub use refs::PostRef;
 pub use status::Status;
+pub use store::{StoreError, Stored};
 pub use visibility::Viewer;

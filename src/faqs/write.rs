@@ -6,8 +6,8 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{Faq, FaqContent, FaqInput};
 use super::query;
-use crate::content::Status;
 use crate::content::Viewer;
+use crate::content::{workflow, Status, StoreError, Stored};
 use crate::db::{sync_row, Change};
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
@@ -34,12 +34,7 @@ impl FaqInput {
         }
         check.distinct("tags", self.tags.iter().map(String::as_str));
         check.one_of("status", &self.status, Status::NAMES);
-        match &self.published_at {
-            Some(time) => check.time("published_at", time),
-            None => {
-                check.that(self.status != "scheduled", "published_at", || "is required to schedule an entry".into())
-            }
-        }
+        workflow::check(check, &self.status, self.published_at.as_deref(), "an entry");
     }
 }
 
@@ -121,7 +116,7 @@ impl Writable for Faqs {
     }
 
     fn scheduled_at(input: &FaqInput) -> Option<&str> {
-        (input.status == "scheduled").then_some(input.published_at.as_deref()).flatten()
+        workflow::scheduled_at(&input.status, input.published_at.as_deref())
     }
 
     fn slug_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<String>> {
@@ -145,9 +140,7 @@ impl Writable for Faqs {
         now: &str,
     ) -> Result<i32, ApiError> {
         let mut input = input.clone();
-        if input.status == "published" && input.published_at.is_none() {
-            input.published_at = Some(now.to_string());
-        }
+        workflow::stamp_publication(&input.status, &mut input.published_at, now);
         let new_post = post_id(conn, input.post.as_ref())?;
         let old_post = match existing {
             Some((_, old)) => post_id(conn, old.post.as_ref())?,
@@ -165,8 +158,7 @@ impl Writable for Faqs {
                 last.map_or(0, |p| p + 1)
             }
         };
-        let (id, _) =
-            write_entry(conn, &input, existing.map(|(id, _)| id), position, now)?.map_err(ApiError::internal)?;
+        let (id, _) = write_entry(conn, &input, existing.map(|(id, _)| id), position, now)?;
         if input.position.is_some() {
             make_room(conn, new_post, id, position)?;
         }
@@ -192,15 +184,10 @@ impl Writable for Faqs {
 }
 
 /// Syncs an FAQ entry by slug (the seed and import path).
-pub fn sync(
-    conn: &mut SqliteConnection,
-    input: &FaqInput,
-    position: i32,
-    now: &str,
-) -> QueryResult<Result<Change, String>> {
+pub fn sync(conn: &mut SqliteConnection, input: &FaqInput, position: i32, now: &str) -> Stored<Change> {
     let existing: Option<i32> =
         faqs::table.filter(faqs::slug.eq(&input.slug)).select(faqs::id).first(conn).optional()?;
-    Ok(write_entry(conn, input, existing, position, now)?.map(|(_, change)| change))
+    Ok(write_entry(conn, input, existing, position, now)?.1)
 }
 
 /// Writes an FAQ entry with its tags: a new one or the row with that id (whose slug may
@@ -211,18 +198,15 @@ pub fn write_entry(
     existing: Option<i32>,
     position: i32,
     now: &str,
-) -> QueryResult<Result<(i32, Change), String>> {
+) -> Stored<(i32, Change)> {
+    let within = |error: StoreError| error.within(&format!("FAQ '{}'", input.slug));
     let post_id = match &input.post {
-        Some(slug) => match crate::posts::query::ids_by_slugs(conn, std::slice::from_ref(slug))? {
-            Ok(ids) => ids.first().copied(),
-            Err(error) => return Ok(Err(format!("FAQ '{}': {error}", input.slug))),
-        },
+        Some(slug) => {
+            crate::posts::query::ids_by_slugs(conn, std::slice::from_ref(slug)).map_err(within)?.first().copied()
+        }
         None => None,
     };
-    let mut tag_ids = match tag_query::ids_by_slugs(conn, &input.tags)? {
-        Ok(ids) => ids,
-        Err(error) => return Ok(Err(format!("FAQ '{}': {error}", input.slug))),
-    };
+    let mut tag_ids = tag_query::ids_by_slugs(conn, &input.tags).map_err(within)?;
     tag_ids.sort_unstable();
     let answer = markdown::render(&input.answer);
     let content = FaqContent {
@@ -262,7 +246,7 @@ pub fn write_entry(
         search::reindex(conn, search::Kind::Faq, faq_id)?;
     }
     if current == tag_ids {
-        return Ok(Ok((faq_id, change)));
+        return Ok((faq_id, change));
     }
     diesel::delete(faq_tags::table.filter(faq_tags::faq_id.eq(faq_id))).execute(conn)?;
     for tag_id in &tag_ids {
@@ -272,7 +256,7 @@ pub fn write_entry(
     }
     if change == Change::Unchanged {
         diesel::update(faqs::table.find(faq_id)).set(faqs::updated_at.eq(now)).execute(conn)?;
-        return Ok(Ok((faq_id, Change::Updated)));
+        return Ok((faq_id, Change::Updated));
     }
-    Ok(Ok((faq_id, change)))
+    Ok((faq_id, change))
 }

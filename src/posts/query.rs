@@ -217,7 +217,7 @@ fn key_points_of(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<H
 }
 
 /// Post ids by slug (any status); an error names the first unknown slug.
-pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found = posts::table.filter(posts::slug.eq_any(slugs)).select((posts::slug, posts::id)).load(conn)?;
-    Ok(crate::db::resolve_slugs(found, slugs, "post"))
+    crate::content::store::resolve_slugs(found, slugs, "post")
 }

@@ -8,7 +8,7 @@ use super::model::{PostContent, PostInput, SectionContent};
 use super::query;
 use crate::citations::query as citations;
 use crate::conditions::query as conditions;
-use crate::content::Status;
+use crate::content::{Status, Stored};
 use crate::db::{sync_row, Change};
 use crate::markdown::{self, reading_time_minutes};
 use crate::schema::{
@@ -57,20 +57,11 @@ fn current_relations(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<R
     Ok(Relations { tags, citations, categories, key_points, redirects })
 }
 
-fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> QueryResult<Result<Relations, String>> {
-    let tag_ids = match tags::ids_by_slugs(conn, &input.tags)? {
-        Ok(ids) => ids,
-        Err(error) => return Ok(Err(error)),
-    };
+fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> Stored<Relations> {
+    let tag_ids = tags::ids_by_slugs(conn, &input.tags)?;
     let citation_slugs: Vec<String> = input.citations.iter().map(|c| c.citation.clone()).collect();
-    let citation_ids = match citations::ids_by_slugs(conn, &citation_slugs)? {
-        Ok(ids) => ids,
-        Err(error) => return Ok(Err(error)),
-    };
-    let mut category_ids = match conditions::category_ids_by_slugs(conn, &input.condition_categories)? {
-        Ok(ids) => ids,
-        Err(error) => return Ok(Err(error)),
-    };
+    let citation_ids = citations::ids_by_slugs(conn, &citation_slugs)?;
+    let mut category_ids = conditions::category_ids_by_slugs(conn, &input.condition_categories)?;
     category_ids.sort_unstable();
     // Stored order: "limitation" sorts before "mechanism".
     let key_points = input
@@ -80,7 +71,7 @@ fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> QueryResu
         .map(|text| ("limitation".to_string(), text.clone()))
         .chain(input.key_points.mechanisms.iter().map(|text| ("mechanism".to_string(), text.clone())))
         .collect();
-    Ok(Ok(Relations {
+    Ok(Relations {
         tags: tag_ids,
         citations: citation_ids.into_iter().zip(input.citations.iter().map(|c| c.claim.clone())).collect(),
         categories: category_ids,
@@ -92,7 +83,7 @@ fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> QueryResu
             redirects.sort();
             redirects
         },
-    }))
+    })
 }
 
 fn replace_relations(conn: &mut SqliteConnection, post_id: i32, relations: &Relations) -> QueryResult<()> {
@@ -188,10 +179,10 @@ pub fn refresh_reading_time(conn: &mut SqliteConnection, post_id: i32, now: &str
 }
 
 /// Syncs a post by slug (the seed and import path). `Err(message)` names an unknown reference.
-pub fn sync_post(conn: &mut SqliteConnection, input: &PostInput, now: &str) -> QueryResult<Result<Change, String>> {
+pub fn sync_post(conn: &mut SqliteConnection, input: &PostInput, now: &str) -> Stored<Change> {
     let existing: Option<i32> =
         posts::table.filter(posts::slug.eq(&input.slug)).select(posts::id).first(conn).optional()?;
-    Ok(write_post(conn, input, existing, now)?.map(|(_, change)| change))
+    Ok(write_post(conn, input, existing, now)?.1)
 }
 
 /// Writes a post with everything it owns: a new one (`existing` None) or the row with that id,
@@ -201,7 +192,7 @@ pub fn write_post(
     input: &PostInput,
     existing: Option<i32>,
     now: &str,
-) -> QueryResult<Result<(i32, Change), String>> {
+) -> Stored<(i32, Change)> {
     let sections = body::render_sections(&input.sections);
     let words = body::word_count(&sections);
     let faq_words = match existing {
@@ -224,10 +215,7 @@ pub fn write_post(
         cta_label: cta.as_ref().map(|c| c.label.clone()),
         cta_url: cta.map(|c| c.url),
     };
-    let relations = match wanted_relations(conn, input)? {
-        Ok(relations) => relations,
-        Err(error) => return Ok(Err(format!("post '{}': {error}", input.slug))),
-    };
+    let relations = wanted_relations(conn, input).map_err(|error| error.within(&format!("post '{}'", input.slug)))?;
 
     // The slug is live now, so it no longer redirects anywhere (whichever post it pointed to).
     diesel::delete(post_redirects::table.filter(post_redirects::old_slug.eq(&input.slug))).execute(conn)?;
@@ -266,5 +254,5 @@ pub fn write_post(
     if change != Change::Unchanged {
         search::reindex(conn, search::Kind::Post, post_id)?;
     }
-    Ok(Ok((post_id, change)))
+    Ok((post_id, change))
 }

@@ -5,8 +5,8 @@ use diesel::sqlite::SqliteConnection;
 
 use super::model::{CitationClaimInput, KeyPoints, Post, PostInput, PostRow, SectionInput};
 use super::{query, sync};
-use crate::content::Status;
 use crate::content::Viewer;
+use crate::content::{workflow, Status};
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::{
@@ -20,10 +20,7 @@ impl PostInput {
         check.text("title", &self.title, 1, 300);
         check.text("excerpt", &self.excerpt, 0, 1000);
         check.one_of("status", &self.status, Status::NAMES);
-        match &self.published_at {
-            Some(time) => check.time("published_at", time),
-            None => check.that(self.status != "scheduled", "published_at", || "is required to schedule a post".into()),
-        }
+        workflow::check(check, &self.status, self.published_at.as_deref(), "a post");
         check.optional_text("meta_title", self.meta_title.as_deref(), 300);
         check.optional_text("meta_description", self.meta_description.as_deref(), 500);
         if let Some(url) = &self.canonical_url {
@@ -157,7 +154,7 @@ impl Writable for Posts {
     }
 
     fn scheduled_at(input: &PostInput) -> Option<&str> {
-        (input.status == "scheduled").then_some(input.published_at.as_deref()).flatten()
+        workflow::scheduled_at(&input.status, input.published_at.as_deref())
     }
 
     fn slug_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<String>> {
@@ -192,10 +189,7 @@ impl Writable for Posts {
         now: &str,
     ) -> Result<i32, ApiError> {
         let mut input = input.clone();
-        // The server keeps published_at: publishing without one means now.
-        if input.status == "published" && input.published_at.is_none() {
-            input.published_at = Some(now.to_string());
-        }
+        workflow::stamp_publication(&input.status, &mut input.published_at, now);
         // A published post that changes slug keeps answering at the old one, with a 301.
         if let Some((_, old)) = existing {
             let was_public = matches!(old.status.as_str(), "published" | "scheduled");
@@ -203,8 +197,7 @@ impl Writable for Posts {
                 input.redirect_from.push(old.slug.clone());
             }
         }
-        let written = sync::write_post(conn, &input, existing.map(|(id, _)| id), now)?;
-        written.map(|(id, _)| id).map_err(ApiError::internal)
+        Ok(sync::write_post(conn, &input, existing.map(|(id, _)| id), now)?.0)
     }
 
     fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {

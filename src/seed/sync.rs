@@ -5,6 +5,7 @@
 use diesel::sqlite::SqliteConnection;
 
 use super::format::Library;
+use crate::content::StoreError;
 use crate::db::Change;
 use crate::{citations, conditions, faqs, guidance, posts, site, tags};
 
@@ -45,8 +46,13 @@ impl From<diesel::result::Error> for SyncError {
     }
 }
 
-fn reference(result: Result<Change, String>) -> Result<Change, SyncError> {
-    result.map_err(SyncError::Reference)
+impl From<StoreError> for SyncError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Database(error) => SyncError::Database(error),
+            StoreError::Missing(message) => SyncError::Reference(message),
+        }
+    }
 }
 
 /// Syncs the whole library, all or nothing.
@@ -98,21 +104,18 @@ fn sync_all(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result
     }
     report.add(guidance::query::sync_course(conn, &library.guidance.course, now)?);
     for post in &library.posts {
-        report.add(reference(posts::sync::sync_post(conn, post, now)?)?);
+        report.add(posts::sync::sync_post(conn, post, now)?);
     }
     let mut position_in_post = std::collections::HashMap::new();
     for faq in &library.faqs {
         let next = position_in_post.entry(faq.post.clone()).or_insert(0);
         let position = faq.position.unwrap_or(*next);
         *next = position + 1;
-        report.add(reference(faqs::write::sync(conn, faq, position, now)?)?);
+        report.add(faqs::write::sync(conn, faq, position, now)?);
     }
     // Reading times count the FAQ entries, which were written after their posts.
     for post in &library.posts {
-        if let Some(id) = posts::query::ids_by_slugs(conn, std::slice::from_ref(&post.slug))?
-            .ok()
-            .and_then(|ids| ids.first().copied())
-        {
+        if let Some(&id) = posts::query::ids_by_slugs(conn, std::slice::from_ref(&post.slug))?.first() {
             posts::sync::refresh_reading_time(conn, id, now)?;
         }
     }

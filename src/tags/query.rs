@@ -139,9 +139,9 @@ fn group_refs(rows: Vec<(i32, String, String)>) -> HashMap<i32, Vec<TagRef>> {
 }
 
 /// Tag ids by slug, for resolving references; `None` if any slug is unknown (named in the error).
-pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> QueryResult<Result<Vec<i32>, String>> {
+pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found = tags::table.filter(tags::slug.eq_any(slugs)).select((tags::slug, tags::id)).load(conn)?;
-    Ok(crate::db::resolve_slugs(found, slugs, "tag"))
+    crate::content::store::resolve_slugs(found, slugs, "tag")
 }
 
 /// Inserts the tag or updates it by slug; unchanged content writes nothing.
