@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::db::Conn;
 use clap::{Parser, Subcommand};
-use diesel::sqlite::SqliteConnection;
 
 use crate::config::Config;
 use crate::tokens::{query as tokens, Scope};
@@ -125,10 +125,7 @@ fn open(config: &Config) -> Result<db::DbConn, String> {
 
 /// Syncs a library file (or the bundled one); the report and how long the write lock was held
 /// (the sync is one transaction: reading and parsing the file come before it).
-fn sync_file(
-    conn: &mut SqliteConnection,
-    path: Option<&PathBuf>,
-) -> Result<(seed::SyncReport, std::time::Duration), String> {
+fn sync_file(conn: &mut Conn, path: Option<&PathBuf>) -> Result<(seed::SyncReport, std::time::Duration), String> {
     let library = match path {
         Some(path) if path.as_os_str() == "-" => {
             let mut json = String::new();
@@ -208,7 +205,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn token(conn: &mut SqliteConnection, command: TokenCommand) -> Result<(), String> {
+fn token(conn: &mut Conn, command: TokenCommand) -> Result<(), String> {
     match command {
         TokenCommand::Create { name, scope } => {
             let scope = Scope::parse(&scope).ok_or("scope must be preview, write or admin")?;
@@ -251,7 +248,7 @@ fn token(conn: &mut SqliteConnection, command: TokenCommand) -> Result<(), Strin
     }
 }
 
-fn webhook(conn: &mut SqliteConnection, command: WebhookCommand, config: &Config) -> Result<(), String> {
+fn webhook(conn: &mut Conn, command: WebhookCommand, config: &Config) -> Result<(), String> {
     use crate::webhooks::{model::WebhookInput, query};
     match command {
         WebhookCommand::Create { url, events, description } => {

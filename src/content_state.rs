@@ -11,9 +11,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
+use crate::db::Conn;
+use crate::http::list_query::Bind;
+use crate::http::prepared::Prepared;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::sqlite::SqliteConnection;
 
 pub const REFRESH: Duration = Duration::from_millis(250);
 /// Counts remembered at most (list totals, per-tag counts): about 2 MB.
@@ -83,19 +85,21 @@ impl ContentState {
     }
 
     /// Reads the version from the database; returns true when it moved.
-    pub fn refresh(&self, conn: &mut SqliteConnection, now: &str) -> QueryResult<bool> {
-        let row: Row = diesel::sql_query(concat!(
-            "SELECT version, changed_at,
+    pub fn refresh(&self, conn: &mut Conn, now: &str) -> QueryResult<bool> {
+        let row: Row = Prepared::new(
+            concat!(
+                "SELECT version, changed_at,
                     (SELECT min(t) FROM (SELECT min(published_at) AS t FROM posts WHERE status IN ",
-            crate::public_statuses!(),
-            " AND published_at > ?1
+                crate::public_statuses!(),
+                " AND published_at > ?
                                          UNION ALL
                                          SELECT min(published_at) FROM faqs WHERE status IN ",
-            crate::public_statuses!(),
-            " AND published_at > ?1)) AS next_publication
+                crate::public_statuses!(),
+                " AND published_at > ?) AS soonest) AS next_publication
              FROM content_version WHERE id = 1",
-        ))
-        .bind::<Text, _>(now)
+            ),
+            [Bind::Text(now.to_string()), Bind::Text(now.to_string())],
+        )
         .get_result(conn)?;
         let mut times = self.times.write().expect("content state lock");
         let moved = self.version.swap(row.version as u64, Ordering::AcqRel) != row.version as u64;
@@ -161,7 +165,7 @@ fn millis(rfc3339: &str) -> i64 {
 }
 
 /// Bumps the version; called inside every write transaction.
-pub fn bump(conn: &mut SqliteConnection) -> QueryResult<i64> {
+pub fn bump(conn: &mut Conn) -> QueryResult<i64> {
     use crate::schema::content_version;
     diesel::update(content_version::table.find(1))
         .set((

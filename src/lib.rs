@@ -49,40 +49,29 @@ use crate::http::routes::{self, read};
 
 /// Opens the database, applies migrations, and seeds it with the bundled library when it holds
 /// no content yet, so the first run just works. Several instances may start at once: all of
-/// that happens in one write transaction (`BEGIN IMMEDIATE`, the SQLite write lock), so one
-/// instance migrates and seeds while the others wait, then find nothing left to do.
+/// that happens under the startup lock (`db::at_startup`), so one instance migrates and seeds
+/// while the others wait, then find nothing left to do.
 pub fn prepare_database(config: &Config) -> Result<DbPool, String> {
-    use diesel::connection::SimpleConnection;
     let pool = db::connect(&config.database_url, config.pool_size)?;
     let mut conn = pool.get().map_err(|error| format!("cannot open the database: {error}"))?;
-    // Another instance's first start (migrations and the seed) may hold the lock a while.
-    conn.batch_execute("PRAGMA busy_timeout = 60000").map_err(|error| format!("cannot open the database: {error}"))?;
-    let prepared = conn.immediate_transaction(|conn| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let applied = db::migrate_in_transaction(conn)?;
+    db::at_startup(&mut conn, |conn| {
+        let applied = db::migrate_locked(conn)?;
         if applied > 0 {
             log::info!("applied {applied} migration(s)");
         }
-        let has_site: bool =
-            diesel::select(diesel::dsl::exists(schema::site::table.select(schema::site::id))).get_result(conn)?;
-        if !has_site {
-            let report = seed::sync_in_transaction(conn, &seed::default_library(), &clock::now())?;
-            log::info!("seeded an empty database with the bundled content: {report}");
-        }
-        // A database from before search existed gets its index built once.
-        let indexed: i64 =
-            diesel::sql_query("SELECT count(*) AS n FROM search_index").get_result::<search::query::CountRow>(conn)?.n;
-        if indexed == 0 {
-            search::index::rebuild(conn)?;
-        }
-        Ok(())
-    });
-    prepared.map_err(|error| format!("cannot prepare the database: {error}"))?;
-    conn.batch_execute(&format!("PRAGMA busy_timeout = {}", db::BUSY_TIMEOUT_MS))
-        .map_err(|error| format!("cannot open the database: {error}"))?;
-    // Refresh the planner's statistics where they are stale (cheap when nothing changed).
-    diesel::sql_query("PRAGMA optimize")
-        .execute(&mut conn)
-        .map_err(|error| format!("cannot optimize the database: {error}"))?;
+        db::write_transaction(conn, |conn| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+            let has_site: bool =
+                diesel::select(diesel::dsl::exists(schema::site::table.select(schema::site::id))).get_result(conn)?;
+            if !has_site {
+                let report = seed::sync_in_transaction(conn, &seed::default_library(), &clock::now())?;
+                log::info!("seeded an empty database with the bundled content: {report}");
+            }
+            // A database from before search existed gets its index built once.
+            search::index::build_if_empty(conn)?;
+            Ok(())
+        })
+    })?;
+    db::optimize(&mut conn)?;
     Ok(pool)
 }
 

@@ -151,7 +151,7 @@ fn clip(value: &str) -> String {
 }
 
 /// References checked against the database.
-pub struct InDatabase<'a>(pub &'a mut diesel::sqlite::SqliteConnection);
+pub struct InDatabase<'a>(pub &'a mut crate::db::Conn);
 
 impl References for InDatabase<'_> {
     fn exists(&mut self, kind: Kind, slug: &str) -> bool {

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Citation, CitationInput, CitationRow, CitedClaim, PostCitation};
 use crate::content::PostRef;
@@ -13,34 +13,20 @@ use crate::http::list_query::ListQuery;
 use crate::schema::{citations, post_citations, posts};
 
 /// The citations with these ids, in that order, each with the visible claims it backs.
-pub fn by_ids(
-    conn: &mut SqliteConnection,
-    ids: &[i32],
-    _query: &ListQuery,
-    viewer: &Viewer,
-) -> QueryResult<Vec<Citation>> {
+pub fn by_ids(conn: &mut Conn, ids: &[i32], _query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<Citation>> {
     let rows: Vec<CitationRow> =
         citations::table.filter(citations::id.eq_any(ids)).select(CitationRow::as_select()).load(conn)?;
     let citations = with_claims(conn, rows, viewer)?;
     Ok(crate::db::in_order(ids, citations))
 }
 
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    _query: &ListQuery,
-    viewer: &Viewer,
-) -> QueryResult<Option<Citation>> {
+pub fn find_by_slug(conn: &mut Conn, slug: &str, _query: &ListQuery, viewer: &Viewer) -> QueryResult<Option<Citation>> {
     let row =
         citations::table.filter(citations::slug.eq(slug)).select(CitationRow::as_select()).first(conn).optional()?;
     Ok(with_claims(conn, row.into_iter().collect(), viewer)?.pop().map(|(_, citation)| citation))
 }
 
-fn with_claims(
-    conn: &mut SqliteConnection,
-    rows: Vec<CitationRow>,
-    viewer: &Viewer,
-) -> QueryResult<Vec<(i32, Citation)>> {
+fn with_claims(conn: &mut Conn, rows: Vec<CitationRow>, viewer: &Viewer) -> QueryResult<Vec<(i32, Citation)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let mut cited =
         post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq_any(&ids)).into_boxed();
@@ -65,7 +51,7 @@ fn with_claims(
 }
 
 /// The citations of each given post, in the post's order, with the claim each backs.
-pub fn for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<PostCitation>>> {
+pub fn for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<PostCitation>>> {
     let rows: Vec<(i32, PostCitation)> = post_citations::table
         .inner_join(citations::table)
         .filter(post_citations::post_id.eq_any(post_ids))
@@ -90,32 +76,32 @@ pub fn for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<H
 }
 
 /// Citation ids by slug; an error names the first unknown slug.
-pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
+pub fn ids_by_slugs(conn: &mut Conn, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found =
         citations::table.filter(citations::slug.eq_any(slugs)).select((citations::slug, citations::id)).load(conn)?;
     crate::content::store::resolve_slugs(found, slugs, "citation")
 }
 
 /// Inserts the citation or updates it by slug; unchanged content writes nothing.
-pub fn sync(conn: &mut SqliteConnection, input: &CitationInput, now: &str) -> QueryResult<Change> {
+pub fn sync(conn: &mut Conn, input: &CitationInput, now: &str) -> QueryResult<Change> {
     let existing = citations::table
         .filter(citations::slug.eq(&input.slug))
         .select((citations::id, CitationInput::as_select()))
         .first::<(i32, CitationInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut SqliteConnection| insert(conn, input, now);
-    let update = |conn: &mut SqliteConnection, id: i32| update(conn, id, input, now);
+    let insert = |conn: &mut Conn| insert(conn, input, now);
+    let update = |conn: &mut Conn, id: i32| update(conn, id, input, now);
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }
 
 /// Inserts a new row; returns its id. (The seed sync and the write API both write through here.)
-pub fn insert(conn: &mut SqliteConnection, input: &CitationInput, now: &str) -> QueryResult<i32> {
+pub fn insert(conn: &mut Conn, input: &CitationInput, now: &str) -> QueryResult<i32> {
     diesel::insert_into(citations::table)
         .values((input, citations::created_at.eq(now), citations::updated_at.eq(now)))
         .returning(citations::id)
         .get_result(conn)
 }
 
-pub fn update(conn: &mut SqliteConnection, id: i32, input: &CitationInput, now: &str) -> QueryResult<usize> {
+pub fn update(conn: &mut Conn, id: i32, input: &CitationInput, now: &str) -> QueryResult<usize> {
     diesel::update(citations::table.find(id)).set((input, citations::updated_at.eq(now))).execute(conn)
 }

@@ -1,7 +1,7 @@
 //! Writing citations.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Citation, CitationInput};
 use super::query;
@@ -42,7 +42,7 @@ impl Writable for Citations {
         &input.slug
     }
 
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, CitationInput)>> {
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, CitationInput)>> {
         citations::table
             .filter(citations::slug.eq(slug))
             .select((citations::id, CitationInput::as_select()))
@@ -50,18 +50,14 @@ impl Writable for Citations {
             .optional()
     }
 
-    fn validate(
-        _conn: &mut SqliteConnection,
-        input: &CitationInput,
-        _existing: Option<i32>,
-    ) -> QueryResult<Vec<FieldError>> {
+    fn validate(_conn: &mut Conn, input: &CitationInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check);
         Ok(check.errors)
     }
 
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &CitationInput,
         existing: Option<(i32, &CitationInput)>,
         now: &str,
@@ -75,14 +71,14 @@ impl Writable for Citations {
         })
     }
 
-    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+    fn delete(conn: &mut Conn, id: i32) -> Result<(), ApiError> {
         // Forced: the posts lose the citation and the claims it backed there.
         diesel::delete(post_citations::table.filter(post_citations::citation_id.eq(id))).execute(conn)?;
         diesel::delete(citations::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    fn referrers(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<Referrers>> {
+    fn referrers(conn: &mut Conn, id: i32) -> QueryResult<Vec<Referrers>> {
         let citing = || post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq(id));
         Ok(vec![Referrers::detachable(
             ("post", "posts"),
@@ -91,7 +87,7 @@ impl Writable for Citations {
         )])
     }
 
-    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Citation>> {
+    fn find(conn: &mut Conn, slug: &str, viewer: &Viewer) -> QueryResult<Option<Citation>> {
         query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{
     CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory, ConditionContent,
@@ -17,7 +17,7 @@ use crate::search::index as search;
 
 /// The categories with these ids, in that order, each with all its conditions.
 pub fn categories_by_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[i32],
     _query: &ListQuery,
     _viewer: &Viewer,
@@ -30,7 +30,7 @@ pub fn categories_by_ids(
 }
 
 pub fn find_category(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     slug: &str,
     _query: &ListQuery,
     _viewer: &Viewer,
@@ -43,7 +43,7 @@ pub fn find_category(
     Ok(with_conditions(conn, row.into_iter().collect())?.pop().map(|(_, category)| category))
 }
 
-fn with_conditions(conn: &mut SqliteConnection, rows: Vec<CategoryRow>) -> QueryResult<Vec<(i32, ConditionCategory)>> {
+fn with_conditions(conn: &mut Conn, rows: Vec<CategoryRow>) -> QueryResult<Vec<(i32, ConditionCategory)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let condition_rows: Vec<ConditionRow> = conditions::table
         .filter(conditions::category_id.eq_any(&ids))
@@ -83,7 +83,7 @@ fn with_conditions(conn: &mut SqliteConnection, rows: Vec<CategoryRow>) -> Query
 
 /// The conditions with these ids, in that order, each with its category.
 pub fn conditions_by_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[i32],
     _query: &ListQuery,
     _viewer: &Viewer,
@@ -99,10 +99,7 @@ pub fn conditions_by_ids(
 }
 
 /// The conditions of the categories each given post discusses, in display order.
-pub fn conditions_for_posts(
-    conn: &mut SqliteConnection,
-    post_ids: &[i32],
-) -> QueryResult<HashMap<i32, Vec<Condition>>> {
+pub fn conditions_for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<Condition>>> {
     let rows: Vec<(i32, ConditionRow, CategoryRow)> = post_condition_categories::table
         .inner_join(condition_categories::table.inner_join(conditions::table))
         .filter(post_condition_categories::post_id.eq_any(post_ids))
@@ -117,7 +114,7 @@ pub fn conditions_for_posts(
 }
 
 pub fn find_condition(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     slug: &str,
     _query: &ListQuery,
     _viewer: &Viewer,
@@ -132,10 +129,7 @@ pub fn find_condition(
 }
 
 /// The categories each given post discusses, in display order.
-pub fn categories_for_posts(
-    conn: &mut SqliteConnection,
-    post_ids: &[i32],
-) -> QueryResult<HashMap<i32, Vec<CategoryRef>>> {
+pub fn categories_for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<CategoryRef>>> {
     let rows: Vec<(i32, CategoryRow)> = post_condition_categories::table
         .inner_join(condition_categories::table)
         .filter(post_condition_categories::post_id.eq_any(post_ids))
@@ -150,7 +144,7 @@ pub fn categories_for_posts(
 }
 
 /// Category ids by slug; an error names the first unknown slug.
-pub fn category_ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
+pub fn category_ids_by_slugs(conn: &mut Conn, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found = condition_categories::table
         .filter(condition_categories::slug.eq_any(slugs))
         .select((condition_categories::slug, condition_categories::id))
@@ -159,12 +153,7 @@ pub fn category_ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> c
 }
 
 /// Syncs a category and its conditions (positions from their order); returns every change.
-pub fn sync_category(
-    conn: &mut SqliteConnection,
-    input: &CategoryInput,
-    position: i32,
-    now: &str,
-) -> QueryResult<Vec<Change>> {
+pub fn sync_category(conn: &mut Conn, input: &CategoryInput, position: i32, now: &str) -> QueryResult<Vec<Change>> {
     let content = CategoryContent {
         slug: input.slug.clone(),
         name: input.name.clone(),

@@ -1,8 +1,8 @@
 //! Writing condition categories and conditions.
 
+use crate::db::Conn;
 use diesel::dsl::max;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{
     CategoryInput, CategoryWrite, Condition, ConditionCategory, ConditionInput, ConditionRow, ConditionWrite, REGIONS,
@@ -80,7 +80,7 @@ impl Writable for Categories {
         &input.slug
     }
 
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, CategoryWrite)>> {
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, CategoryWrite)>> {
         let row: Option<(i32, String, String, String, String, i32)> = condition_categories::table
             .filter(condition_categories::slug.eq(slug))
             .select((
@@ -98,11 +98,7 @@ impl Writable for Categories {
         }))
     }
 
-    fn validate(
-        conn: &mut SqliteConnection,
-        input: &CategoryWrite,
-        existing: Option<i32>,
-    ) -> QueryResult<Vec<FieldError>> {
+    fn validate(conn: &mut Conn, input: &CategoryWrite, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check);
         if let Some(id) = existing {
@@ -119,7 +115,7 @@ impl Writable for Categories {
     }
 
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &CategoryWrite,
         existing: Option<(i32, &CategoryWrite)>,
         now: &str,
@@ -158,13 +154,13 @@ impl Writable for Categories {
         Ok(id)
     }
 
-    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+    fn delete(conn: &mut Conn, id: i32) -> Result<(), ApiError> {
         // Posts stop discussing it (their link rows cascade); it has no conditions by now.
         diesel::delete(condition_categories::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    fn referrers(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<Referrers>> {
+    fn referrers(conn: &mut Conn, id: i32) -> QueryResult<Vec<Referrers>> {
         let members = || conditions::table.filter(conditions::category_id.eq(id));
         let discussing = || {
             post_condition_categories::table
@@ -186,7 +182,7 @@ impl Writable for Categories {
         ])
     }
 
-    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<ConditionCategory>> {
+    fn find(conn: &mut Conn, slug: &str, viewer: &Viewer) -> QueryResult<Option<ConditionCategory>> {
         query::find_category(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }
@@ -204,7 +200,7 @@ impl Writable for Conditions {
         &input.slug
     }
 
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, ConditionWrite)>> {
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, ConditionWrite)>> {
         let row: Option<(i32, String, ConditionRow)> = conditions::table
             .inner_join(condition_categories::table)
             .filter(conditions::slug.eq(slug))
@@ -226,11 +222,7 @@ impl Writable for Conditions {
         }))
     }
 
-    fn validate(
-        conn: &mut SqliteConnection,
-        input: &ConditionWrite,
-        _existing: Option<i32>,
-    ) -> QueryResult<Vec<FieldError>> {
+    fn validate(conn: &mut Conn, input: &ConditionWrite, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         check.reference(&mut InDatabase(conn), "category", Kind::ConditionCategory, &input.category);
         let level: Option<String> = condition_categories::table
@@ -250,7 +242,7 @@ impl Writable for Conditions {
     }
 
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &ConditionWrite,
         existing: Option<(i32, &ConditionWrite)>,
         now: &str,
@@ -292,13 +284,13 @@ impl Writable for Conditions {
         Ok(id)
     }
 
-    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+    fn delete(conn: &mut Conn, id: i32) -> Result<(), ApiError> {
         diesel::delete(conditions::table.find(id)).execute(conn)?;
         search::remove(conn, search::Kind::Condition, id)?;
         Ok(())
     }
 
-    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Condition>> {
+    fn find(conn: &mut Conn, slug: &str, viewer: &Viewer) -> QueryResult<Option<Condition>> {
         query::find_condition(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }

@@ -3,9 +3,8 @@
 
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
-use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
-use diesel::sqlite::{Sqlite, SqliteValue};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -43,16 +42,22 @@ impl Status {
     }
 }
 
-impl ToSql<Text, Sqlite> for Status {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
-        out.set_value(self.as_str());
-        Ok(IsNull::No)
+// Stored as its name, on every backend that stores text.
+impl<DB: diesel::backend::Backend> ToSql<Text, DB> for Status
+where
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.as_str().to_sql(out)
     }
 }
 
-impl FromSql<Text, Sqlite> for Status {
-    fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
-        let text = <String as FromSql<Text, Sqlite>>::from_sql(value)?;
+impl<DB: diesel::backend::Backend> FromSql<Text, DB> for Status
+where
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(value: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let text = <String as FromSql<Text, DB>>::from_sql(value)?;
         Status::parse(&text).ok_or_else(|| format!("unknown publication status '{text}'").into())
     }
 }

@@ -3,10 +3,13 @@
 
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use diesel::dsl::sql;
-use diesel::expression::BoxableExpression;
+use diesel::expression::{
+    is_aggregate, AppearsOnTable, BoxableExpression, Expression, SelectableExpression, ValidGrouping,
+};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Text};
-use diesel::sqlite::Sqlite;
+
+use crate::db::{Backend, Dialect};
 
 use crate::clock;
 use crate::content_state::{self, ContentState};
@@ -89,11 +92,45 @@ pub const PUBLIC_FAQS: &str = concat!(
 );
 
 /// `PUBLIC_FAQS` as a diesel expression, for any query whose FROM has `faqs`.
-pub fn is_public_faq<'a, QS: 'a>(now: &'a str) -> Box<dyn BoxableExpression<QS, Sqlite, SqlType = Bool> + 'a> {
-    let [before, between, after] = PUBLIC_FAQS.splitn(3, '?').collect::<Vec<_>>()[..] else {
-        unreachable!("PUBLIC_FAQS binds the time twice")
-    };
-    Box::new(sql::<Bool>(before).bind::<Text, _>(now).sql(between).bind::<Text, _>(now).sql(after))
+pub fn is_public_faq<'a, QS: 'a>(now: &'a str) -> Box<dyn BoxableExpression<QS, Backend, SqlType = Bool> + 'a> {
+    Box::new(PublicFaq { now })
+}
+
+/// `PUBLIC_FAQS` with the time bound at each `?`, in the dialect of the backend it is written
+/// for (`Dialect::adapt`).
+#[derive(Debug, Clone, Copy)]
+struct PublicFaq<'a> {
+    now: &'a str,
+}
+
+impl Expression for PublicFaq<'_> {
+    type SqlType = Bool;
+}
+
+impl<QS> AppearsOnTable<QS> for PublicFaq<'_> {}
+
+impl<QS> SelectableExpression<QS> for PublicFaq<'_> {}
+
+impl<GroupBy> ValidGrouping<GroupBy> for PublicFaq<'_> {
+    type IsAggregate = is_aggregate::Never;
+}
+
+impl QueryId for PublicFaq<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl QueryFragment<Backend> for PublicFaq<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> diesel::QueryResult<()> {
+        let sql = Dialect::of(out.backend()).adapt(PUBLIC_FAQS).into_owned();
+        for (i, part) in sql.split('?').enumerate() {
+            if i > 0 {
+                out.push_bind_param::<Text, _>(&self.now)?;
+            }
+            out.push_sql(part);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +151,7 @@ mod tests {
     /// status and time.
     #[test]
     fn the_rule_in_diesel_and_in_sql_text_agree() {
-        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let mut conn = crate::db::Conn::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
         crate::db::migrate(&mut conn).unwrap();
         let now = "2026-06-01T12:00:00Z";
         let mut id = 0;

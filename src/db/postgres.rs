@@ -1,5 +1,4 @@
-//! PostgreSQL, the second backend (in progress): its migrations and the runner that applies them.
-//! The service does not serve from PostgreSQL yet; `migrate` is what its start will call.
+//! PostgreSQL, the second backend: session settings, migrations under an advisory lock.
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -12,6 +11,16 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgre
 /// starting at once apply them one after the other (diesel_migrations takes no lock itself).
 pub const MIGRATION_LOCK: i64 = 0x636c_696e_6963;
 
+/// How long a statement waits for a lock (the writers' lock above all) before it fails and the
+/// request is answered 503: the same 5 s SQLite's busy timeout gives.
+pub const LOCK_TIMEOUT: &str = "SET lock_timeout = '5s'";
+
+/// Settings every pooled connection gets. UTC, so `now()`-free SQL never depends on the server's
+/// zone; the lock timeout above.
+pub fn on_acquire(conn: &mut PgConnection) -> diesel::QueryResult<()> {
+    conn.batch_execute(&format!("{LOCK_TIMEOUT}; SET TIME ZONE 'UTC'; SET application_name = 'clinic-content'"))
+}
+
 pub fn connect(database_url: &str) -> Result<PgConnection, String> {
     PgConnection::establish(database_url).map_err(|error| format!("cannot connect to PostgreSQL: {error}"))
 }
@@ -19,20 +28,38 @@ pub fn connect(database_url: &str) -> Result<PgConnection, String> {
 /// Applies pending migrations while holding the migration lock (waiting for another instance
 /// that holds it); returns how many ran. Each migration is a transaction of its own.
 pub fn migrate(conn: &mut PgConnection) -> Result<usize, String> {
-    conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
-        .map_err(|error| format!("cannot take the migration lock: {error}"))?;
-    let applied = conn
-        .run_pending_migrations(MIGRATIONS)
+    with_migration_lock(conn, migrate_unlocked)
+}
+
+/// Applies pending migrations; the caller holds the migration lock.
+pub fn migrate_unlocked(conn: &mut PgConnection) -> Result<usize, String> {
+    conn.run_pending_migrations(MIGRATIONS)
         .map(|applied| applied.len())
-        .map_err(|error| format!("migrations failed: {error}"));
-    // A session-level lock outlives transactions: release it even when a migration failed (a
-    // lost connection releases it too).
-    let unlocked = conn
-        .batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
-        .map_err(|error| format!("cannot release the migration lock: {error}"));
-    let applied = applied?;
+        .map_err(|error| format!("migrations failed: {error}"))
+}
+
+/// Runs `work` holding the session-level migration lock, released afterwards even when `work`
+/// failed (a lost connection releases it too). Waits up to a minute for another instance's start.
+pub fn with_migration_lock<T>(
+    conn: &mut PgConnection,
+    work: impl FnOnce(&mut PgConnection) -> Result<T, String>,
+) -> Result<T, String> {
+    lock_for_startup(conn)?;
+    let done = work(conn);
+    let unlocked = unlock_after_startup(conn);
+    let done = done?;
     unlocked?;
-    Ok(applied)
+    Ok(done)
+}
+
+pub fn lock_for_startup(conn: &mut PgConnection) -> Result<(), String> {
+    conn.batch_execute(&format!("SET lock_timeout = '60s'; SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .map_err(|error| format!("cannot take the migration lock: {error}"))
+}
+
+pub fn unlock_after_startup(conn: &mut PgConnection) -> Result<(), String> {
+    conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK}); {LOCK_TIMEOUT}"))
+        .map_err(|error| format!("cannot release the migration lock: {error}"))
 }
 
 pub fn has_pending_migrations(conn: &mut PgConnection) -> Result<bool, String> {

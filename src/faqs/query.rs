@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::{Backend, Conn};
 use diesel::prelude::*;
-use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::model::{Faq, FaqLinks, FaqRow};
 use crate::content::Viewer;
@@ -14,7 +14,7 @@ use crate::schema::{faqs, posts};
 use crate::tags::query as tag_query;
 
 /// The FAQ entries the viewer may see: with a preview token all of them; otherwise the public ones.
-fn visible(viewer: &Viewer) -> faqs::BoxedQuery<'_, Sqlite> {
+fn visible(viewer: &Viewer) -> faqs::BoxedQuery<'_, Backend> {
     if viewer.preview {
         return faqs::table.into_boxed();
     }
@@ -22,18 +22,14 @@ fn visible(viewer: &Viewer) -> faqs::BoxedQuery<'_, Sqlite> {
 }
 
 /// The FAQ entries with these ids, in that order.
-pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32], _query: &ListQuery, _viewer: &Viewer) -> QueryResult<Vec<Faq>> {
+pub fn by_ids(conn: &mut Conn, ids: &[i32], _query: &ListQuery, _viewer: &Viewer) -> QueryResult<Vec<Faq>> {
     let rows: Vec<FaqRow> = faqs::table.filter(faqs::id.eq_any(ids)).select(FaqRow::as_select()).load(conn)?;
     let faqs = with_relations(conn, rows)?;
     Ok(crate::db::in_order(ids, faqs))
 }
 
 /// The visible FAQ entries of each given post, in order (for `include=faqs`).
-pub fn for_posts(
-    conn: &mut SqliteConnection,
-    post_ids: &[i32],
-    viewer: &Viewer,
-) -> QueryResult<HashMap<i32, Vec<Faq>>> {
+pub fn for_posts(conn: &mut Conn, post_ids: &[i32], viewer: &Viewer) -> QueryResult<HashMap<i32, Vec<Faq>>> {
     let rows: Vec<FaqRow> = visible(viewer)
         .filter(faqs::post_id.eq_any(post_ids))
         .order((faqs::post_id, faqs::position, faqs::id))
@@ -51,23 +47,18 @@ pub fn for_posts(
 }
 
 /// The visible FAQ entries among these ids, by id.
-pub fn find_by_ids(conn: &mut SqliteConnection, ids: &[i32], viewer: &Viewer) -> QueryResult<HashMap<i32, Faq>> {
+pub fn find_by_ids(conn: &mut Conn, ids: &[i32], viewer: &Viewer) -> QueryResult<HashMap<i32, Faq>> {
     let rows: Vec<FaqRow> = visible(viewer).filter(faqs::id.eq_any(ids)).select(FaqRow::as_select()).load(conn)?;
     Ok(with_relations(conn, rows)?.into_iter().collect())
 }
 
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    _query: &ListQuery,
-    viewer: &Viewer,
-) -> QueryResult<Option<Faq>> {
+pub fn find_by_slug(conn: &mut Conn, slug: &str, _query: &ListQuery, viewer: &Viewer) -> QueryResult<Option<Faq>> {
     let row =
         visible(viewer).filter(faqs::slug.eq(slug.to_string())).select(FaqRow::as_select()).first(conn).optional()?;
     Ok(with_relations(conn, row.into_iter().collect())?.pop().map(|(_, faq)| faq))
 }
 
-fn with_relations(conn: &mut SqliteConnection, rows: Vec<FaqRow>) -> QueryResult<Vec<(i32, Faq)>> {
+fn with_relations(conn: &mut Conn, rows: Vec<FaqRow>) -> QueryResult<Vec<(i32, Faq)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let post_ids: Vec<i32> = rows.iter().filter_map(|row| row.content.post_id).collect();
     let mut tags = tag_query::refs_for_faqs(conn, &ids)?;

@@ -1,8 +1,8 @@
 //! Writing FAQ entries; their posts' reading times follow.
 
+use crate::db::Conn;
 use diesel::dsl::max;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Faq, FaqContent, FaqInput};
 use super::query;
@@ -39,7 +39,7 @@ impl FaqInput {
 }
 
 /// An entry's current state in input form, with its position.
-pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, FaqInput)>> {
+pub fn load_input(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, FaqInput)>> {
     let Some((id, content)) = faqs::table
         .filter(faqs::slug.eq(slug))
         .select((faqs::id, FaqContent::as_select()))
@@ -73,7 +73,7 @@ pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option
     )))
 }
 
-fn post_id(conn: &mut SqliteConnection, slug: Option<&String>) -> QueryResult<Option<i32>> {
+fn post_id(conn: &mut Conn, slug: Option<&String>) -> QueryResult<Option<i32>> {
     match slug {
         Some(slug) => posts::table.filter(posts::slug.eq(slug)).select(posts::id).first(conn).optional(),
         None => Ok(None),
@@ -82,7 +82,7 @@ fn post_id(conn: &mut SqliteConnection, slug: Option<&String>) -> QueryResult<Op
 
 /// Puts the entry at `position` among its post's entries, moving the others down, and numbers
 /// them 0, 1, 2, ... again.
-fn make_room(conn: &mut SqliteConnection, post: Option<i32>, id: i32, position: i32) -> QueryResult<()> {
+fn make_room(conn: &mut Conn, post: Option<i32>, id: i32, position: i32) -> QueryResult<()> {
     let siblings = match post {
         Some(post) => faqs::table.filter(faqs::post_id.eq(post)).into_boxed(),
         None => faqs::table.filter(faqs::post_id.is_null()).into_boxed(),
@@ -119,26 +119,21 @@ impl Writable for Faqs {
         workflow::scheduled_at(&input.status, input.published_at.as_deref())
     }
 
-    fn slug_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<String>> {
+    fn slug_of(conn: &mut Conn, id: i32) -> QueryResult<Option<String>> {
         faqs::table.find(id).select(faqs::slug).first(conn).optional()
     }
 
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, FaqInput)>> {
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, FaqInput)>> {
         load_input(conn, slug)
     }
 
-    fn validate(conn: &mut SqliteConnection, input: &FaqInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
+    fn validate(conn: &mut Conn, input: &FaqInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check, &mut InDatabase(conn));
         Ok(check.errors)
     }
 
-    fn save(
-        conn: &mut SqliteConnection,
-        input: &FaqInput,
-        existing: Option<(i32, &FaqInput)>,
-        now: &str,
-    ) -> Result<i32, ApiError> {
+    fn save(conn: &mut Conn, input: &FaqInput, existing: Option<(i32, &FaqInput)>, now: &str) -> Result<i32, ApiError> {
         let mut input = input.clone();
         workflow::stamp_publication(&input.status, &mut input.published_at, now);
         let new_post = post_id(conn, input.post.as_ref())?;
@@ -168,7 +163,7 @@ impl Writable for Faqs {
         Ok(id)
     }
 
-    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+    fn delete(conn: &mut Conn, id: i32) -> Result<(), ApiError> {
         let post: Option<i32> = faqs::table.find(id).select(faqs::post_id).first(conn)?;
         diesel::delete(faqs::table.find(id)).execute(conn)?;
         crate::search::index::remove(conn, crate::search::index::Kind::Faq, id)?;
@@ -178,13 +173,13 @@ impl Writable for Faqs {
         Ok(())
     }
 
-    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Faq>> {
+    fn find(conn: &mut Conn, slug: &str, viewer: &Viewer) -> QueryResult<Option<Faq>> {
         query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }
 
 /// Syncs an FAQ entry by slug (the seed and import path).
-pub fn sync(conn: &mut SqliteConnection, input: &FaqInput, position: i32, now: &str) -> Stored<Change> {
+pub fn sync(conn: &mut Conn, input: &FaqInput, position: i32, now: &str) -> Stored<Change> {
     let existing: Option<i32> =
         faqs::table.filter(faqs::slug.eq(&input.slug)).select(faqs::id).first(conn).optional()?;
     Ok(write_entry(conn, input, existing, position, now)?.1)
@@ -193,7 +188,7 @@ pub fn sync(conn: &mut SqliteConnection, input: &FaqInput, position: i32, now: &
 /// Writes an FAQ entry with its tags: a new one or the row with that id (whose slug may
 /// change). `Err(message)` names an unknown reference.
 pub fn write_entry(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     input: &FaqInput,
     existing: Option<i32>,
     position: i32,

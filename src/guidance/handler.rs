@@ -41,7 +41,7 @@ pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Cal
 }
 
 /// Every band as the public sees it, for webhook events.
-fn public_bands(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Vec<changes::Public>, ApiError> {
+fn public_bands(conn: &mut crate::db::Conn) -> Result<Vec<changes::Public>, ApiError> {
     let mut all = Vec::new();
     for band in query::bands(conn)? {
         all.extend(changes::public::<Bands>(conn, &band.slug)?);
@@ -50,7 +50,7 @@ fn public_bands(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Vec<chang
 }
 
 /// All guidance with the clinic's disclaimer and booking link.
-fn load_guidance(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Guidance, ApiError> {
+fn load_guidance(conn: &mut crate::db::Conn) -> Result<Guidance, ApiError> {
     let bands = query::bands(conn)?;
     let course = query::course(conn)?;
     match (course, site::query::find(conn)?) {
@@ -211,7 +211,7 @@ pub async fn replace_guidance_bands(
     let state = crate::content_state::of(&req);
     let site_url = crate::seo::configured_url(&req);
     let guidance = db::run(&pool, move |conn| {
-        conn.immediate_transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let before = public_bands(conn)?;
             replace_bands(conn, &bands, &clock::now())?;
             let after = public_bands(conn)?;

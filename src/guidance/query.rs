@@ -1,7 +1,7 @@
 //! Database access for session guidance.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse};
 use crate::db::{sync_row, Change};
@@ -9,7 +9,7 @@ use crate::schema::{guidance_bands, guidance_course};
 use crate::search::index as search;
 
 /// Every band in order of pain duration.
-pub fn bands(conn: &mut SqliteConnection) -> QueryResult<Vec<GuidanceBand>> {
+pub fn bands(conn: &mut Conn) -> QueryResult<Vec<GuidanceBand>> {
     let rows: Vec<(BandContent, String)> = guidance_bands::table
         .order(guidance_bands::pain_duration_min_days)
         .select((BandContent::as_select(), guidance_bands::updated_at))
@@ -17,7 +17,7 @@ pub fn bands(conn: &mut SqliteConnection) -> QueryResult<Vec<GuidanceBand>> {
     Ok(rows.into_iter().map(|(band, updated_at)| band.into_band(updated_at)).collect())
 }
 
-pub fn find_band(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<GuidanceBand>> {
+pub fn find_band(conn: &mut Conn, slug: &str) -> QueryResult<Option<GuidanceBand>> {
     let row: Option<(BandContent, String)> = guidance_bands::table
         .filter(guidance_bands::slug.eq(slug))
         .select((BandContent::as_select(), guidance_bands::updated_at))
@@ -26,7 +26,7 @@ pub fn find_band(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<
     Ok(row.map(|(band, updated_at)| band.into_band(updated_at)))
 }
 
-pub fn course(conn: &mut SqliteConnection) -> QueryResult<Option<GuidanceCourse>> {
+pub fn course(conn: &mut Conn) -> QueryResult<Option<GuidanceCourse>> {
     let row: Option<(CourseInput, String)> = guidance_course::table
         .select((CourseInput::as_select(), guidance_course::updated_at))
         .first(conn)
@@ -35,20 +35,20 @@ pub fn course(conn: &mut SqliteConnection) -> QueryResult<Option<GuidanceCourse>
 }
 
 /// Inserts or updates a band by slug; unchanged content writes nothing.
-pub fn sync_band(conn: &mut SqliteConnection, input: &BandInput, now: &str) -> QueryResult<Change> {
+pub fn sync_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<Change> {
     let content = BandContent::new(input);
     let existing = guidance_bands::table
         .filter(guidance_bands::slug.eq(&input.slug))
         .select((guidance_bands::id, BandContent::as_select()))
         .first::<(i32, BandContent)>(conn)
         .optional()?;
-    let insert = |conn: &mut SqliteConnection| {
+    let insert = |conn: &mut Conn| {
         diesel::insert_into(guidance_bands::table)
             .values((&content, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
             .returning(guidance_bands::id)
             .get_result(conn)
     };
-    let update = |conn: &mut SqliteConnection, id: i32| {
+    let update = |conn: &mut Conn, id: i32| {
         diesel::update(guidance_bands::table.find(id)).set((&content, guidance_bands::updated_at.eq(now))).execute(conn)
     };
     let (id, change) = sync_row(conn, existing, &content, insert, update)?;
@@ -59,12 +59,12 @@ pub fn sync_band(conn: &mut SqliteConnection, input: &BandInput, now: &str) -> Q
 }
 
 /// Inserts or updates the single course-advice row.
-pub fn sync_course(conn: &mut SqliteConnection, input: &CourseInput, now: &str) -> QueryResult<Change> {
+pub fn sync_course(conn: &mut Conn, input: &CourseInput, now: &str) -> QueryResult<Change> {
     let existing = guidance_course::table
         .select((guidance_course::id, CourseInput::as_select()))
         .first::<(i32, CourseInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut SqliteConnection| {
+    let insert = |conn: &mut Conn| {
         diesel::insert_into(guidance_course::table)
             .values((
                 guidance_course::id.eq(1),
@@ -75,7 +75,7 @@ pub fn sync_course(conn: &mut SqliteConnection, input: &CourseInput, now: &str) 
             .returning(guidance_course::id)
             .get_result(conn)
     };
-    let update = |conn: &mut SqliteConnection, id: i32| {
+    let update = |conn: &mut Conn, id: i32| {
         diesel::update(guidance_course::table.find(id)).set((input, guidance_course::updated_at.eq(now))).execute(conn)
     };
     Ok(sync_row(conn, existing, input, insert, update)?.1)

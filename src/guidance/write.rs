@@ -3,8 +3,8 @@
 //! (`PUT /v1/guidance/bands`); adding or removing one band alone would always leave a gap or
 //! an overlap.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse, MAINTENANCE_INTERVALS};
 use super::query;
@@ -100,7 +100,7 @@ pub fn coverage(bands: &[BandInput]) -> Vec<String> {
     problems
 }
 
-fn all_bands(conn: &mut SqliteConnection) -> QueryResult<Vec<(i32, BandInput)>> {
+fn all_bands(conn: &mut Conn) -> QueryResult<Vec<(i32, BandInput)>> {
     let rows: Vec<(i32, BandContent)> = guidance_bands::table
         .order(guidance_bands::pain_duration_min_days)
         .select((guidance_bands::id, BandContent::as_select()))
@@ -109,7 +109,7 @@ fn all_bands(conn: &mut SqliteConnection) -> QueryResult<Vec<(i32, BandInput)>> 
 }
 
 /// Replaces every band at once (in one transaction with the caller's).
-pub fn replace_bands(conn: &mut SqliteConnection, bands: &[BandInput], now: &str) -> Result<(), ApiError> {
+pub fn replace_bands(conn: &mut Conn, bands: &[BandInput], now: &str) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     for (i, band) in bands.iter().enumerate() {
         let mut check = Check::new(format!("[{i}]"));
@@ -150,7 +150,7 @@ impl Writable for Bands {
         &input.slug
     }
 
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, BandInput)>> {
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, BandInput)>> {
         let row: Option<(i32, BandContent)> = guidance_bands::table
             .filter(guidance_bands::slug.eq(slug))
             .select((guidance_bands::id, BandContent::as_select()))
@@ -159,7 +159,7 @@ impl Writable for Bands {
         Ok(row.map(|(id, band)| (id, band.into_input())))
     }
 
-    fn validate(conn: &mut SqliteConnection, input: &BandInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
+    fn validate(conn: &mut Conn, input: &BandInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check);
         let mut bands: Vec<BandInput> =
@@ -172,7 +172,7 @@ impl Writable for Bands {
     }
 
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &BandInput,
         existing: Option<(i32, &BandInput)>,
         now: &str,
@@ -194,13 +194,13 @@ impl Writable for Bands {
         Ok(id)
     }
 
-    fn delete(_conn: &mut SqliteConnection, _id: i32) -> Result<(), ApiError> {
+    fn delete(_conn: &mut Conn, _id: i32) -> Result<(), ApiError> {
         Err(ApiError::Conflict(
             "Removing one band would leave a gap; replace the set with PUT /v1/guidance/bands.".into(),
         ))
     }
 
-    fn find(conn: &mut SqliteConnection, slug: &str, _viewer: &Viewer) -> QueryResult<Option<GuidanceBand>> {
+    fn find(conn: &mut Conn, slug: &str, _viewer: &Viewer) -> QueryResult<Option<GuidanceBand>> {
         query::find_band(conn, slug)
     }
 }
@@ -218,22 +218,18 @@ impl Writable for Course {
         "course"
     }
 
-    fn load(conn: &mut SqliteConnection, _slug: &str) -> QueryResult<Option<(i32, CourseInput)>> {
+    fn load(conn: &mut Conn, _slug: &str) -> QueryResult<Option<(i32, CourseInput)>> {
         guidance_course::table.select((guidance_course::id, CourseInput::as_select())).first(conn).optional()
     }
 
-    fn validate(
-        _conn: &mut SqliteConnection,
-        input: &CourseInput,
-        _existing: Option<i32>,
-    ) -> QueryResult<Vec<FieldError>> {
+    fn validate(_conn: &mut Conn, input: &CourseInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check);
         Ok(check.errors)
     }
 
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &CourseInput,
         _existing: Option<(i32, &CourseInput)>,
         now: &str,
@@ -242,11 +238,11 @@ impl Writable for Course {
         Ok(1)
     }
 
-    fn delete(_conn: &mut SqliteConnection, _id: i32) -> Result<(), ApiError> {
+    fn delete(_conn: &mut Conn, _id: i32) -> Result<(), ApiError> {
         Err(ApiError::Conflict("The course advice cannot be deleted.".into()))
     }
 
-    fn find(conn: &mut SqliteConnection, _slug: &str, _viewer: &Viewer) -> QueryResult<Option<GuidanceCourse>> {
+    fn find(conn: &mut Conn, _slug: &str, _viewer: &Viewer) -> QueryResult<Option<GuidanceCourse>> {
         query::course(conn)
     }
 }

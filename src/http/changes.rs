@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
+use crate::db::Conn;
 use actix_web::web::Data;
 use actix_web::HttpRequest;
-use diesel::sqlite::SqliteConnection;
 use serde_json::Value;
 
 use super::write::Writable;
@@ -18,7 +18,7 @@ use crate::error::ApiError;
 pub type Public = (String, Value);
 
 /// The public representation of `slug`, if the public can see it now.
-pub fn public<R: Writable>(conn: &mut SqliteConnection, slug: &str) -> Result<Option<Public>, ApiError> {
+pub fn public<R: Writable>(conn: &mut Conn, slug: &str) -> Result<Option<Public>, ApiError> {
     let found = R::find(conn, slug, &Viewer::public())?;
     found.map(|output| Ok((slug.to_string(), serde_json::to_value(output).map_err(ApiError::internal)?))).transpose()
 }
@@ -53,7 +53,7 @@ pub struct Change<'a> {
 }
 
 /// What the app does with a change, inside the write's transaction.
-pub type Record = dyn Fn(&mut SqliteConnection, &Change) -> Result<(), ApiError> + Send + Sync;
+pub type Record = dyn Fn(&mut Conn, &Change) -> Result<(), ApiError> + Send + Sync;
 
 /// Where the app sends changes. Without one, changes go nowhere.
 #[derive(Clone)]
@@ -66,11 +66,7 @@ impl ChangeLog {
 }
 
 /// The public view of `slug` before a write, when there is a log to tell.
-pub fn before<R: Writable>(
-    conn: &mut SqliteConnection,
-    log: &Option<ChangeLog>,
-    slug: &str,
-) -> Result<Option<Public>, ApiError> {
+pub fn before<R: Writable>(conn: &mut Conn, log: &Option<ChangeLog>, slug: &str) -> Result<Option<Public>, ApiError> {
     match log {
         Some(_) => public::<R>(conn, slug),
         None => Ok(None),
@@ -79,7 +75,7 @@ pub fn before<R: Writable>(
 
 /// After a write of `R` (`written` None: deleted), tells the log what changed.
 pub fn tell<R: Writable>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     log: &Option<ChangeLog>,
     id: i32,
     before: Option<Public>,

@@ -3,11 +3,11 @@
 //! database keeps (so every instance on one database accepts every cursor). Each application
 //! loads its database's key; nothing is shared through the process.
 
+use crate::db::Conn;
 use actix_web::web::Data;
 use base64::Engine;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
-use diesel::sqlite::SqliteConnection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -25,7 +25,7 @@ impl CursorKey {
     /// The database's key, created on first use. Several instances may start at once: each
     /// tries to insert a new key, a unique violation means another one's is there, and every
     /// instance then uses the stored key. (No upsert: plain SQL on every backend.)
-    pub fn load_or_create(conn: &mut SqliteConnection) -> Result<CursorKey, String> {
+    pub fn load_or_create(conn: &mut Conn) -> Result<CursorKey, String> {
         let candidate = random_bytes::<32>()?.to_vec();
         let inserted = diesel::insert_into(service_secrets::table)
             .values((service_secrets::name.eq(KEY_NAME), service_secrets::value.eq(&candidate)))

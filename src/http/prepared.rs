@@ -6,10 +6,13 @@
 //! are bound), since each distinct text stays prepared for the life of the connection. And keep
 //! bound values out of comparisons SQLite would estimate from index statistics (prefix the
 //! column with unary `+`): SQLite re-prepares a statement whenever such a value is bound.
+//!
+//! The text is written as for SQLite, with a `?` per value; each backend gets its own
+//! placeholders, and its own spelling where `Dialect::adapt` says they differ.
 
+use crate::db::{Backend, Dialect};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Double, Text, Untyped};
-use diesel::sqlite::Sqlite;
 use diesel::QueryResult;
 
 use super::list_query::Bind;
@@ -21,6 +24,7 @@ enum Piece {
 
 pub struct Prepared {
     pieces: Vec<Piece>,
+    cache: bool,
 }
 
 impl Prepared {
@@ -34,15 +38,24 @@ impl Prepared {
             }
             pieces.push(Piece::Sql(part.to_string()));
         }
-        Prepared { pieces }
+        Prepared { pieces, cache: true }
+    }
+
+    /// For text of many shapes (a list of `?` as long as the input's): not kept prepared.
+    pub fn once(text: &str, values: impl IntoIterator<Item = Bind>) -> Prepared {
+        Prepared { cache: false, ..Prepared::new(text, values) }
     }
 }
 
-impl QueryFragment<Sqlite> for Prepared {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+impl QueryFragment<Backend> for Prepared {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
+        if !self.cache {
+            out.unsafe_to_cache_prepared();
+        }
+        let dialect = Dialect::of(out.backend());
         for piece in &self.pieces {
             match piece {
-                Piece::Sql(text) => out.push_sql(text),
+                Piece::Sql(text) => out.push_sql(&dialect.adapt(text)),
                 Piece::Value(Bind::Text(text)) => out.push_bind_param::<Text, _>(text)?,
                 Piece::Value(Bind::Int(n)) => out.push_bind_param::<BigInt, _>(n)?,
                 Piece::Value(Bind::Float(f)) => out.push_bind_param::<Double, _>(f)?,

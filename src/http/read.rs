@@ -2,8 +2,8 @@
 //! resource's spec and its loader; parsing, the blocking database call, paging, sparse fields,
 //! the envelope, links and ETags are done here once.
 
+use crate::db::Conn;
 use actix_web::{HttpRequest, HttpResponse};
-use diesel::sqlite::SqliteConnection;
 use diesel::QueryResult;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -32,7 +32,7 @@ pub async fn list<T, F>(
 ) -> Result<HttpResponse, ApiError>
 where
     T: Serialize + Send + 'static,
-    F: FnOnce(&mut SqliteConnection, &[i32], &ListQuery, &Viewer) -> QueryResult<Vec<T>> + Send + 'static,
+    F: FnOnce(&mut Conn, &[i32], &ListQuery, &Viewer) -> QueryResult<Vec<T>> + Send + 'static,
 {
     let viewer = Viewer::for_request(req, caller);
     let query = ListQuery::parse(req.query_string(), spec, viewer.preview)?;
@@ -70,7 +70,7 @@ pub async fn by_slug<T, F>(
 ) -> Result<HttpResponse, ApiError>
 where
     T: Serialize + Send + 'static,
-    F: FnOnce(&mut SqliteConnection, &str, &ListQuery, &Viewer) -> QueryResult<Option<T>> + Send + 'static,
+    F: FnOnce(&mut Conn, &str, &ListQuery, &Viewer) -> QueryResult<Option<T>> + Send + 'static,
 {
     let query = parse_detail(req.query_string(), spec)?;
     let lookup = slug.clone();

@@ -3,14 +3,14 @@
 //! the page's ids in order with the total and the next cursor. Resources then load full items
 //! by id, one query per relation for the whole page.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
-use diesel::sqlite::{Sqlite, SqliteConnection};
 use serde_json::Value;
 
 use super::cursor::{CursorKey, Position};
 use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target};
+use super::prepared::Prepared;
 use crate::content::Viewer;
 use crate::error::ApiError;
 
@@ -36,16 +36,8 @@ impl Sql {
         self.binds.push(value);
     }
 
-    fn query(&self) -> BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery> {
-        let mut query = diesel::sql_query(self.text.clone()).into_boxed();
-        for bind in &self.binds {
-            query = match bind.clone() {
-                Bind::Text(text) => query.bind::<Text, _>(text),
-                Bind::Int(n) => query.bind::<BigInt, _>(n),
-                Bind::Float(f) => query.bind::<Double, _>(f),
-            };
-        }
-        query
+    fn query(&self) -> Prepared {
+        Prepared::new(&self.text, self.binds.clone())
     }
 }
 
@@ -60,13 +52,13 @@ struct Listed {
 
 #[derive(QueryableByName)]
 struct Id {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
+    #[diesel(sql_type = Integer)]
+    id: i32,
 }
 
 /// Whether the list reads a copy: it is filtered by equality to a related resource that has one,
 /// and that resource exists (an unknown one takes the plain path, which finds nothing).
-fn listed(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery) -> QueryResult<Option<Listed>> {
+fn listed(conn: &mut Conn, spec: &ListSpec, query: &ListQuery) -> QueryResult<Option<Listed>> {
     let Some(listing) = spec.listing else { return Ok(None) };
     let Some(filter) = query.filters.iter().position(|f| f.spec.name == listing.filter && f.op == Op::Eq) else {
         return Ok(None);
@@ -77,7 +69,7 @@ fn listed(conn: &mut SqliteConnection, spec: &ListSpec, query: &ListQuery) -> Qu
     lookup.bind(query.filters[filter].values[0].clone());
     lookup.push(parts.next().unwrap_or(""));
     let found = lookup.query().get_result::<Id>(conn).optional()?;
-    Ok(found.map(|found| Listed { listing, filter, id: found.id }))
+    Ok(found.map(|found| Listed { listing, filter, id: i64::from(found.id) }))
 }
 
 /// FROM and WHERE without the cursor: what both the page and the total select from.
@@ -276,7 +268,7 @@ struct Count {
 }
 
 fn total(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     spec: &ListSpec,
     query: &ListQuery,
     viewer: &Viewer,
@@ -296,7 +288,7 @@ fn total(
 /// One page of the list: ids in order, the total, and a cursor (signed with `key`) for the
 /// page after.
 pub fn page(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     spec: &ListSpec,
     query: &ListQuery,
     viewer: &Viewer,
@@ -324,9 +316,15 @@ pub fn page(
     for slot in 0..2 {
         let key = query.sort.get(slot);
         for (column, kind) in [("t", KeyKind::Text), ("i", KeyKind::Int), ("f", KeyKind::Float)] {
+            // Cast to the width the row decodes (PostgreSQL hands back an INTEGER column as
+            // 4 bytes, which a BigInt will not read).
             let expression = match key {
-                Some((key, _)) if key.kind == kind => key.sql,
-                _ => "NULL",
+                Some((key, _)) if key.kind == kind => match kind {
+                    KeyKind::Text => key.sql.to_string(),
+                    KeyKind::Int => format!("CAST({} AS BIGINT)", key.sql),
+                    KeyKind::Float => format!("CAST({} AS DOUBLE PRECISION)", key.sql),
+                },
+                _ => "NULL".to_string(),
             };
             sql.push(&format!(", {expression} AS {column}{slot}"));
         }

@@ -6,12 +6,12 @@
 //! A resource takes part by implementing `Writable`: how to load its current state in input
 //! form, validate an input, save it, delete it, and read its representation.
 
+use crate::db::Conn;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -43,35 +43,31 @@ pub trait Writable: 'static {
 
     fn slug(input: &Self::Input) -> &str;
     /// The current state in input form, by slug, whatever its status.
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, Self::Input)>>;
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, Self::Input)>>;
     /// Every problem with the input (references are checked here too); empty when valid.
-    fn validate(
-        conn: &mut SqliteConnection,
-        input: &Self::Input,
-        existing: Option<i32>,
-    ) -> QueryResult<Vec<FieldError>>;
+    fn validate(conn: &mut Conn, input: &Self::Input, existing: Option<i32>) -> QueryResult<Vec<FieldError>>;
     /// Inserts (`existing` None) or updates the resource; returns its id.
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &Self::Input,
         existing: Option<(i32, &Self::Input)>,
         now: &str,
     ) -> Result<i32, ApiError>;
     /// Deletes the resource, detaching whatever `referrers` found (a delete only gets here when
     /// nothing refers to it, or with `?force=true` and every referrer detachable).
-    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError>;
+    fn delete(conn: &mut Conn, id: i32) -> Result<(), ApiError>;
     /// What refers to the resource, kind by kind (`referrers::check` has the rule).
-    fn referrers(_conn: &mut SqliteConnection, _id: i32) -> QueryResult<Vec<Referrers>> {
+    fn referrers(_conn: &mut Conn, _id: i32) -> QueryResult<Vec<Referrers>> {
         Ok(Vec::new())
     }
     /// The representation as a preview reader sees it.
-    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Self::Output>>;
+    fn find(conn: &mut Conn, slug: &str, viewer: &Viewer) -> QueryResult<Option<Self::Output>>;
     /// When a scheduled input becomes public (so webhooks can announce it then).
     fn scheduled_at(_input: &Self::Input) -> Option<&str> {
         None
     }
     /// The slug of the resource with this id (for announcing it when its time comes).
-    fn slug_of(_conn: &mut SqliteConnection, _id: i32) -> QueryResult<Option<String>> {
+    fn slug_of(_conn: &mut Conn, _id: i32) -> QueryResult<Option<String>> {
         Ok(None)
     }
     /// Its page on the front end, from the site's base URL, its slug and public representation.
@@ -210,7 +206,7 @@ pub fn written<T: Serialize>(
 /// After a commit: this app's caches see the new version at once (a reader never gets stale
 /// content after a write is acknowledged).
 pub fn committed<T>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     state: &Option<actix_web::web::Data<ContentState>>,
     value: T,
 ) -> Result<T, ApiError> {
@@ -225,7 +221,7 @@ fn preview() -> Viewer {
 }
 
 fn reject_slug_change_conflict<R: Writable>(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     input: &R::Input,
     id: Option<i32>,
 ) -> Result<(), ApiError> {
@@ -254,7 +250,7 @@ pub async fn create<R: Writable>(
     let state = content_state::of(&req);
     let log = ChangeLog::of(&req);
     let output = db::run(pool, move |conn| {
-        conn.immediate_transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             reject_slug_change_conflict::<R>(conn, &input, None)?;
             let errors = R::validate(conn, &input, None)?;
             if !errors.is_empty() {
@@ -294,7 +290,7 @@ pub async fn update<R: Writable>(
     let state = content_state::of(&req);
     let log = ChangeLog::of(&req);
     let output = db::run(pool, move |conn| {
-        conn.immediate_transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let (id, current) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
             let representation =
                 R::find(conn, &slug, &preview())?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
@@ -333,7 +329,7 @@ pub async fn delete<R: Writable>(
     let state = content_state::of(&req);
     let log = ChangeLog::of(&req);
     db::run(pool, move |conn| {
-        conn.immediate_transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let (id, _) = R::load(conn, &slug)?.ok_or_else(|| ApiError::not_found(R::NAME, &slug))?;
             if let Some(representation) = R::find(conn, &slug, &preview())? {
                 check_if_match(&if_match, &Data { data: representation })?;

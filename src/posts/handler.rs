@@ -196,7 +196,7 @@ pub async fn get_post(
     let slug = slug.into_inner();
     let query_string = req.query_string().to_string();
     let configured_base = crate::seo::configured_url(&req);
-    let load = move |conn: &mut diesel::sqlite::SqliteConnection, slug: &str, query: &ListQuery, viewer: &Viewer| {
+    let load = move |conn: &mut crate::db::Conn, slug: &str, query: &ListQuery, viewer: &Viewer| {
         if !query.includes("jsonld") {
             return query::find_by_slug(conn, slug, query, viewer);
         }

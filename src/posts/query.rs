@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::{Backend, Conn};
 use diesel::prelude::*;
-use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::body;
 use super::model::{Author, KeyPoints, Post, PostLinks, PostRow, PostSummary, SectionContent};
@@ -26,7 +26,7 @@ pub fn is_public_post(now: &str) -> IsPublicPost<'_> {
 }
 
 /// The posts the viewer may see.
-pub fn visible(viewer: &Viewer) -> posts::BoxedQuery<'_, Sqlite> {
+pub fn visible(viewer: &Viewer) -> posts::BoxedQuery<'_, Backend> {
     if viewer.preview {
         posts::table.into_boxed()
     } else {
@@ -36,12 +36,7 @@ pub fn visible(viewer: &Viewer) -> posts::BoxedQuery<'_, Sqlite> {
 
 /// The posts with these ids, in that order, with what the query includes (one query per
 /// relation for the whole page).
-pub fn by_ids(
-    conn: &mut SqliteConnection,
-    ids: &[i32],
-    query: &ListQuery,
-    viewer: &Viewer,
-) -> QueryResult<Vec<PostSummary>> {
+pub fn by_ids(conn: &mut Conn, ids: &[i32], query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<PostSummary>> {
     let rows: Vec<PostRow> = posts::table.filter(posts::id.eq_any(ids)).select(PostRow::as_select()).load(conn)?;
     let mut tags = tag_query::refs_for_posts(conn, ids)?;
     let mut faqs = if query.includes("faqs") { Some(faq_query::for_posts(conn, ids, viewer)?) } else { None };
@@ -74,12 +69,7 @@ pub fn by_ids(
 }
 
 /// One visible post with everything it embeds, and what the query includes.
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    query: &ListQuery,
-    viewer: &Viewer,
-) -> QueryResult<Option<Post>> {
+pub fn find_by_slug(conn: &mut Conn, slug: &str, query: &ListQuery, viewer: &Viewer) -> QueryResult<Option<Post>> {
     let rows = visible(viewer).filter(posts::slug.eq(slug)).select(PostRow::as_select()).load(conn)?;
     Ok(whole(conn, rows, query, viewer)?.pop().map(|(_, post)| post))
 }
@@ -87,7 +77,7 @@ pub fn find_by_slug(
 /// The visible posts among these ids, each with everything it embeds (one query per relation
 /// for all of them), by id.
 pub fn find_by_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[i32],
     query: &ListQuery,
     viewer: &Viewer,
@@ -96,12 +86,7 @@ pub fn find_by_ids(
     Ok(whole(conn, rows, query, viewer)?.into_iter().collect())
 }
 
-fn whole(
-    conn: &mut SqliteConnection,
-    rows: Vec<PostRow>,
-    query: &ListQuery,
-    viewer: &Viewer,
-) -> QueryResult<Vec<(i32, Post)>> {
+fn whole(conn: &mut Conn, rows: Vec<PostRow>, query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<(i32, Post)>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -156,12 +141,12 @@ fn whole(
         .collect())
 }
 
-pub fn sections(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Vec<SectionContent>> {
+pub fn sections(conn: &mut Conn, post_id: i32) -> QueryResult<Vec<SectionContent>> {
     Ok(sections_of(conn, &[post_id])?.remove(&post_id).unwrap_or_default())
 }
 
 /// The sections of each given post, in order.
-fn sections_of(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<SectionContent>>> {
+fn sections_of(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<SectionContent>>> {
     let rows: Vec<(i32, SectionContent)> = post_sections::table
         .filter(post_sections::post_id.eq_any(post_ids))
         .order((post_sections::post_id, post_sections::position))
@@ -176,12 +161,12 @@ fn sections_of(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<Has
 
 /// The post's old slugs (each answers `301` to it), in order.
 /// A post's old slugs, in order.
-pub fn redirects(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Vec<String>> {
+pub fn redirects(conn: &mut Conn, post_id: i32) -> QueryResult<Vec<String>> {
     Ok(redirects_of(conn, &[post_id])?.remove(&post_id).unwrap_or_default())
 }
 
 /// The old slugs of each given post, in order.
-fn redirects_of(conn: &mut SqliteConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<String>>> {
+fn redirects_of(conn: &mut Conn, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<String>>> {
     let rows: Vec<(i32, String)> = post_redirects::table
         .filter(post_redirects::post_id.eq_any(ids))
         .order((post_redirects::post_id, post_redirects::old_slug))
@@ -194,12 +179,12 @@ fn redirects_of(conn: &mut SqliteConnection, ids: &[i32]) -> QueryResult<HashMap
     Ok(by_post)
 }
 
-pub fn key_points(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<KeyPoints> {
+pub fn key_points(conn: &mut Conn, post_id: i32) -> QueryResult<KeyPoints> {
     Ok(key_points_of(conn, &[post_id])?.remove(&post_id).unwrap_or_default())
 }
 
 /// The key points of each given post.
-fn key_points_of(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, KeyPoints>> {
+fn key_points_of(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, KeyPoints>> {
     let rows: Vec<(i32, String, String)> = post_key_points::table
         .filter(post_key_points::post_id.eq_any(post_ids))
         .order((post_key_points::post_id, post_key_points::kind, post_key_points::position))
@@ -217,7 +202,7 @@ fn key_points_of(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<H
 }
 
 /// Post ids by slug (any status); an error names the first unknown slug.
-pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
+pub fn ids_by_slugs(conn: &mut Conn, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found = posts::table.filter(posts::slug.eq_any(slugs)).select((posts::slug, posts::id)).load(conn)?;
     crate::content::store::resolve_slugs(found, slugs, "post")
 }

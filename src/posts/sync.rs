@@ -1,7 +1,7 @@
 //! Writing a post and its children from an input: the seed and import sync, and the write API.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::body;
 use super::model::{PostContent, PostInput, SectionContent};
@@ -28,7 +28,7 @@ struct Relations {
     redirects: Vec<String>,
 }
 
-fn current_relations(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<Relations> {
+fn current_relations(conn: &mut Conn, post_id: i32) -> QueryResult<Relations> {
     let tags = post_tags::table
         .filter(post_tags::post_id.eq(post_id))
         .order(post_tags::position)
@@ -57,7 +57,7 @@ fn current_relations(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<R
     Ok(Relations { tags, citations, categories, key_points, redirects })
 }
 
-fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> Stored<Relations> {
+fn wanted_relations(conn: &mut Conn, input: &PostInput) -> Stored<Relations> {
     let tag_ids = tags::ids_by_slugs(conn, &input.tags)?;
     let citation_slugs: Vec<String> = input.citations.iter().map(|c| c.citation.clone()).collect();
     let citation_ids = citations::ids_by_slugs(conn, &citation_slugs)?;
@@ -86,7 +86,7 @@ fn wanted_relations(conn: &mut SqliteConnection, input: &PostInput) -> Stored<Re
     })
 }
 
-fn replace_relations(conn: &mut SqliteConnection, post_id: i32, relations: &Relations) -> QueryResult<()> {
+fn replace_relations(conn: &mut Conn, post_id: i32, relations: &Relations) -> QueryResult<()> {
     diesel::delete(post_tags::table.filter(post_tags::post_id.eq(post_id))).execute(conn)?;
     diesel::delete(post_citations::table.filter(post_citations::post_id.eq(post_id))).execute(conn)?;
     diesel::delete(post_condition_categories::table.filter(post_condition_categories::post_id.eq(post_id)))
@@ -95,7 +95,8 @@ fn replace_relations(conn: &mut SqliteConnection, post_id: i32, relations: &Rela
     diesel::delete(post_redirects::table.filter(post_redirects::post_id.eq(post_id))).execute(conn)?;
     for old_slug in &relations.redirects {
         // An old slug moves to this post, whichever post it pointed to before.
-        diesel::replace_into(post_redirects::table)
+        diesel::delete(post_redirects::table.filter(post_redirects::old_slug.eq(old_slug))).execute(conn)?;
+        diesel::insert_into(post_redirects::table)
             .values((
                 post_redirects::old_slug.eq(old_slug),
                 post_redirects::post_id.eq(post_id),
@@ -146,7 +147,7 @@ fn replace_relations(conn: &mut SqliteConnection, post_id: i32, relations: &Rela
     Ok(())
 }
 
-fn replace_sections(conn: &mut SqliteConnection, post_id: i32, sections: &[SectionContent]) -> QueryResult<()> {
+fn replace_sections(conn: &mut Conn, post_id: i32, sections: &[SectionContent]) -> QueryResult<()> {
     use crate::schema::post_sections;
     diesel::delete(post_sections::table.filter(post_sections::post_id.eq(post_id))).execute(conn)?;
     for section in sections {
@@ -159,7 +160,7 @@ fn replace_sections(conn: &mut SqliteConnection, post_id: i32, sections: &[Secti
 
 /// Words of the post's published FAQ entries: readers read them on the same page, so they
 /// count towards the reading time.
-fn faq_words(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<usize> {
+fn faq_words(conn: &mut Conn, post_id: i32) -> QueryResult<usize> {
     let texts: Vec<(String, String)> = faqs::table
         .filter(faqs::post_id.eq(post_id))
         .filter(faqs::status.eq("published"))
@@ -169,7 +170,7 @@ fn faq_words(conn: &mut SqliteConnection, post_id: i32) -> QueryResult<usize> {
 }
 
 /// Recomputes the reading time (after the post's FAQ entries changed); true when it changed.
-pub fn refresh_reading_time(conn: &mut SqliteConnection, post_id: i32, now: &str) -> QueryResult<bool> {
+pub fn refresh_reading_time(conn: &mut Conn, post_id: i32, now: &str) -> QueryResult<bool> {
     let words: i32 = posts::table.find(post_id).select(posts::word_count).first(conn)?;
     let minutes = reading_time_minutes(words as usize + faq_words(conn, post_id)?);
     let changed = diesel::update(posts::table.find(post_id).filter(posts::reading_time_minutes.ne(minutes)))
@@ -179,7 +180,7 @@ pub fn refresh_reading_time(conn: &mut SqliteConnection, post_id: i32, now: &str
 }
 
 /// Syncs a post by slug (the seed and import path). `Err(message)` names an unknown reference.
-pub fn sync_post(conn: &mut SqliteConnection, input: &PostInput, now: &str) -> Stored<Change> {
+pub fn sync_post(conn: &mut Conn, input: &PostInput, now: &str) -> Stored<Change> {
     let existing: Option<i32> =
         posts::table.filter(posts::slug.eq(&input.slug)).select(posts::id).first(conn).optional()?;
     Ok(write_post(conn, input, existing, now)?.1)
@@ -187,12 +188,7 @@ pub fn sync_post(conn: &mut SqliteConnection, input: &PostInput, now: &str) -> S
 
 /// Writes a post with everything it owns: a new one (`existing` None) or the row with that id,
 /// whose slug may change. Returns its id and what changed.
-pub fn write_post(
-    conn: &mut SqliteConnection,
-    input: &PostInput,
-    existing: Option<i32>,
-    now: &str,
-) -> Stored<(i32, Change)> {
+pub fn write_post(conn: &mut Conn, input: &PostInput, existing: Option<i32>, now: &str) -> Stored<(i32, Change)> {
     let sections = body::render_sections(&input.sections);
     let words = body::word_count(&sections);
     let faq_words = match existing {

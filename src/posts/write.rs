@@ -1,7 +1,7 @@
 //! Writing posts: validation, the editorial workflow, and slug history.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{CitationClaimInput, KeyPoints, Post, PostInput, PostRow, SectionInput};
 use super::{query, sync};
@@ -83,7 +83,7 @@ pub fn check_redirects(
 }
 
 /// A post's current state in input form (the form of a library document), whatever its status.
-pub fn load_input(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
+pub fn load_input(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
     let Some(row) = posts::table.filter(posts::slug.eq(slug)).select(PostRow::as_select()).first(conn).optional()?
     else {
         return Ok(None);
@@ -157,7 +157,7 @@ impl Writable for Posts {
         workflow::scheduled_at(&input.status, input.published_at.as_deref())
     }
 
-    fn slug_of(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<String>> {
+    fn slug_of(conn: &mut Conn, id: i32) -> QueryResult<Option<String>> {
         posts::table.find(id).select(posts::slug).first(conn).optional()
     }
 
@@ -167,11 +167,11 @@ impl Writable for Posts {
         Some(crate::seo::post_url(base, slug, canonical))
     }
 
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, PostInput)>> {
         load_input(conn, slug)
     }
 
-    fn validate(conn: &mut SqliteConnection, input: &PostInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
+    fn validate(conn: &mut Conn, input: &PostInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check, &mut InDatabase(&mut *conn));
         check_redirects(&mut check, input, &mut |old| {
@@ -183,7 +183,7 @@ impl Writable for Posts {
     }
 
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &PostInput,
         existing: Option<(i32, &PostInput)>,
         now: &str,
@@ -200,7 +200,7 @@ impl Writable for Posts {
         Ok(sync::write_post(conn, &input, existing.map(|(id, _)| id), now)?.0)
     }
 
-    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+    fn delete(conn: &mut Conn, id: i32) -> Result<(), ApiError> {
         // Its FAQ entries go with it (left behind without a post they would turn into public
         // standalone entries), and so do its redirects.
         use crate::search::index::{remove, Kind};
@@ -217,13 +217,13 @@ impl Writable for Posts {
         Ok(())
     }
 
-    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Post>> {
+    fn find(conn: &mut Conn, slug: &str, viewer: &Viewer) -> QueryResult<Option<Post>> {
         query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }
 
 /// Where an old slug of a post now lives, if the viewer may see that post.
-pub fn redirect_target(conn: &mut SqliteConnection, old_slug: &str, viewer: &Viewer) -> QueryResult<Option<String>> {
+pub fn redirect_target(conn: &mut Conn, old_slug: &str, viewer: &Viewer) -> QueryResult<Option<String>> {
     query::visible(viewer)
         .filter(
             posts::id.eq_any(

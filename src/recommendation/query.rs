@@ -1,7 +1,7 @@
 //! What a recommendation is computed from, read in one go.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Backing, BackingSection, Symptom};
 use crate::citations::query as citations;
@@ -25,7 +25,7 @@ pub struct Facts {
     pub site: Option<Site>,
 }
 
-pub fn facts(conn: &mut SqliteConnection, viewer: &Viewer) -> QueryResult<Facts> {
+pub fn facts(conn: &mut Conn, viewer: &Viewer) -> QueryResult<Facts> {
     let ids: Vec<i32> = conditions_table::table
         .filter(conditions_table::is_red_flag.eq(true))
         .order((conditions_table::category_id, conditions_table::position, conditions_table::id))
@@ -50,7 +50,7 @@ pub fn facts(conn: &mut SqliteConnection, viewer: &Viewer) -> QueryResult<Facts>
 
 /// The sections of public posts whose heading is about sessions, and the citations of those
 /// posts: the content the session guidance comes from.
-pub fn backing(conn: &mut SqliteConnection, viewer: &Viewer) -> QueryResult<Backing> {
+pub fn backing(conn: &mut Conn, viewer: &Viewer) -> QueryResult<Backing> {
     let rows: Vec<(i32, String, String, String, Option<String>)> = post_sections::table
         .inner_join(posts::table)
         .filter(crate::is_public!(posts, &viewer.now))

@@ -1,16 +1,17 @@
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
-use diesel::sqlite::SqliteConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
-use crate::http::list_query::ListQuery;
+use crate::http::list_query::{Bind, ListQuery};
+use crate::http::prepared::Prepared;
 use crate::http::respond::{self, Data};
 use crate::posts::model::PostSummary;
 use crate::posts::query as posts_query;
@@ -85,12 +86,7 @@ fn parse_limit(query_string: &str) -> Result<i64, ApiError> {
 }
 
 /// The related posts of the visible post `slug`, best first; None when there is no such post.
-pub fn related(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    limit: i64,
-    viewer: &Viewer,
-) -> QueryResult<Option<Vec<RelatedPost>>> {
+pub fn related(conn: &mut Conn, slug: &str, limit: i64, viewer: &Viewer) -> QueryResult<Option<Vec<RelatedPost>>> {
     let Some(id) =
         posts_query::visible(viewer).filter(posts::slug.eq(slug)).select(posts::id).first::<i32>(conn).optional()?
     else {
@@ -103,20 +99,20 @@ pub fn related(
         .into_iter()
         .collect();
     // What every other post shares with this one.
-    let shared: Vec<Shared> = diesel::sql_query(
+    let shared: Vec<Shared> = Prepared::new(
         "SELECT other.post_id AS post_id, 'tag' AS kind, t.slug AS slug
            FROM post_tags mine JOIN post_tags other ON other.tag_id = mine.tag_id AND other.post_id <> mine.post_id
            JOIN tags t ON t.id = mine.tag_id
-          WHERE mine.post_id = ?1
+          WHERE mine.post_id = ?
          UNION ALL
          SELECT other.post_id, 'category', cc.slug
            FROM post_condition_categories mine
            JOIN post_condition_categories other ON other.category_id = mine.category_id AND other.post_id <> mine.post_id
            JOIN condition_categories cc ON cc.id = mine.category_id
-          WHERE mine.post_id = ?1
+          WHERE mine.post_id = ?
           ORDER BY 1, 2, 3",
+        [Bind::Int(i64::from(id)), Bind::Int(i64::from(id))],
     )
-    .bind::<Integer, _>(id)
     .load(conn)?;
     let mut by_post: HashMap<i32, (Vec<String>, Vec<String>)> = HashMap::new();
     for row in shared {

@@ -1,8 +1,10 @@
 //! Writes to the search index. Each resource has one row, at rowid `kind × 2^40 + id`.
+//! The index is SQLite's FTS5; on PostgreSQL there is none yet (search answers 501 there), so
+//! every write here is a no-op on it.
 
+use crate::db::Conn;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
-use diesel::sqlite::SqliteConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -73,20 +75,29 @@ fn alias(kind: Kind) -> &'static str {
 }
 
 /// Brings the resource's index row up to date (removing it if the resource is gone).
-pub fn reindex(conn: &mut SqliteConnection, kind: Kind, id: i32) -> QueryResult<()> {
+pub fn reindex(conn: &mut Conn, kind: Kind, id: i32) -> QueryResult<()> {
+    if conn.is_postgres() {
+        return Ok(());
+    }
     remove(conn, kind, id)?;
     let filter = format!("WHERE {}.id = ?", alias(kind));
     diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(id).execute(conn)?;
     Ok(())
 }
 
-pub fn remove(conn: &mut SqliteConnection, kind: Kind, id: i32) -> QueryResult<()> {
+pub fn remove(conn: &mut Conn, kind: Kind, id: i32) -> QueryResult<()> {
+    if conn.is_postgres() {
+        return Ok(());
+    }
     diesel::sql_query("DELETE FROM search_index WHERE rowid = ?").bind::<BigInt, _>(kind.rowid(id)).execute(conn)?;
     Ok(())
 }
 
 /// Adds the rows of the resources of one kind with ids `first..=last` (new rows of a bulk load).
-pub fn add_range(conn: &mut SqliteConnection, kind: Kind, first: i32, last: i32) -> QueryResult<()> {
+pub fn add_range(conn: &mut Conn, kind: Kind, first: i32, last: i32) -> QueryResult<()> {
+    if conn.is_postgres() {
+        return Ok(());
+    }
     let filter = format!("WHERE {alias}.id BETWEEN ? AND ?", alias = alias(kind));
     diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(first).bind::<Integer, _>(last).execute(conn)?;
     Ok(())
@@ -98,14 +109,17 @@ struct Changes {
     n: i64,
 }
 
-fn total_changes(conn: &mut SqliteConnection) -> QueryResult<i64> {
+fn total_changes(conn: &mut Conn) -> QueryResult<i64> {
     Ok(diesel::sql_query("SELECT total_changes() AS n").get_result::<Changes>(conn)?.n)
 }
 
 /// One bounded step (about `pages` leaf pages written) of merging the index's segments into
 /// one, as `optimize` does at once; true while there is more to merge. (FTS5: a negative
 /// 'merge' merges every level; fewer than two changes means it found nothing left to do.)
-pub fn merge_step(conn: &mut SqliteConnection, pages: i32) -> QueryResult<bool> {
+pub fn merge_step(conn: &mut Conn, pages: i32) -> QueryResult<bool> {
+    if conn.is_postgres() {
+        return Ok(false);
+    }
     let before = total_changes(conn)?;
     diesel::sql_query("INSERT INTO search_index (search_index, rank) VALUES ('merge', ?)")
         .bind::<Integer, _>(-pages.abs())
@@ -114,7 +128,10 @@ pub fn merge_step(conn: &mut SqliteConnection, pages: i32) -> QueryResult<bool> 
 }
 
 /// Rebuilds the whole index (after a bulk load).
-pub fn rebuild(conn: &mut SqliteConnection) -> QueryResult<()> {
+pub fn rebuild(conn: &mut Conn) -> QueryResult<()> {
+    if conn.is_postgres() {
+        return Ok(());
+    }
     diesel::sql_query("DELETE FROM search_index").execute(conn)?;
     for kind in [Kind::Post, Kind::Faq, Kind::Condition, Kind::Guidance] {
         diesel::sql_query(insert_from(kind, "")).execute(conn)?;
@@ -122,5 +139,17 @@ pub fn rebuild(conn: &mut SqliteConnection) -> QueryResult<()> {
     // A bulk load leaves the index in dozens of segments, and every search then reads each of
     // them; merged into one, a search does a third of the work.
     diesel::sql_query("INSERT INTO search_index (search_index) VALUES ('optimize')").execute(conn)?;
+    Ok(())
+}
+
+/// Builds the index when it is empty (a database from before search existed).
+pub fn build_if_empty(conn: &mut Conn) -> QueryResult<()> {
+    if conn.is_postgres() {
+        return Ok(());
+    }
+    let indexed = diesel::sql_query("SELECT count(*) AS n FROM search_index").get_result::<Changes>(conn)?.n;
+    if indexed == 0 {
+        rebuild(conn)?;
+    }
     Ok(())
 }

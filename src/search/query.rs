@@ -1,9 +1,9 @@
 //! Searching every kind of content at once, ranked by bm25 (titles weigh ten times the body),
 //! with highlighted snippets. Only what the viewer may see is found.
 
+use crate::db::Conn;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
-use diesel::sqlite::SqliteConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -118,7 +118,7 @@ fn conditions(kinds: &[String], viewer: &Viewer) -> String {
 /// A page of hits for an FTS5 expression (from `http::search_terms::to_fts`), best first, and the total.
 /// `kinds` are validated names (post, faq, condition, guidance).
 pub fn search(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     fts: &str,
     kinds: &[String],
     viewer: &Viewer,

@@ -2,8 +2,8 @@
 //! display) order and positions are implied by that order, so export → import into an empty
 //! database → export gives the same bytes.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::format::{GuidanceInput, Library, FORMAT_VERSION};
 use crate::citations::model::CitationInput;
@@ -16,11 +16,11 @@ use crate::site::model::SiteInput;
 use crate::tags::model::TagInput;
 use crate::{faqs as faq_resource, posts as post_resource};
 
-pub fn export(conn: &mut SqliteConnection) -> Result<Library, String> {
+pub fn export(conn: &mut Conn) -> Result<Library, String> {
     read(conn).map_err(|error| format!("export failed: {error}"))
 }
 
-fn read(conn: &mut SqliteConnection) -> QueryResult<Library> {
+fn read(conn: &mut Conn) -> QueryResult<Library> {
     conn.transaction(|conn| {
         let site = site::table.select(SiteInput::as_select()).first(conn)?;
         let tags = tags::table.order(tags::id).select(TagInput::as_select()).load(conn)?;

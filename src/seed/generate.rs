@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use crate::markdown;
 use crate::schema::{citations, faq_tags, faqs, post_citations, post_sections, post_tags, posts, tags};
@@ -111,9 +111,9 @@ impl Written {
 /// search index rows), committed in chunks of about `CHUNK` each, then merges the search index
 /// and refreshes the planner's statistics. Returns how many posts exist afterwards. An
 /// interrupted run keeps the chunks it committed.
-pub fn generate(conn: &mut SqliteConnection, count: usize, tag_count: usize, seed: u64, now: &str) -> QueryResult<i64> {
+pub fn generate(conn: &mut Conn, count: usize, tag_count: usize, seed: u64, now: &str) -> QueryResult<i64> {
     let mut rng = Rng::new(seed);
-    let (tag_ids, citation_ids) = conn.immediate_transaction(|conn| {
+    let (tag_ids, citation_ids) = crate::db::write_transaction(conn, |conn| {
         let used: i64 = tags::table.filter(tags::slug.eq(format!("topic-{seed}-0"))).count().get_result(conn)?;
         if used > 0 {
             return Err(diesel::result::Error::QueryBuilderError(
@@ -156,7 +156,7 @@ pub fn generate(conn: &mut SqliteConnection, count: usize, tag_count: usize, see
     let mut next = 0;
     while next < count {
         let started = Instant::now();
-        conn.immediate_transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let (mut posts, mut faqs) = (Written::default(), Written::default());
             while next < count && (posts.0.is_none() || started.elapsed() < CHUNK) {
                 add_post(conn, &mut rng, seed, next, &tag_ids, &citation_ids, &mut posts, &mut faqs)?;
@@ -173,7 +173,7 @@ pub fn generate(conn: &mut SqliteConnection, count: usize, tag_count: usize, see
             std::thread::sleep(PAUSE);
         }
     }
-    while conn.immediate_transaction(|conn| index::merge_step(conn, MERGE_PAGES))? {
+    while crate::db::write_transaction(conn, |conn| index::merge_step(conn, MERGE_PAGES))? {
         std::thread::sleep(PAUSE);
     }
     // Statistics for the query planner, which picks far better plans at this size with them
@@ -186,7 +186,7 @@ pub fn generate(conn: &mut SqliteConnection, count: usize, tag_count: usize, see
 /// entries.
 #[allow(clippy::too_many_arguments)]
 fn add_post(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     rng: &mut Rng,
     seed: u64,
     i: usize,

@@ -2,7 +2,7 @@
 //! Content in the database but not in the library is left alone (it may have been written
 //! through the API), so syncing never deletes.
 
-use diesel::sqlite::SqliteConnection;
+use crate::db::Conn;
 
 use super::format::Library;
 use crate::content::StoreError;
@@ -56,16 +56,16 @@ impl From<StoreError> for SyncError {
 }
 
 /// Syncs the whole library, all or nothing.
-pub fn sync(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, String> {
-    conn.immediate_transaction(|conn| sync_and_bump(conn, library, now)).map_err(describe)
+pub fn sync(conn: &mut Conn, library: &Library, now: &str) -> Result<SyncReport, String> {
+    crate::db::write_transaction(conn, |conn| sync_and_bump(conn, library, now)).map_err(describe)
 }
 
 /// `sync` inside a write transaction the caller holds (the first start's, around migrations).
-pub fn sync_in_transaction(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, String> {
+pub fn sync_in_transaction(conn: &mut Conn, library: &Library, now: &str) -> Result<SyncReport, String> {
     sync_and_bump(conn, library, now).map_err(describe)
 }
 
-fn sync_and_bump(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, SyncError> {
+fn sync_and_bump(conn: &mut Conn, library: &Library, now: &str) -> Result<SyncReport, SyncError> {
     let problems = super::validate::validate_against(conn, library)?;
     if !problems.is_empty() {
         return Err(SyncError::Invalid(problems));
@@ -85,7 +85,7 @@ fn describe(error: SyncError) -> String {
     }
 }
 
-fn sync_all(conn: &mut SqliteConnection, library: &Library, now: &str) -> Result<SyncReport, SyncError> {
+fn sync_all(conn: &mut Conn, library: &Library, now: &str) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     report.add(site::query::sync(conn, &library.site, now)?);
     for tag in &library.tags {

@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::db::Conn;
 use diesel::dsl::exists;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::format::{Library, FORMAT_VERSION};
 use crate::error::FieldError;
@@ -58,7 +58,7 @@ fn claimed_twice(library: &Library) -> Vec<FieldError> {
 /// What the document cannot know: an old slug it lists is the live slug of a post in the
 /// database that the document does not hold (the write API refuses the same). Run inside the
 /// sync's transaction, before anything is written.
-pub fn validate_against(conn: &mut SqliteConnection, library: &Library) -> QueryResult<Vec<FieldError>> {
+pub fn validate_against(conn: &mut Conn, library: &Library) -> QueryResult<Vec<FieldError>> {
     let in_document: HashSet<&str> = library.posts.iter().map(|p| p.slug.as_str()).collect();
     let mut errors = Vec::new();
     for (i, post) in library.posts.iter().enumerate() {

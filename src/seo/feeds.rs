@@ -1,7 +1,7 @@
 //! The published posts as RSS 2.0, Atom, JSON Feed 1.1 and a sitemap.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -32,7 +32,7 @@ pub struct FeedPost {
 }
 
 /// The public posts, newest first, at most `limit`, with their bodies when `bodies`.
-pub fn load(conn: &mut SqliteConnection, base: &str, limit: i64, bodies: bool) -> QueryResult<Vec<FeedPost>> {
+pub fn load(conn: &mut Conn, base: &str, limit: i64, bodies: bool) -> QueryResult<Vec<FeedPost>> {
     let viewer = Viewer::public();
     let rows: Vec<PostRow> = posts_query::visible(&viewer)
         .order((posts::published_at.desc(), posts::id.desc()))

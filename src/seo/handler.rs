@@ -14,7 +14,7 @@ fn unseeded() -> ApiError {
     ApiError::Unavailable("The content library has not been seeded yet.".into())
 }
 
-fn site(conn: &mut diesel::sqlite::SqliteConnection) -> Result<Site, ApiError> {
+fn site(conn: &mut crate::db::Conn) -> Result<Site, ApiError> {
     crate::site::query::find(conn)?.ok_or_else(unseeded)
 }
 

@@ -1,28 +1,28 @@
 //! Database access for the site row.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Site, SiteInput};
 use crate::db::{sync_row, Change};
 use crate::schema::site;
 
-pub fn find(conn: &mut SqliteConnection) -> QueryResult<Option<Site>> {
+pub fn find(conn: &mut Conn) -> QueryResult<Option<Site>> {
     let row: Option<(SiteInput, String)> =
         site::table.select((SiteInput::as_select(), site::updated_at)).first(conn).optional()?;
     Ok(row.map(|(input, updated_at)| input.into_site(updated_at)))
 }
 
 /// Inserts or updates the single site row; unchanged content writes nothing.
-pub fn sync(conn: &mut SqliteConnection, input: &SiteInput, now: &str) -> QueryResult<Change> {
+pub fn sync(conn: &mut Conn, input: &SiteInput, now: &str) -> QueryResult<Change> {
     let existing = site::table.select((site::id, SiteInput::as_select())).first::<(i32, SiteInput)>(conn).optional()?;
-    let insert = |conn: &mut SqliteConnection| {
+    let insert = |conn: &mut Conn| {
         diesel::insert_into(site::table)
             .values((site::id.eq(1), input, site::created_at.eq(now), site::updated_at.eq(now)))
             .returning(site::id)
             .get_result(conn)
     };
-    let update = |conn: &mut SqliteConnection, id: i32| {
+    let update = |conn: &mut Conn, id: i32| {
         diesel::update(site::table.find(id)).set((input, site::updated_at.eq(now))).execute(conn)
     };
     Ok(sync_row(conn, existing, input, insert, update)?.1)

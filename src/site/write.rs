@@ -1,7 +1,7 @@
 //! Updating the site (it always exists once seeded, so there is no create or delete).
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Site, SiteInput};
 use super::query;
@@ -48,22 +48,18 @@ impl Writable for SiteResource {
         SITE_SLUG
     }
 
-    fn load(conn: &mut SqliteConnection, _slug: &str) -> QueryResult<Option<(i32, SiteInput)>> {
+    fn load(conn: &mut Conn, _slug: &str) -> QueryResult<Option<(i32, SiteInput)>> {
         site::table.select((site::id, SiteInput::as_select())).first(conn).optional()
     }
 
-    fn validate(
-        _conn: &mut SqliteConnection,
-        input: &SiteInput,
-        _existing: Option<i32>,
-    ) -> QueryResult<Vec<FieldError>> {
+    fn validate(_conn: &mut Conn, input: &SiteInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check);
         Ok(check.errors)
     }
 
     fn save(
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         input: &SiteInput,
         existing: Option<(i32, &SiteInput)>,
         now: &str,
@@ -72,11 +68,11 @@ impl Writable for SiteResource {
         Ok(existing.map(|(id, _)| id).unwrap_or(1))
     }
 
-    fn delete(_conn: &mut SqliteConnection, _id: i32) -> Result<(), ApiError> {
+    fn delete(_conn: &mut Conn, _id: i32) -> Result<(), ApiError> {
         Err(ApiError::Conflict("The site cannot be deleted.".into()))
     }
 
-    fn find(conn: &mut SqliteConnection, _slug: &str, _viewer: &Viewer) -> QueryResult<Option<Site>> {
+    fn find(conn: &mut Conn, _slug: &str, _viewer: &Viewer) -> QueryResult<Option<Site>> {
         query::find(conn)
     }
 }

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text};
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{SyncChange, SyncData};
 use crate::content::Viewer;
@@ -63,8 +63,10 @@ pub struct Page {
 
 const COLUMNS: &str = "seq, resource, resource_id, slug, op, visible_from, parent_id, at";
 
-pub fn max_seq(conn: &mut SqliteConnection) -> QueryResult<i64> {
-    Ok(diesel::sql_query("SELECT coalesce(max(seq), 0) AS seq FROM change_log").get_result::<Seq>(conn)?.seq)
+pub fn max_seq(conn: &mut Conn) -> QueryResult<i64> {
+    Ok(diesel::sql_query("SELECT CAST(coalesce(max(seq), 0) AS BIGINT) AS seq FROM change_log")
+        .get_result::<Seq>(conn)?
+        .seq)
 }
 
 /// The table of a resource type, and how its slug reads.
@@ -91,21 +93,20 @@ struct IdSlug {
 }
 
 /// The slugs now of the resources of one type with these ids (those that still exist).
-fn current_slugs(conn: &mut SqliteConnection, resource: &str, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
+fn current_slugs(conn: &mut Conn, resource: &str, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
     let (table, slug) = table(resource);
     let marks = vec!["?"; ids.len()].join(", ");
-    let mut query =
-        diesel::sql_query(format!("SELECT id, {slug} AS slug FROM {table} WHERE id IN ({marks})")).into_boxed();
-    for id in ids {
-        query = query.bind::<Integer, _>(*id);
-    }
+    let query = Prepared::once(
+        &format!("SELECT id, {slug} AS slug FROM {table} WHERE id IN ({marks})"),
+        ids.iter().map(|id| Bind::Int(i64::from(*id))),
+    );
     Ok(query.load::<IdSlug>(conn)?.into_iter().map(|row| (row.id, row.slug)).collect())
 }
 
 /// What the public sees now of the resources of one type with these ids and current slugs: a
 /// query per relation for all of them where the type has a batch read.
 fn load_all(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     resource: &str,
     slugs: &HashMap<i32, String>,
     viewer: &Viewer,
@@ -151,7 +152,7 @@ fn load_all(
 }
 
 /// One resource of a type without a batch read, as the public sees it now, if it is public.
-fn load(conn: &mut SqliteConnection, resource: &str, slug: &str, viewer: &Viewer) -> QueryResult<Option<SyncData>> {
+fn load(conn: &mut Conn, resource: &str, slug: &str, viewer: &Viewer) -> QueryResult<Option<SyncData>> {
     let none = ListQuery::none();
     Ok(match resource {
         "condition" => crate::conditions::query::find_condition(conn, slug, &none, viewer)?
@@ -165,7 +166,7 @@ fn load(conn: &mut SqliteConnection, resource: &str, slug: &str, viewer: &Viewer
 }
 
 /// The last log row of a resource at or before `seq`: its state as of then.
-fn state_at(conn: &mut SqliteConnection, key: &Key, seq: i64) -> QueryResult<Option<LogRow>> {
+fn state_at(conn: &mut Conn, key: &Key, seq: i64) -> QueryResult<Option<LogRow>> {
     Prepared::new(
         &format!(
             "SELECT {COLUMNS} FROM change_log WHERE resource = ? AND resource_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"
@@ -178,7 +179,7 @@ fn state_at(conn: &mut SqliteConnection, key: &Key, seq: i64) -> QueryResult<Opt
 
 /// The slug a resource had at `seq`, if the public could see it then (`time` is when the token
 /// was issued: scheduled content whose time had come by then was public too).
-fn public_at(conn: &mut SqliteConnection, key: &Key, seq: i64, time: &str) -> QueryResult<Option<String>> {
+fn public_at(conn: &mut Conn, key: &Key, seq: i64, time: &str) -> QueryResult<Option<String>> {
     let Some(row) = state_at(conn, key, seq)? else { return Ok(None) };
     let public =
         row.op != "delete" && row.visible_from.as_deref().is_some_and(|from| from <= time || from <= row.at.as_str());
@@ -196,7 +197,7 @@ fn public_at(conn: &mut SqliteConnection, key: &Key, seq: i64, time: &str) -> Qu
 
 /// Resources whose public representation depends on this one: a post's FAQ entries, a
 /// category's conditions.
-fn dependents(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Vec<Key>> {
+fn dependents(conn: &mut Conn, key: &Key) -> QueryResult<Vec<Key>> {
     let (sql, kind) = match key.0.as_str() {
         "post" => ("SELECT id FROM faqs WHERE post_id = ? ORDER BY id", "faq"),
         "condition_category" => ("SELECT id FROM conditions WHERE category_id = ? ORDER BY id", "condition"),
@@ -208,15 +209,16 @@ fn dependents(conn: &mut SqliteConnection, key: &Key) -> QueryResult<Vec<Key>> {
 
 /// Posts and FAQ entries whose scheduled time came in `(after, until]`: public now with no
 /// write to log.
-fn scheduled_between(conn: &mut SqliteConnection, after: &str, until: &str) -> QueryResult<Vec<Key>> {
+fn scheduled_between(conn: &mut Conn, after: &str, until: &str) -> QueryResult<Vec<Key>> {
     let mut keys = Vec::new();
     for (table, kind) in [("posts", "post"), ("faqs", "faq")] {
-        let ids: Vec<Id> = diesel::sql_query(format!(
-            "SELECT id FROM {table} WHERE status IN {public} AND published_at > ? AND published_at <= ? ORDER BY published_at, id",
-            public = crate::public_statuses!()
-        ))
-        .bind::<Text, _>(after)
-        .bind::<Text, _>(until)
+        let ids: Vec<Id> = Prepared::new(
+            &format!(
+                "SELECT id FROM {table} WHERE status IN {public} AND published_at > ? AND published_at <= ? ORDER BY published_at, id",
+                public = crate::public_statuses!()
+            ),
+            [Bind::Text(after.to_string()), Bind::Text(until.to_string())],
+        )
         .load(conn)?;
         keys.extend(ids.into_iter().map(|id| (kind.to_string(), id.id)));
     }
@@ -225,7 +227,7 @@ fn scheduled_between(conn: &mut SqliteConnection, after: &str, until: &str) -> Q
 
 /// The changes after `since` (a `seq`, with the time its token was issued), about `limit`
 /// resources at most (a post's FAQ entries come with it, so a page may hold a few more).
-pub fn page(conn: &mut SqliteConnection, since: i64, time: &str, limit: usize, viewer: &Viewer) -> QueryResult<Page> {
+pub fn page(conn: &mut Conn, since: i64, time: &str, limit: usize, viewer: &Viewer) -> QueryResult<Page> {
     let max = max_seq(conn)?;
     let mut keys: Vec<(Key, String)> = Vec::new();
     let mut seen: HashMap<Key, usize> = HashMap::new();

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Tag, TagInput, TagRef, TagRow};
 use crate::content::visibility::is_public_faq;
@@ -15,7 +15,7 @@ use crate::http::list_query::ListQuery;
 use crate::schema::{faq_tags, faqs, post_tags, tagged_posts, tags};
 
 /// The tags with these ids, in that order, with how many visible posts and FAQ entries each has.
-pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32], _query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<Tag>> {
+pub fn by_ids(conn: &mut Conn, ids: &[i32], _query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<Tag>> {
     let rows: Vec<(i32, TagRow)> =
         tags::table.filter(tags::id.eq_any(ids)).select((tags::id, TagRow::as_select())).load(conn)?;
     let (post_counts, faq_counts) = counts(conn, viewer, ids)?;
@@ -30,12 +30,7 @@ pub fn by_ids(conn: &mut SqliteConnection, ids: &[i32], _query: &ListQuery, view
     Ok(crate::db::in_order(ids, tags))
 }
 
-pub fn find_by_slug(
-    conn: &mut SqliteConnection,
-    slug: &str,
-    _query: &ListQuery,
-    viewer: &Viewer,
-) -> QueryResult<Option<Tag>> {
+pub fn find_by_slug(conn: &mut Conn, slug: &str, _query: &ListQuery, viewer: &Viewer) -> QueryResult<Option<Tag>> {
     let Some((id, row)) = tags::table
         .filter(tags::slug.eq(slug))
         .select((tags::id, TagRow::as_select()))
@@ -54,7 +49,7 @@ type Counts = HashMap<i32, i64>;
 
 /// Visible posts and FAQ entries per tag, for the given tags, remembered until the content
 /// changes as list totals are (a sync page or tag list asked again costs no count).
-fn counts(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
+fn counts(conn: &mut Conn, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
     let keys: Vec<String> = ["posts", "faqs"]
         .iter()
         .flat_map(|kind| tag_ids.iter().map(move |id| format!("tag-{kind}|{id}|{}", viewer.preview)))
@@ -81,7 +76,7 @@ fn counts(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> Quer
 
 /// Counts them: two grouped queries, each reading only the given tags' rows by index, so the
 /// work is the tags' own counts, whatever the size of the library.
-fn count(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
+fn count(conn: &mut Conn, viewer: &Viewer, tag_ids: &[i32]) -> QueryResult<(Counts, Counts)> {
     // Grouped queries cannot be boxed, so the two visibilities are two queries each. Posts are
     // counted in tagged_posts (a post's list columns per tag, kept by triggers), whose indexes
     // lead with the tag and carry status and publication time: a tag's count reads a few
@@ -109,7 +104,7 @@ fn count(conn: &mut SqliteConnection, viewer: &Viewer, tag_ids: &[i32]) -> Query
 }
 
 /// The tags of each given post, in the post's order.
-pub fn refs_for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
+pub fn refs_for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
     let rows: Vec<(i32, String, String)> = post_tags::table
         .inner_join(tags::table)
         .filter(post_tags::post_id.eq_any(post_ids))
@@ -120,7 +115,7 @@ pub fn refs_for_posts(conn: &mut SqliteConnection, post_ids: &[i32]) -> QueryRes
 }
 
 /// The tags of each given FAQ entry, by name.
-pub fn refs_for_faqs(conn: &mut SqliteConnection, faq_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
+pub fn refs_for_faqs(conn: &mut Conn, faq_ids: &[i32]) -> QueryResult<HashMap<i32, Vec<TagRef>>> {
     let rows: Vec<(i32, String, String)> = faq_tags::table
         .inner_join(tags::table)
         .filter(faq_tags::faq_id.eq_any(faq_ids))
@@ -139,31 +134,31 @@ fn group_refs(rows: Vec<(i32, String, String)>) -> HashMap<i32, Vec<TagRef>> {
 }
 
 /// Tag ids by slug, for resolving references; `None` if any slug is unknown (named in the error).
-pub fn ids_by_slugs(conn: &mut SqliteConnection, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
+pub fn ids_by_slugs(conn: &mut Conn, slugs: &[String]) -> crate::content::Stored<Vec<i32>> {
     let found = tags::table.filter(tags::slug.eq_any(slugs)).select((tags::slug, tags::id)).load(conn)?;
     crate::content::store::resolve_slugs(found, slugs, "tag")
 }
 
 /// Inserts the tag or updates it by slug; unchanged content writes nothing.
-pub fn sync(conn: &mut SqliteConnection, input: &TagInput, now: &str) -> QueryResult<Change> {
+pub fn sync(conn: &mut Conn, input: &TagInput, now: &str) -> QueryResult<Change> {
     let existing = tags::table
         .filter(tags::slug.eq(&input.slug))
         .select((tags::id, TagInput::as_select()))
         .first::<(i32, TagInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut SqliteConnection| insert(conn, input, now);
-    let update = |conn: &mut SqliteConnection, id: i32| update(conn, id, input, now);
+    let insert = |conn: &mut Conn| insert(conn, input, now);
+    let update = |conn: &mut Conn, id: i32| update(conn, id, input, now);
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }
 
 /// Inserts a new row; returns its id. (The seed sync and the write API both write through here.)
-pub fn insert(conn: &mut SqliteConnection, input: &TagInput, now: &str) -> QueryResult<i32> {
+pub fn insert(conn: &mut Conn, input: &TagInput, now: &str) -> QueryResult<i32> {
     diesel::insert_into(tags::table)
         .values((input, tags::created_at.eq(now), tags::updated_at.eq(now)))
         .returning(tags::id)
         .get_result(conn)
 }
 
-pub fn update(conn: &mut SqliteConnection, id: i32, input: &TagInput, now: &str) -> QueryResult<usize> {
+pub fn update(conn: &mut Conn, id: i32, input: &TagInput, now: &str) -> QueryResult<usize> {
     diesel::update(tags::table.find(id)).set((input, tags::updated_at.eq(now))).execute(conn)
 }

@@ -1,7 +1,7 @@
 //! Writing tags.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{Tag, TagInput};
 use super::query;
@@ -33,26 +33,17 @@ impl Writable for Tags {
         &input.slug
     }
 
-    fn load(conn: &mut SqliteConnection, slug: &str) -> QueryResult<Option<(i32, TagInput)>> {
+    fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, TagInput)>> {
         tags::table.filter(tags::slug.eq(slug)).select((tags::id, TagInput::as_select())).first(conn).optional()
     }
 
-    fn validate(
-        _conn: &mut SqliteConnection,
-        input: &TagInput,
-        _existing: Option<i32>,
-    ) -> QueryResult<Vec<FieldError>> {
+    fn validate(_conn: &mut Conn, input: &TagInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
         let mut check = Check::new("");
         input.validate(&mut check);
         Ok(check.errors)
     }
 
-    fn save(
-        conn: &mut SqliteConnection,
-        input: &TagInput,
-        existing: Option<(i32, &TagInput)>,
-        now: &str,
-    ) -> Result<i32, ApiError> {
+    fn save(conn: &mut Conn, input: &TagInput, existing: Option<(i32, &TagInput)>, now: &str) -> Result<i32, ApiError> {
         Ok(match existing {
             Some((id, _)) => {
                 query::update(conn, id, input, now)?;
@@ -62,13 +53,13 @@ impl Writable for Tags {
         })
     }
 
-    fn delete(conn: &mut SqliteConnection, id: i32) -> Result<(), ApiError> {
+    fn delete(conn: &mut Conn, id: i32) -> Result<(), ApiError> {
         // Posts and FAQ entries lose the tag (their link rows cascade).
         diesel::delete(tags::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    fn referrers(conn: &mut SqliteConnection, id: i32) -> QueryResult<Vec<Referrers>> {
+    fn referrers(conn: &mut Conn, id: i32) -> QueryResult<Vec<Referrers>> {
         let on_posts = || post_tags::table.inner_join(posts::table).filter(post_tags::tag_id.eq(id));
         let on_faqs = || faq_tags::table.inner_join(faqs::table).filter(faq_tags::tag_id.eq(id));
         Ok(vec![
@@ -85,7 +76,7 @@ impl Writable for Tags {
         ])
     }
 
-    fn find(conn: &mut SqliteConnection, slug: &str, viewer: &Viewer) -> QueryResult<Option<Tag>> {
+    fn find(conn: &mut Conn, slug: &str, viewer: &Viewer) -> QueryResult<Option<Tag>> {
         query::find_by_slug(conn, slug, &crate::http::list_query::ListQuery::none(), viewer)
     }
 }

@@ -1,13 +1,13 @@
 //! Database access for tokens.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use super::model::{constant_time_eq, hash, lookup_of, NewToken, Scope, TokenInfo};
 use crate::schema::api_tokens;
 
 /// Creates a token and returns its plaintext (shown once) and its row.
-pub fn create(conn: &mut SqliteConnection, name: &str, scope: Scope, now: &str) -> Result<(String, TokenInfo), String> {
+pub fn create(conn: &mut Conn, name: &str, scope: Scope, now: &str) -> Result<(String, TokenInfo), String> {
     let new = NewToken::generate()?;
     let info = diesel::insert_into(api_tokens::table)
         .values((
@@ -17,18 +17,19 @@ pub fn create(conn: &mut SqliteConnection, name: &str, scope: Scope, now: &str) 
             api_tokens::token_hash.eq(new.hash.as_slice()),
             api_tokens::created_at.eq(now),
         ))
-        .returning(TokenInfo::as_returning())
-        .get_result(conn)
+        .returning(api_tokens::id)
+        .get_result::<i32>(conn)
+        .and_then(|id| api_tokens::table.find(id).select(TokenInfo::as_select()).first(conn))
         .map_err(|error| format!("cannot store the token: {error}"))?;
     Ok((new.token, info))
 }
 
-pub fn list(conn: &mut SqliteConnection) -> QueryResult<Vec<TokenInfo>> {
+pub fn list(conn: &mut Conn) -> QueryResult<Vec<TokenInfo>> {
     api_tokens::table.order(api_tokens::id).select(TokenInfo::as_select()).load(conn)
 }
 
 /// Revokes the token with this id or name; returns how many were revoked.
-pub fn revoke(conn: &mut SqliteConnection, id_or_name: &str, now: &str) -> QueryResult<usize> {
+pub fn revoke(conn: &mut Conn, id_or_name: &str, now: &str) -> QueryResult<usize> {
     let target = api_tokens::table.filter(api_tokens::revoked_at.is_null());
     match id_or_name.parse::<i32>() {
         Ok(id) => {
@@ -66,7 +67,7 @@ pub enum Verified {
 }
 
 /// Finds the token by its lookup prefix and compares hashes in constant time. Only reads.
-pub fn verify(conn: &mut SqliteConnection, token: &str, now: &str) -> QueryResult<Verified> {
+pub fn verify(conn: &mut Conn, token: &str, now: &str) -> QueryResult<Verified> {
     let Some(lookup) = lookup_of(token) else {
         return Ok(Verified::Invalid);
     };
@@ -93,7 +94,7 @@ pub fn verify(conn: &mut SqliteConnection, token: &str, now: &str) -> QueryResul
 }
 
 /// Records that the token was used at `now`.
-pub fn record_use(conn: &mut SqliteConnection, id: i32, now: &str) -> QueryResult<usize> {
+pub fn record_use(conn: &mut Conn, id: i32, now: &str) -> QueryResult<usize> {
     diesel::update(api_tokens::table.find(id)).set(api_tokens::last_used_at.eq(now)).execute(conn)
 }
 

@@ -126,7 +126,8 @@ pub async fn create_webhook(
     caller.require(Scope::Admin)?;
     let input: WebhookInput = write::parse_body(&req, &body)?;
     validated(&input, settings(&req).allow_private_targets)?;
-    let created = db::run(&pool, move |conn| conn.immediate_transaction(|conn| query::create(conn, &input))).await?;
+    let created =
+        db::run(&pool, move |conn| crate::db::write_transaction(conn, |conn| query::create(conn, &input))).await?;
     let location = created.links.self_.clone();
     write::written(&req, StatusCode::CREATED, created, Some(location))
 }
@@ -187,7 +188,7 @@ pub async fn update_webhook(
     let id = id.into_inner();
     let allow_private = settings(&req).allow_private_targets;
     let updated = db::run(&pool, move |conn| {
-        conn.immediate_transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let current = query::load_input(conn, id)?.ok_or_else(|| not_found(id))?;
             let mut merged = serde_json::to_value(&current).map_err(ApiError::internal)?;
             write::merge_patch(&mut merged, &patch);
@@ -223,7 +224,8 @@ pub async fn delete_webhook(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Scope::Admin)?;
     let id = id.into_inner();
-    let deleted = db::run(&pool, move |conn| Ok(conn.immediate_transaction(|conn| query::delete(conn, id))?)).await?;
+    let deleted =
+        db::run(&pool, move |conn| Ok(crate::db::write_transaction(conn, |conn| query::delete(conn, id))?)).await?;
     if deleted == 0 {
         return Err(not_found(id));
     }
@@ -256,7 +258,7 @@ pub async fn ping_webhook(
     caller.require(Scope::Admin)?;
     let id = id.into_inner();
     let queued = db::run(&pool, move |conn| {
-        conn.immediate_transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             query::find(conn, id)?.ok_or_else(|| not_found(id))?;
             query::ping(conn, id)
         })
@@ -364,7 +366,8 @@ pub async fn redeliver(
     caller.require(Scope::Admin)?;
     let (id, delivery) = path.into_inner();
     let queued =
-        db::run(&pool, move |conn| conn.immediate_transaction(|conn| query::redeliver(conn, id, delivery))).await?;
+        db::run(&pool, move |conn| crate::db::write_transaction(conn, |conn| query::redeliver(conn, id, delivery)))
+            .await?;
     let queued = queued.ok_or_else(|| ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}.")))?;
     write::written(&req, StatusCode::ACCEPTED, queued, None)
 }

@@ -6,8 +6,8 @@
 //! (see `events::action`), so drafts are never announced and `data` is exactly what a public
 //! read returns.
 
+use crate::db::Conn;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 use serde_json::Value;
 
 use super::events;
@@ -20,7 +20,7 @@ use crate::schema::{site, webhook_deliveries, webhook_events, webhook_schedule, 
 
 /// What the app's change log does with a write's change: records its event, and when a
 /// scheduled resource is due.
-pub fn log(conn: &mut SqliteConnection, change: &Change, site_url: Option<&str>) -> Result<(), ApiError> {
+pub fn log(conn: &mut Conn, change: &Change, site_url: Option<&str>) -> Result<(), ApiError> {
     let source = &change.source;
     record(conn, source, change.before.clone(), change.after.clone(), change.deleted, site_url)?;
     let due = if change.deleted { None } else { change.scheduled_at };
@@ -30,7 +30,7 @@ pub fn log(conn: &mut SqliteConnection, change: &Change, site_url: Option<&str>)
 /// Records the event a write means, if any: `before` and `after` are the public
 /// representations around the write.
 pub fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     source: &Source,
     before: Option<Public>,
     after: Option<Public>,
@@ -69,7 +69,7 @@ pub fn record(
 /// Records the events of a write that replaced a whole set (the guidance bands): one per
 /// resource that appeared, changed or went.
 pub fn record_set(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     source: &Source,
     before: Vec<Public>,
     after: Vec<Public>,
@@ -90,13 +90,7 @@ pub fn record_set(
 
 /// Remembers when a scheduled resource becomes public, so the worker announces it then; a
 /// write that unschedules it (or deletes it) forgets it.
-pub fn schedule(
-    conn: &mut SqliteConnection,
-    kind: &str,
-    id: i32,
-    due_at: Option<&str>,
-    now: &str,
-) -> Result<(), ApiError> {
+pub fn schedule(conn: &mut Conn, kind: &str, id: i32, due_at: Option<&str>, now: &str) -> Result<(), ApiError> {
     diesel::delete(
         webhook_schedule::table.filter(webhook_schedule::kind.eq(kind)).filter(webhook_schedule::resource_id.eq(id)),
     )
@@ -114,7 +108,7 @@ pub fn schedule(
 }
 
 /// Announces a resource of kind `R` whose scheduled time has come (`*.published`).
-pub fn announce<R: Writable>(conn: &mut SqliteConnection, id: i32, site_url: Option<&str>) -> Result<(), ApiError> {
+pub fn announce<R: Writable>(conn: &mut Conn, id: i32, site_url: Option<&str>) -> Result<(), ApiError> {
     if let Some(slug) = R::slug_of(conn, id)? {
         let after = public::<R>(conn, &slug)?;
         record(conn, &Source::of::<R>(), None, after, false, site_url)?;
@@ -123,7 +117,7 @@ pub fn announce<R: Writable>(conn: &mut SqliteConnection, id: i32, site_url: Opt
 }
 
 /// A kind whose scheduled resources are announced, and how.
-pub type Announcer = (&'static str, fn(&mut SqliteConnection, i32, Option<&str>) -> Result<(), ApiError>);
+pub type Announcer = (&'static str, fn(&mut Conn, i32, Option<&str>) -> Result<(), ApiError>);
 
 /// The announcer of `R`'s scheduled resources.
 pub const fn announcer<R: Writable>() -> Announcer {
@@ -135,12 +129,12 @@ pub const fn announcer<R: Writable>() -> Announcer {
 /// claimed by deleting it, so with several instances only the one whose delete removed it
 /// announces it.
 pub fn announce_due(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     now: &str,
     site_url: Option<&str>,
     announcers: &[Announcer],
 ) -> Result<usize, ApiError> {
-    conn.immediate_transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let due: Vec<(String, i32)> = webhook_schedule::table
             .filter(webhook_schedule::due_at.le(now))
             .select((webhook_schedule::kind, webhook_schedule::resource_id))
@@ -167,7 +161,7 @@ pub fn announce_due(
 }
 
 /// The active subscriptions that want this event type.
-fn subscribers(conn: &mut SqliteConnection, event_type: &str) -> Result<Vec<i32>, ApiError> {
+fn subscribers(conn: &mut Conn, event_type: &str) -> Result<Vec<i32>, ApiError> {
     let active: Vec<(i32, String)> =
         webhooks::table.filter(webhooks::active.eq(true)).select((webhooks::id, webhooks::events)).load(conn)?;
     Ok(active
@@ -181,7 +175,7 @@ fn subscribers(conn: &mut SqliteConnection, event_type: &str) -> Result<Vec<i32>
 }
 
 /// The front end's base URL: `PUBLIC_SITE_URL`, else the site's website.
-fn site_base(conn: &mut SqliteConnection, configured: Option<&str>) -> Result<String, ApiError> {
+fn site_base(conn: &mut Conn, configured: Option<&str>) -> Result<String, ApiError> {
     let website: Option<String> = match configured {
         Some(_) => None,
         None => site::table.select(site::website_url).first(conn).optional()?,
@@ -191,7 +185,7 @@ fn site_base(conn: &mut SqliteConnection, configured: Option<&str>) -> Result<St
 
 /// Writes an event and one pending delivery of it per subscription; returns the event's row id.
 pub fn enqueue(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     event_type: &str,
     resource: Option<EventResource>,
     data: Option<Value>,
@@ -224,7 +218,7 @@ pub fn enqueue(
 }
 
 /// A new pending delivery of an event, due now; returns its id.
-pub fn add_delivery(conn: &mut SqliteConnection, webhook: i32, event_id: i32) -> Result<i32, ApiError> {
+pub fn add_delivery(conn: &mut Conn, webhook: i32, event_id: i32) -> Result<i32, ApiError> {
     Ok(diesel::insert_into(webhook_deliveries::table)
         .values((
             webhook_deliveries::webhook_id.eq(webhook),

@@ -1,8 +1,10 @@
 //! Database access for subscriptions and deliveries.
 
+use crate::db::Conn;
+use crate::http::list_query::Bind;
+use crate::http::prepared::Prepared;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::sqlite::SqliteConnection;
 
 use super::delivery::{new_secret, Attempt};
 use super::model::{DeliveredEvent, Delivery, DeliveryLinks, Webhook, WebhookInput, WebhookLinks};
@@ -26,7 +28,7 @@ struct Row {
     updated_at: String,
 }
 
-fn pending_count(conn: &mut SqliteConnection, id: i32) -> QueryResult<i64> {
+fn pending_count(conn: &mut Conn, id: i32) -> QueryResult<i64> {
     webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(id))
         .filter(webhook_deliveries::status.eq("pending"))
@@ -34,7 +36,7 @@ fn pending_count(conn: &mut SqliteConnection, id: i32) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-fn to_webhook(conn: &mut SqliteConnection, row: Row) -> QueryResult<Webhook> {
+fn to_webhook(conn: &mut Conn, row: Row) -> QueryResult<Webhook> {
     Ok(Webhook {
         pending_deliveries: pending_count(conn, row.id)?,
         id: row.id,
@@ -49,17 +51,17 @@ fn to_webhook(conn: &mut SqliteConnection, row: Row) -> QueryResult<Webhook> {
     })
 }
 
-pub fn list(conn: &mut SqliteConnection) -> QueryResult<Vec<Webhook>> {
+pub fn list(conn: &mut Conn) -> QueryResult<Vec<Webhook>> {
     let rows: Vec<Row> = webhooks::table.order(webhooks::id).select(Row::as_select()).load(conn)?;
     rows.into_iter().map(|row| to_webhook(conn, row)).collect()
 }
 
-pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<Webhook>> {
+pub fn find(conn: &mut Conn, id: i32) -> QueryResult<Option<Webhook>> {
     let row: Option<Row> = webhooks::table.find(id).select(Row::as_select()).first(conn).optional()?;
     row.map(|row| to_webhook(conn, row)).transpose()
 }
 
-pub fn load_input(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<WebhookInput>> {
+pub fn load_input(conn: &mut Conn, id: i32) -> QueryResult<Option<WebhookInput>> {
     let row: Option<Row> = webhooks::table.find(id).select(Row::as_select()).first(conn).optional()?;
     Ok(row.map(|row| WebhookInput {
         url: row.url,
@@ -70,7 +72,7 @@ pub fn load_input(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<We
 }
 
 /// Creates a subscription; the answer carries its secret, the only time it is shown.
-pub fn create(conn: &mut SqliteConnection, input: &WebhookInput) -> Result<Webhook, ApiError> {
+pub fn create(conn: &mut Conn, input: &WebhookInput) -> Result<Webhook, ApiError> {
     let count: i64 = webhooks::table.count().get_result(conn)?;
     if count >= MAX_WEBHOOKS {
         return Err(ApiError::Conflict(format!("There are already {MAX_WEBHOOKS} webhooks; delete one first.")));
@@ -94,7 +96,7 @@ pub fn create(conn: &mut SqliteConnection, input: &WebhookInput) -> Result<Webho
     Ok(created)
 }
 
-pub fn update(conn: &mut SqliteConnection, id: i32, input: &WebhookInput) -> Result<(), ApiError> {
+pub fn update(conn: &mut Conn, id: i32, input: &WebhookInput) -> Result<(), ApiError> {
     diesel::update(webhooks::table.find(id))
         .set((
             webhooks::url.eq(&input.url),
@@ -108,13 +110,13 @@ pub fn update(conn: &mut SqliteConnection, id: i32, input: &WebhookInput) -> Res
 }
 
 /// Deletes a subscription and its deliveries; events no delivery refers to any more go too.
-pub fn delete(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+pub fn delete(conn: &mut Conn, id: i32) -> QueryResult<usize> {
     let deleted = diesel::delete(webhooks::table.find(id)).execute(conn)?;
     prune_orphan_events(conn)?;
     Ok(deleted)
 }
 
-fn prune_orphan_events(conn: &mut SqliteConnection) -> QueryResult<usize> {
+fn prune_orphan_events(conn: &mut Conn) -> QueryResult<usize> {
     diesel::sql_query(
         "DELETE FROM webhook_events WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)",
     )
@@ -122,7 +124,7 @@ fn prune_orphan_events(conn: &mut SqliteConnection) -> QueryResult<usize> {
 }
 
 /// Forgets finished deliveries older than `before` (RFC 3339), and events left without one.
-pub fn prune(conn: &mut SqliteConnection, before: &str) -> QueryResult<usize> {
+pub fn prune(conn: &mut Conn, before: &str) -> QueryResult<usize> {
     let removed = diesel::delete(
         webhook_deliveries::table
             .filter(webhook_deliveries::status.ne("pending"))
@@ -185,7 +187,7 @@ macro_rules! delivery_columns {
 }
 
 /// Deliveries with these ids, in this order.
-pub fn deliveries_by_ids(conn: &mut SqliteConnection, ids: &[i32]) -> QueryResult<Vec<Delivery>> {
+pub fn deliveries_by_ids(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<Delivery>> {
     let rows: Vec<DeliveryRow> = webhook_deliveries::table
         .inner_join(webhook_events::table)
         .filter(webhook_deliveries::id.eq_any(ids))
@@ -196,7 +198,7 @@ pub fn deliveries_by_ids(conn: &mut SqliteConnection, ids: &[i32]) -> QueryResul
     Ok(deliveries)
 }
 
-pub fn delivery(conn: &mut SqliteConnection, webhook: i32, id: i32) -> QueryResult<Option<Delivery>> {
+pub fn delivery(conn: &mut Conn, webhook: i32, id: i32) -> QueryResult<Option<Delivery>> {
     let row: Option<DeliveryRow> = webhook_deliveries::table
         .inner_join(webhook_events::table)
         .filter(webhook_deliveries::id.eq(id))
@@ -208,7 +210,7 @@ pub fn delivery(conn: &mut SqliteConnection, webhook: i32, id: i32) -> QueryResu
 }
 
 /// Sends a delivery's event again, as a new delivery at the end of the subscription's queue.
-pub fn redeliver(conn: &mut SqliteConnection, webhook: i32, id: i32) -> Result<Option<Delivery>, ApiError> {
+pub fn redeliver(conn: &mut Conn, webhook: i32, id: i32) -> Result<Option<Delivery>, ApiError> {
     let event: Option<i32> = webhook_deliveries::table
         .filter(webhook_deliveries::id.eq(id))
         .filter(webhook_deliveries::webhook_id.eq(webhook))
@@ -221,7 +223,7 @@ pub fn redeliver(conn: &mut SqliteConnection, webhook: i32, id: i32) -> Result<O
 }
 
 /// Queues a `ping` event for one subscription.
-pub fn ping(conn: &mut SqliteConnection, webhook: i32) -> Result<Delivery, ApiError> {
+pub fn ping(conn: &mut Conn, webhook: i32) -> Result<Delivery, ApiError> {
     let event = outbox::enqueue(conn, super::events::PING, None, None, &[])?;
     let new = outbox::add_delivery(conn, webhook, event)?;
     delivery(conn, webhook, new)?.ok_or_else(|| ApiError::internal("queued delivery not found"))
@@ -255,12 +257,12 @@ pub struct NextWork {
     pub delivery_ms: Option<i64>,
 }
 
-pub fn next_work(conn: &mut SqliteConnection) -> QueryResult<NextWork> {
+pub fn next_work(conn: &mut Conn) -> QueryResult<NextWork> {
     diesel::sql_query(
         "SELECT (SELECT min(due_at) FROM webhook_schedule) AS announcement,
                 (SELECT min(CASE WHEN d.lease_until_ms > d.next_attempt_ms THEN d.lease_until_ms ELSE d.next_attempt_ms END)
                  FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-                 WHERE w.active = 1 AND d.status = 'pending'
+                 WHERE w.active AND d.status = 'pending'
                    AND d.id = (SELECT min(p.id) FROM webhook_deliveries p
                                WHERE p.webhook_id = d.webhook_id AND p.status = 'pending')) AS delivery_ms",
     )
@@ -272,18 +274,15 @@ pub fn next_work(conn: &mut SqliteConnection) -> QueryResult<NextWork> {
 /// time, in order, and a retry holds back the ones after it. One `UPDATE … RETURNING`, so two
 /// instances never claim the same delivery (the conditions on the row itself are re-checked
 /// under the row lock on PostgreSQL too); returns what was claimed.
-pub fn claim(conn: &mut SqliteConnection, owner: &str, now_ms: i64, lease_until_ms: i64) -> QueryResult<Vec<Due>> {
-    let claimed: Vec<Claimed> = diesel::sql_query(
+pub fn claim(conn: &mut Conn, owner: &str, now_ms: i64, lease_until_ms: i64) -> QueryResult<Vec<Due>> {
+    let claimed: Vec<Claimed> = Prepared::new(
         "UPDATE webhook_deliveries SET lease_owner = ?, lease_until_ms = ?
          WHERE status = 'pending' AND next_attempt_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms <= ?)
            AND id IN (SELECT min(p.id) FROM webhook_deliveries p JOIN webhooks w ON w.id = p.webhook_id
-                      WHERE p.status = 'pending' AND w.active = 1 GROUP BY p.webhook_id)
+                      WHERE p.status = 'pending' AND w.active GROUP BY p.webhook_id)
          RETURNING id",
+        [Bind::Text(owner.to_string()), Bind::Int(lease_until_ms), Bind::Int(now_ms), Bind::Int(now_ms)],
     )
-    .bind::<Text, _>(owner)
-    .bind::<BigInt, _>(lease_until_ms)
-    .bind::<BigInt, _>(now_ms)
-    .bind::<BigInt, _>(now_ms)
     .load(conn)?;
     let claimed: Vec<i32> = claimed.into_iter().map(|row| row.id).collect();
     if claimed.is_empty() {
@@ -307,7 +306,7 @@ pub fn claim(conn: &mut SqliteConnection, owner: &str, now_ms: i64, lease_until_
 
 /// Gives back the deliveries an instance holds (it is shutting down), so they are sent
 /// again at once rather than when their leases run out.
-pub fn release(conn: &mut SqliteConnection, owner_prefix: &str) -> QueryResult<usize> {
+pub fn release(conn: &mut Conn, owner_prefix: &str) -> QueryResult<usize> {
     diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::status.eq("pending"))
@@ -321,7 +320,7 @@ pub fn release(conn: &mut SqliteConnection, owner_prefix: &str) -> QueryResult<u
 /// (doubling the wait each time, at most an hour), or failed for good after the last attempt.
 /// Returns false (and records nothing) when the lease was no longer this owner's.
 pub fn finish_attempt(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     delivery_id: i32,
     owner: &str,
     attempt: &Attempt,

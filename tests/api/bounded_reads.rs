@@ -75,7 +75,7 @@ fn public_reads_find_their_rows_by_index_whatever_the_library_size() {
     cli(&db, &["seed"]);
     // Generated content behind the seed, with planner statistics (generate runs ANALYZE).
     cli(&db, &["generate", "--posts", "300", "--tags", "2000"]);
-    let mut conn = SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    let mut conn = clinic_content::db::Conn::Sqlite(SqliteConnection::establish(db.to_str().unwrap()).unwrap());
     use clinic_content::schema::tags;
     let tag_ids: Vec<i32> = tags::table.select(tags::id).order(tags::id.desc()).limit(20).load(&mut conn).unwrap();
 

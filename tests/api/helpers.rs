@@ -17,6 +17,7 @@ pub struct TestApp {
     /// The server's own connection pool (None for a server in another process).
     pub pool: Option<clinic_content::db::DbPool>,
     _dir: Option<tempfile::TempDir>,
+    _pg: Option<crate::pg::PgDatabase>,
     client: awc::Client,
     spec: Value,
 }
@@ -49,11 +50,54 @@ fn client() -> awc::Client {
     awc::Client::builder().disable_redirects().timeout(std::time::Duration::from_secs(30)).finish()
 }
 
+/// Whether the suite runs on PostgreSQL: `TEST_BACKEND=postgres`, with `TEST_DATABASE_URL` naming
+/// the server (`.ci/run` runs the suite once on each backend).
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
+}
+
+/// For a test that holds only on one backend (SQLite's files, FTS5 search): on the PostgreSQL
+/// run it prints why and returns true, and the test returns.
+pub fn skip_on_postgres(why: &str) -> bool {
+    if on_postgres() {
+        println!("skipped on PostgreSQL: {why}");
+    }
+    on_postgres()
+}
+
+/// The app on the suite's backend: a fresh SQLite file, or a fresh PostgreSQL database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The app over a fresh temporary SQLite file, whatever the suite's backend.
+pub async fn spawn_sqlite_app() -> TestApp {
+    spawn_sqlite_app_with(|_| {}).await
+}
+
+/// `spawn_app` with a changed configuration (rate limits, cache size, ...).
+pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    if !on_postgres() {
+        return spawn_sqlite_app_with(change).await;
+    }
+    let database = crate::pg::PgDatabase::seeded("app").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
+    let mut app = start(database.url.clone(), change);
+    app._pg = Some(database);
+    app
+}
+
+async fn spawn_sqlite_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_path = dir.path().join("test.db");
-    let database_url = db_path.to_str().unwrap().to_string();
-    let app = Application::build(Config::for_database(database_url.clone())).expect("the app builds");
+    let database_url = dir.path().join("test.db").to_str().unwrap().to_string();
+    let mut app = start(database_url, change);
+    app._dir = Some(dir);
+    app
+}
+
+fn start(database_url: String, change: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = Config::for_database(database_url.clone());
+    change(&mut config);
+    let app = Application::build(config).expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();
     actix_web::rt::spawn(app.run_until_stopped());
@@ -61,7 +105,8 @@ pub async fn spawn_app() -> TestApp {
         address,
         database_url,
         pool: Some(pool),
-        _dir: Some(dir),
+        _dir: None,
+        _pg: None,
         client: client(),
         spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
     }
@@ -75,6 +120,7 @@ impl TestApp {
             database_url: database_url.to_string(),
             pool: None,
             _dir: None,
+            _pg: None,
             client: client(),
             spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
         }
@@ -168,11 +214,13 @@ impl TestApp {
 
     /// A connection of the test's own, that waits for the lock as the server's do (the server
     /// writes in the background too, e.g. a token's last use).
-    pub fn connection(&self) -> diesel::sqlite::SqliteConnection {
+    pub fn connection(&self) -> clinic_content::db::Conn {
         use diesel::connection::SimpleConnection;
-        use diesel::Connection;
-        let mut conn = diesel::sqlite::SqliteConnection::establish(&self.database_url).expect("open the test database");
-        conn.batch_execute("PRAGMA busy_timeout = 5000").expect("busy timeout");
+        let mut conn =
+            clinic_content::db::Manager::new(&self.database_url).establish().expect("open the test database");
+        if !conn.is_postgres() {
+            conn.batch_execute("PRAGMA busy_timeout = 5000").expect("busy timeout");
+        }
         conn
     }
 }
@@ -195,26 +243,6 @@ pub fn assert_problem(response: &TestResponse, status: u16, path: &str) {
 }
 
 pub const POST_SLUG: &str = "is-massage-therapy-worth-it-for-back-pain";
-
-/// `spawn_app` with a changed configuration (rate limits, cache size, ...).
-pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database_url = dir.path().join("test.db").to_str().unwrap().to_string();
-    let mut config = Config::for_database(database_url.clone());
-    change(&mut config);
-    let app = Application::build(config).expect("the app builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let pool = app.pool();
-    actix_web::rt::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        database_url,
-        pool: Some(pool),
-        _dir: Some(dir),
-        client: client(),
-        spec: serde_json::from_str(&clinic_content::registry::spec_json()).unwrap(),
-    }
-}
 
 /// The seed's guidance bands as `PUT /v1/guidance/bands` takes them.
 pub async fn band_inputs(app: &TestApp) -> Vec<serde_json::Value> {

@@ -7,6 +7,8 @@ use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::Connection;
 
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
 pub struct PgDatabase {
     pub url: String,
     server_url: String,
@@ -25,10 +27,30 @@ impl PgDatabase {
             );
             return None;
         };
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
         let name = format!("test_{test}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
         assert!(name.len() <= 63, "PostgreSQL truncates names past 63 bytes: {name}");
         admin(&server_url).batch_execute(&format!("CREATE DATABASE {name}")).expect("create the test database");
+        Some(PgDatabase { url: with_database(&server_url, &name), server_url, name })
+    }
+
+    /// A new database holding what a first start leaves (migrations and the seed), copied from
+    /// a template this process prepares once: `CREATE DATABASE … TEMPLATE`. None as `create`.
+    pub fn seeded(test: &str) -> Option<PgDatabase> {
+        static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let server_url = std::env::var("TEST_DATABASE_URL").ok()?;
+        let template = TEMPLATE.get_or_init(|| {
+            let name = format!("template_{}", std::process::id());
+            admin(&server_url)
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"))
+                .expect("create the template database");
+            let config = clinic_content::config::Config::for_database(with_database(&server_url, &name));
+            drop(clinic_content::prepare_database(&config).expect("migrate and seed the template"));
+            name
+        });
+        let name = format!("test_{test}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        admin(&server_url)
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .expect("copy the template database");
         Some(PgDatabase { url: with_database(&server_url, &name), server_url, name })
     }
 

@@ -1,5 +1,6 @@
 //! `src/schema.rs` (diesel's view of the tables) must match what the migrations create.
 
+use clinic_content::db::Conn;
 use diesel::prelude::*;
 use diesel::query_builder::debug_query;
 use diesel::sql_types::Text;
@@ -7,15 +8,13 @@ use diesel::sqlite::Sqlite;
 
 use clinic_content::schema;
 
-use crate::helpers::spawn_app;
-
 #[derive(QueryableByName)]
 struct Name {
     #[diesel(sql_type = Text)]
     name: String,
 }
 
-fn columns_in_database(conn: &mut SqliteConnection, table: &str) -> Vec<String> {
+fn columns_in_database(conn: &mut Conn, table: &str) -> Vec<String> {
     diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
         .load::<Name>(conn)
         .unwrap()
@@ -50,7 +49,7 @@ macro_rules! check_tables {
 
 #[actix_web::test]
 async fn schema_rs_matches_the_migrations() {
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_sqlite_app().await;
     let mut conn = app.connection();
     let tables: Vec<String> = diesel::sql_query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != '__diesel_schema_migrations' AND name NOT LIKE 'search_index%'",

@@ -38,7 +38,7 @@ fn step_names<DB: diesel::backend::Backend>(source: impl MigrationSource<DB>) ->
 
 #[test]
 fn both_backends_have_the_same_migration_steps() {
-    let sqlite = step_names::<diesel::sqlite::Sqlite>(db::MIGRATIONS);
+    let sqlite = step_names::<diesel::sqlite::Sqlite>(db::sqlite::MIGRATIONS);
     let postgres = step_names::<diesel::pg::Pg>(db::postgres::MIGRATIONS);
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, postgres, "migrations/sqlite and migrations/postgres have the same steps, with the same names");
@@ -138,7 +138,7 @@ pub fn migrated_sqlite() -> (tempfile::TempDir, SqliteConnection) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("parity.db");
     let mut conn = SqliteConnection::establish(path.to_str().unwrap()).expect("open SQLite");
-    db::migrate(&mut conn).expect("SQLite migrations");
+    db::sqlite::migrate(&mut conn).expect("SQLite migrations");
     (dir, conn)
 }
 

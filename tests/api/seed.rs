@@ -13,30 +13,38 @@ struct Row {
     value: String,
 }
 
-/// Every row of every content table, as text: a fingerprint of the whole database.
-fn dump(conn: &mut SqliteConnection) -> String {
-    let tables: Vec<String> = diesel::sql_query(
-        "SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )
-    .load::<Row>(conn)
-    .unwrap()
-    .into_iter()
-    .map(|r| r.value)
-    .collect();
+/// Every row of every table, as text: a fingerprint of the whole database.
+fn dump(conn: &mut clinic_content::db::Conn) -> String {
+    let postgres = conn.is_postgres();
+    let tables_sql = if postgres {
+        "SELECT CAST(table_name AS TEXT) AS value FROM information_schema.tables
+          WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+    } else {
+        "SELECT name AS value FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    };
+    let tables: Vec<String> =
+        diesel::sql_query(tables_sql).load::<Row>(conn).unwrap().into_iter().map(|r| r.value).collect();
     let mut out = String::new();
     for table in tables {
-        let columns: Vec<String> = diesel::sql_query(format!("SELECT name AS value FROM pragma_table_info('{table}')"))
-            .load::<Row>(conn)
-            .unwrap()
-            .into_iter()
-            .map(|r| format!("quote({})", r.value))
-            .collect();
-        let rows = diesel::sql_query(format!(
-            "SELECT coalesce(group_concat(line, char(10)), '') AS value FROM (SELECT {} AS line FROM {table} ORDER BY line)",
-            columns.join(" || ',' || ")
-        ))
-        .load::<Row>(conn)
-        .unwrap();
+        let rows_sql = if postgres {
+            format!(
+                "SELECT coalesce(string_agg(line, E'\\n' ORDER BY line COLLATE \"C\"), '') AS value
+                   FROM (SELECT CAST(t AS TEXT) AS line FROM {table} t) lines"
+            )
+        } else {
+            let columns: Vec<String> =
+                diesel::sql_query(format!("SELECT name AS value FROM pragma_table_info('{table}')"))
+                    .load::<Row>(conn)
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| format!("quote({})", r.value))
+                    .collect();
+            format!(
+                "SELECT coalesce(group_concat(line, char(10)), '') AS value FROM (SELECT {} AS line FROM {table} ORDER BY line)",
+                columns.join(" || ',' || ")
+            )
+        };
+        let rows = diesel::sql_query(rows_sql).load::<Row>(conn).unwrap();
         out.push_str(&format!("== {table}\n{}\n", rows[0].value));
     }
     out

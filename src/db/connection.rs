@@ -1,0 +1,148 @@
+//! The one connection type the service uses: SQLite or PostgreSQL, chosen by `DATABASE_URL`.
+//!
+//! Queries are written once against `Backend` (diesel's MultiConnection backend), which hands
+//! each one to the inner connection's own query builder, so placeholders (`?` or `$1`) and
+//! quoting come out right for both. What differs by backend is said here and in `sqlite.rs`
+//! and `postgres.rs`: how a write transaction takes the writers' lock, what a lock timeout
+//! looks like, and the few SQL spellings the two do not share (`Dialect`).
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+
+#[derive(diesel::MultiConnection)]
+pub enum Conn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The backend every query is written against.
+pub type Backend = MultiBackend;
+
+/// The SQL spellings that differ between the backends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The dialect of the backend a query is being written for (`AstPass::backend`).
+    pub fn of(backend: &Backend) -> Dialect {
+        match backend {
+            MultiBackend::Sqlite(_) => Dialect::Sqlite,
+            MultiBackend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// SQL written for SQLite, as this backend takes it. The one difference SQL text here may
+    /// hold is SQLite's planner hint, a unary `+` written against a column (`+posts.status`:
+    /// "do not answer this from an index"); PostgreSQL has no unary `+` on text and plans
+    /// without it, so there it is dropped. Arithmetic is written with spaces (`a + b`).
+    pub fn adapt(self, sql: &str) -> std::borrow::Cow<'_, str> {
+        if self == Dialect::Sqlite || !sql.contains('+') {
+            return std::borrow::Cow::Borrowed(sql);
+        }
+        let mut out = String::with_capacity(sql.len());
+        let mut previous = ' ';
+        let mut chars = sql.chars().peekable();
+        while let Some(c) = chars.next() {
+            let hint = c == '+'
+                && (previous.is_whitespace() || previous == '(')
+                && chars.peek().is_some_and(|next| next.is_ascii_alphabetic() || *next == '_');
+            if !hint {
+                out.push(c);
+            }
+            previous = c;
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
+    /// Case-insensitive `LIKE` (SQLite's `LIKE` ignores ASCII case; PostgreSQL's does not).
+    pub fn like_any_case(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "LIKE",
+            Dialect::Postgres => "ILIKE",
+        }
+    }
+
+    /// The rows' `expression` joined into one text with `separator` (an aggregate).
+    pub fn concat_rows(self, expression: &str, separator: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("group_concat({expression}, '{separator}')"),
+            Dialect::Postgres => format!("string_agg({expression}, '{separator}')"),
+        }
+    }
+}
+
+impl Conn {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Conn::Sqlite(_) => Dialect::Sqlite,
+            Conn::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.dialect() == Dialect::Postgres
+    }
+}
+
+/// The advisory lock every write transaction on PostgreSQL takes first, so writers run one at
+/// a time across all instances, as SQLite's write lock makes them: an `If-Match` check and the
+/// write it guards cannot interleave with another writer, and the change log's sequence
+/// numbers are handed out in commit order (sync relies on that). ("clinic-w" in ASCII.)
+pub const WRITE_LOCK: i64 = 0x636c_696e_6963_2d77;
+
+/// Runs `work` in a transaction that holds the writers' lock from its first statement:
+/// `BEGIN IMMEDIATE` on SQLite; on PostgreSQL, `BEGIN` and the transaction-scoped advisory
+/// lock `WRITE_LOCK`. Commits when `work` returns `Ok`, rolls back otherwise. Inside another
+/// transaction it is a savepoint of that one (which already holds the lock).
+pub fn write_transaction<T, E>(conn: &mut Conn, work: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::SimpleConnection;
+    type Manager = <Conn as diesel::Connection>::TransactionManager;
+    if Manager::transaction_manager_status_mut(conn).transaction_depth()?.is_some() {
+        Manager::begin_transaction(conn)?;
+    } else {
+        match conn {
+            Conn::Sqlite(inner) => AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?,
+            Conn::Postgres(inner) => {
+                AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN")?;
+                if let Err(error) = inner.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})")) {
+                    let _ = Manager::rollback_transaction(conn);
+                    return Err(error.into());
+                }
+            }
+        }
+    }
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The first error is the one to report; a failed rollback leaves the connection
+            // marked broken, and the pool drops it.
+            let _ = Manager::rollback_transaction(conn);
+            Err(error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dialect;
+
+    #[test]
+    fn only_sqlites_index_hints_are_dropped_for_postgres() {
+        let sql = "SELECT (a + b) FROM t WHERE +t.status IN ('x') AND (+t.at <= ?) AND c +1 > 0";
+        assert_eq!(Dialect::Sqlite.adapt(sql), sql);
+        assert_eq!(
+            Dialect::Postgres.adapt(sql),
+            "SELECT (a + b) FROM t WHERE t.status IN ('x') AND (t.at <= ?) AND c +1 > 0"
+        );
+    }
+}
