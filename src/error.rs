@@ -95,6 +95,16 @@ impl ApiError {
         ApiError::Internal(error.to_string())
     }
 
+    /// Full-text search runs on SQLite's FTS5; on PostgreSQL it is not built yet.
+    pub fn no_search_here() -> Self {
+        ApiError::Http {
+            status: actix_web::http::StatusCode::NOT_IMPLEMENTED,
+            detail: "Full-text search (`q`, /v1/search) is not available on this server's PostgreSQL database yet; \
+                     filters, sorts and pages are."
+                .into(),
+        }
+    }
+
     /// The database could not take the request now; a retry shortly will do.
     pub fn busy() -> Self {
         ApiError::Unavailable("The database is busy; try again shortly.".into())
@@ -317,6 +327,10 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 ApiError::Conflict("Something with the same slug already exists.".into())
             }
+            // PostgreSQL text cannot hold U+0000 (SQLite's can): the input's, so a 400.
+            Error::DatabaseError(_, info) if info.message().starts_with("invalid byte sequence for encoding") => {
+                ApiError::bad_param("body", "holds a NUL character (U+0000), which no text here may contain")
+            }
             _ if is_locked(&error) => {
                 log::warn!("database busy, answered 503: {error}");
                 ApiError::busy()
@@ -346,13 +360,17 @@ impl From<actix_web::error::BlockingError> for ApiError {
 /// (SQLITE_BUSY "database is locked", also after the busy timeout, or SQLITE_LOCKED): the
 /// request may succeed if retried, so it is a 503, not a 500. SQLite says so only in the message.
 pub fn is_locked(error: &diesel::result::Error) -> bool {
-    use diesel::result::Error;
+    use diesel::result::{DatabaseErrorKind, Error};
     match error {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::ClosedConnection, _) => true,
         Error::DatabaseError(_, info) => {
             let message = info.message();
             message.starts_with("database is locked")
                 || message.starts_with("database table is locked")
                 || message.starts_with("database schema is locked")
+                // PostgreSQL: the writers' lock not had within `lock_timeout`, or a deadlock.
+                || message.starts_with("canceling statement due to lock timeout")
+                || message.starts_with("deadlock detected")
         }
         Error::RollbackErrorOnCommit { commit_error, .. } => is_locked(commit_error),
         _ => false,

@@ -27,7 +27,9 @@ pub fn prepare_file(path: &str) -> Result<(), String> {
     let mut first =
         SqliteConnection::establish(path).map_err(|error| format!("cannot open the database '{path}': {error}"))?;
     first
-        .batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"))
+        // As long a wait as the startup lock's: another instance's first start may hold the
+        // file a while.
+        .batch_execute("PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL;")
         .map_err(|error| format!("cannot enable WAL on '{path}': {error}"))
 }
 

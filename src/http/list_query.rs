@@ -176,6 +176,8 @@ pub enum Bind {
     Text(String),
     Int(i64),
     Float(f64),
+    /// A BOOLEAN column on PostgreSQL, an integer 0 or 1 on SQLite.
+    Bool(bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -295,8 +297,8 @@ fn parse_value(kind: FilterKind, raw: &str) -> Result<Bind, String> {
             Err(format!("must be a slug (lower-case letters, digits and single hyphens), got '{}'", clip(raw)))
         }
         FilterKind::Bool => match raw {
-            "true" => Ok(Bind::Int(1)),
-            "false" => Ok(Bind::Int(0)),
+            "true" => Ok(Bind::Bool(true)),
+            "false" => Ok(Bind::Bool(false)),
             _ => Err(format!("must be true or false, got '{}'", clip(raw))),
         },
         FilterKind::OneOf(values) if values.contains(&raw) => Ok(Bind::Text(raw.to_string())),
@@ -575,7 +577,7 @@ impl ListQuery {
                 .values
                 .iter()
                 .map(|value| match (value, filter.spec.kind) {
-                    (Bind::Int(n), FilterKind::Bool) => (*n == 1).to_string(),
+                    (Bind::Bool(b), _) => b.to_string(),
                     (Bind::Text(text), _) => text.clone(),
                     (Bind::Int(n), _) => n.to_string(),
                     (Bind::Float(f), _) => f.to_string(),

@@ -12,7 +12,7 @@
 
 use crate::db::{Backend, Dialect};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Double, Text, Untyped};
+use diesel::sql_types::{BigInt, Bool, Double, Text, Untyped};
 use diesel::QueryResult;
 
 use super::list_query::Bind;
@@ -59,6 +59,7 @@ impl QueryFragment<Backend> for Prepared {
                 Piece::Value(Bind::Text(text)) => out.push_bind_param::<Text, _>(text)?,
                 Piece::Value(Bind::Int(n)) => out.push_bind_param::<BigInt, _>(n)?,
                 Piece::Value(Bind::Float(f)) => out.push_bind_param::<Double, _>(f)?,
+                Piece::Value(Bind::Bool(b)) => out.push_bind_param::<Bool, _>(b)?,
             }
         }
         Ok(())

@@ -73,6 +73,10 @@ where
     F: FnOnce(&mut Conn, &str, &ListQuery, &Viewer) -> QueryResult<Option<T>> + Send + 'static,
 {
     let query = parse_detail(req.query_string(), spec)?;
+    // No slug holds a NUL (PostgreSQL text cannot): nothing to look up.
+    if slug.contains('\0') {
+        return Err(ApiError::not_found(resource, &slug));
+    }
     let lookup = slug.clone();
     let viewer = Viewer::for_request(req, caller);
     let for_load = query.clone();

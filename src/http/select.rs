@@ -294,6 +294,9 @@ pub fn page(
     viewer: &Viewer,
     key: &CursorKey,
 ) -> Result<Page, ApiError> {
+    if query.search.is_some() && conn.is_postgres() {
+        return Err(ApiError::no_search_here());
+    }
     let identity = list_identity(spec, query, viewer);
     let position = match &query.cursor {
         Some(raw) => {

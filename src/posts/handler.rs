@@ -213,7 +213,7 @@ pub async fn get_post(
         Ok(Some(post))
     };
     match read::by_slug(&req, &pool, &caller, "post", slug.clone(), &DETAIL, load).await {
-        Err(ApiError::NotFound(detail)) => {
+        Err(ApiError::NotFound(detail)) if !slug.contains('\0') => {
             // A renamed post answers at its old slug with a permanent redirect.
             let viewer = Viewer::for_request(&req, &caller);
             let target = db::run(&pool, move |conn| Ok(redirect_target(conn, &slug, &viewer)?)).await?;

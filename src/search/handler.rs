@@ -83,6 +83,9 @@ pub async fn search(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -
     }
     let page = query.page;
     let (hits, total) = db::run(&pool, move |conn| {
+        if conn.is_postgres() {
+            return Err(ApiError::no_search_here());
+        }
         query::search(conn, &fts, &kinds, &viewer, page.per_page, page.offset()).map_err(select::search_error)
     })
     .await?;

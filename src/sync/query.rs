@@ -61,7 +61,7 @@ pub struct Page {
     pub has_more: bool,
 }
 
-const COLUMNS: &str = "seq, resource, resource_id, slug, op, visible_from, parent_id, at";
+const COLUMNS: &str = "CAST(seq AS BIGINT) AS seq, resource, resource_id, slug, op, visible_from, parent_id, at";
 
 pub fn max_seq(conn: &mut Conn) -> QueryResult<i64> {
     Ok(diesel::sql_query("SELECT CAST(coalesce(max(seq), 0) AS BIGINT) AS seq FROM change_log")

@@ -108,7 +108,7 @@ async fn every_write_route_needs_a_write_token() {
 #[actix_web::test]
 async fn tokens_are_stored_only_as_hashes_and_can_be_revoked() {
     use diesel::prelude::*;
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_sqlite_app().await;
     let token = app.token("write");
     let mut conn = app.connection();
     let stored: Vec<(String, Vec<u8>)> = clinic_content::schema::api_tokens::table
@@ -199,7 +199,7 @@ async fn a_scheduled_post_goes_public_when_its_time_comes() {
 
 #[actix_web::test]
 async fn deleting_a_post_takes_its_faq_entries_with_it() {
-    let app = spawn_app().await;
+    let app = crate::helpers::spawn_sqlite_app().await;
     let write = app.token("write");
     let path = format!("/v1/posts/{POST_SLUG}");
     let deleted = app.send(Method::DELETE, &path, &[("Authorization", &format!("Bearer {write}"))], None).await;

@@ -6,7 +6,7 @@ use std::io::Read;
 use actix_web::http::Method;
 use serde_json::json;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, POST_SLUG};
+use crate::helpers::{assert_problem, spawn_app, POST_SLUG};
 
 #[actix_web::test]
 async fn last_modified_and_if_modified_since() {
@@ -179,7 +179,8 @@ async fn limits_on_urls_and_bodies_are_problem_documents() {
 
 #[actix_web::test]
 async fn rate_limits_answer_429_with_retry_after() {
-    let app = spawn_app_with(|config| {
+    // Search is one of the limited kinds: on SQLite, where it is served.
+    let app = crate::helpers::spawn_sqlite_app_with(|config| {
         config.rate_limits = clinic_content::http::rate_limit::Limits { read: 5, search: 2, write: 1 };
     })
     .await;

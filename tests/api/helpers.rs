@@ -86,7 +86,8 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     app
 }
 
-async fn spawn_sqlite_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+/// `spawn_sqlite_app` with a changed configuration.
+pub async fn spawn_sqlite_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = dir.path().join("test.db").to_str().unwrap().to_string();
     let mut app = start(database_url, change);

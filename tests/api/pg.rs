@@ -40,9 +40,9 @@ impl PgDatabase {
         let server_url = std::env::var("TEST_DATABASE_URL").ok()?;
         let template = TEMPLATE.get_or_init(|| {
             let name = format!("template_{}", std::process::id());
-            admin(&server_url)
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"))
-                .expect("create the template database");
+            let mut admin = admin(&server_url);
+            admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop an old template database");
+            admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the template database");
             let config = clinic_content::config::Config::for_database(with_database(&server_url, &name));
             drop(clinic_content::prepare_database(&config).expect("migrate and seed the template"));
             name

@@ -2670,6 +2670,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Full-text search is not available on this server's database (PostgreSQL, for now): the same list without `q` is. */
+        SearchUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Too many requests from this client for this kind of route; `Retry-After` says when to try again. */
         TooManyRequests: {
             headers: {
@@ -6306,6 +6315,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
+            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -7963,6 +7973,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
+            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -11324,6 +11335,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
+            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -13104,6 +13116,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
+            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };
