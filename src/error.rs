@@ -171,6 +171,7 @@ fn code_for_status(status: StatusCode) -> &'static str {
         415 => "unsupported-media-type",
         429 => "too-many-requests",
         431 => "request-header-fields-too-large",
+        501 => "not-implemented",
         500..=599 => "internal-error",
         _ => "http-error",
     }

@@ -1985,6 +1985,7 @@ async fn search_is_a_501_on_postgres() {
         let response = app.get(path).await;
         crate::helpers::assert_problem(&response, 501, path.split('?').next().unwrap());
         assert!(response.json()["detail"].as_str().unwrap().contains("PostgreSQL"), "{path}");
+        assert_eq!(response.json()["code"], "not-implemented", "{path}");
     }
     // The same lists without `q` answer.
     assert_eq!(app.get("/v1/posts").await.status.as_u16(), 200);
