@@ -57,22 +57,6 @@ impl Dialect {
         }
         std::borrow::Cow::Owned(out)
     }
-
-    /// Case-insensitive `LIKE` (SQLite's `LIKE` ignores ASCII case; PostgreSQL's does not).
-    pub fn like_any_case(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "LIKE",
-            Dialect::Postgres => "ILIKE",
-        }
-    }
-
-    /// The rows' `expression` joined into one text with `separator` (an aggregate).
-    pub fn concat_rows(self, expression: &str, separator: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("group_concat({expression}, '{separator}')"),
-            Dialect::Postgres => format!("string_agg({expression}, '{separator}')"),
-        }
-    }
 }
 
 impl Conn {
