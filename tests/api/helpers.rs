@@ -58,12 +58,22 @@ pub fn on_postgres() -> bool {
 
 /// For a test that holds only on one backend (SQLite's files, FTS5 search): on the PostgreSQL
 /// run it prints why and returns true, and the test returns.
+/// Each skip is also appended to `SKIPS` (libtest hides a passing test's output), which `.ci/run`
+/// prints after the PostgreSQL pass.
 pub fn skip_on_postgres(why: &str) -> bool {
     if on_postgres() {
+        let test = std::thread::current().name().unwrap_or("?").to_string();
         println!("skipped on PostgreSQL: {why}");
+        use std::io::Write;
+        if let Ok(mut log) = std::fs::OpenOptions::new().create(true).append(true).open(SKIPS) {
+            let _ = writeln!(log, "{test}: {why}");
+        }
     }
     on_postgres()
 }
+
+/// Where `skip_on_postgres` lists the tests it skipped.
+pub const SKIPS: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/postgres-skips.txt");
 
 /// The app on the suite's backend: a fresh SQLite file, or a fresh PostgreSQL database.
 pub async fn spawn_app() -> TestApp {
