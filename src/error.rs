@@ -95,16 +95,6 @@ impl ApiError {
         ApiError::Internal(error.to_string())
     }
 
-    /// Full-text search runs on SQLite's FTS5; on PostgreSQL it is not built yet.
-    pub fn no_search_here() -> Self {
-        ApiError::Http {
-            status: actix_web::http::StatusCode::NOT_IMPLEMENTED,
-            detail: "Full-text search (`q`, /v1/search) is not available on this server's PostgreSQL database yet; \
-                     filters, sorts and pages are."
-                .into(),
-        }
-    }
-
     /// The database could not take the request now; a retry shortly will do.
     pub fn busy() -> Self {
         ApiError::Unavailable("The database is busy; try again shortly.".into())

@@ -172,13 +172,6 @@ fn document_query_language(spec: &mut Value, lists: &[Listed]) {
             }));
         }
         if list.search.is_some() {
-            spec["components"]["responses"]["SearchUnavailable"] = json!({
-                "description": "Full-text search is not available on this server's database (PostgreSQL, for now): the same list without `q` is.",
-                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-            });
-            if let Some(responses) = spec.pointer_mut(&format!("/paths/{}/get/responses", path.replace('/', "~1"))) {
-                responses["501"] = json!({"$ref": "#/components/responses/SearchUnavailable"});
-            }
             parameters.push(json!({
                 "name": "q", "in": "query", "required": false,
                 "description": "Full-text search: words (all must match), \"quoted phrases\", prefixes (`mass*`), exclusions (`-sciatica`) and `OR` between two terms. Results come best first unless `sort` is given.",

@@ -203,8 +203,8 @@ pub struct ListQuery {
     pub fields: Option<Vec<String>>,
     pub include_fields: Vec<(String, Vec<String>)>,
     pub includes: Vec<&'static str>,
-    /// The FTS5 expression built from `q`, and `q` as given.
-    pub search: Option<(String, String)>,
+    /// `q`, read: as given and in each backend's query language.
+    pub search: Option<search_terms::SearchTerms>,
     /// Everything but paging, re-encoded canonically: for links.
     pub canonical: String,
     /// What selects the items (`q` and filters), canonically: what a cursor is bound to (with
@@ -484,8 +484,8 @@ impl ListQuery {
             errors.push(FieldError::new("cursor", "cannot be combined with page"));
         }
         let search = match &q_raw {
-            Some(q) => match search_terms::to_fts(q) {
-                Ok(fts) => Some((fts, q.clone())),
+            Some(q) => match search_terms::parse_q(q) {
+                Ok(terms) => Some(terms),
                 Err(message) => {
                     errors.push(FieldError::new("q", message));
                     None
@@ -569,8 +569,8 @@ impl ListQuery {
     /// Everything but paging in a canonical order (filters as given, in spec order).
     fn encode(&self, sort: &Option<String>, fields: &Option<String>, include: &Option<String>) -> String {
         let mut out = form_urlencoded::Serializer::new(String::new());
-        if let Some((_, q)) = &self.search {
-            out.append_pair("q", q);
+        if let Some(terms) = &self.search {
+            out.append_pair("q", &terms.q);
         }
         for filter in &self.filters {
             let values: Vec<String> = filter

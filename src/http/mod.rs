@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every resource: request ids and problem rendering, the strict
 //! list-query parser, pagination, and JSON responses with ETags.
 
+pub mod bm25;
 pub mod cache;
 pub mod changes;
 pub mod cors;

@@ -3,7 +3,7 @@
 //! the page's ids in order with the total and the next cursor. Resources then load full items
 //! by id, one query per relation for the whole page.
 
-use crate::db::Conn;
+use crate::db::{Conn, Dialect};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
 use serde_json::Value;
@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::cursor::{CursorKey, Position};
 use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target};
 use super::prepared::Prepared;
+use super::{bm25, search_terms};
 use crate::content::Viewer;
 use crate::error::ApiError;
 
@@ -34,6 +35,12 @@ impl Sql {
     fn bind(&mut self, value: Bind) {
         self.text.push('?');
         self.binds.push(value);
+    }
+
+    /// SQL with a `?` for each of `binds`, in order.
+    fn push_with(&mut self, text: &str, binds: &[Bind]) {
+        self.text.push_str(text);
+        self.binds.extend(binds.iter().cloned());
     }
 
     fn query(&self) -> Prepared {
@@ -73,7 +80,15 @@ fn listed(conn: &mut Conn, spec: &ListSpec, query: &ListQuery) -> QueryResult<Op
 }
 
 /// FROM and WHERE without the cursor: what both the page and the total select from.
-fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer, listed: Option<Listed>) -> Sql {
+/// `rank` is PostgreSQL's search rank expression (`bm25`), when the rows are ordered.
+fn from_where(
+    dialect: Dialect,
+    rank: Option<&bm25::Rank>,
+    spec: &ListSpec,
+    query: &ListQuery,
+    viewer: &Viewer,
+    listed: Option<Listed>,
+) -> Sql {
     let mut sql = Sql::default();
     // Filtered to one related resource with a copy for it: read the copy (under the table's
     // name), narrowed to that resource, instead of testing each row for membership.
@@ -81,22 +96,44 @@ fn from_where(spec: &ListSpec, query: &ListQuery, viewer: &Viewer, listed: Optio
         Some(listed) => sql.push(&format!(" FROM {} AS {}", listed.listing.table, spec.table)),
         None => sql.push(&format!(" FROM {}", spec.table)),
     }
-    if let (Some((fts, _)), Some(kind)) = (&query.search, spec.search) {
-        // bm25 with the title weighted ten times the body (kind and slug carry no text).
-        sql.push(&format!(
-            " JOIN (SELECT rowid - ({code} << 40) AS id, bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
-                    FROM search_index WHERE search_index MATCH ",
-            code = kind.0
-        ));
-        sql.bind(Bind::Text(fts.clone()));
-        // The kind's rows are a rowid range (FTS5 seeks it), where `kind = '…'` would load
-        // every match's whole document to read the column.
-        sql.push(&format!(
-            " AND rowid BETWEEN {} AND {}) AS fts ON fts.id = {}",
-            kind.0 << 40,
-            (kind.0 << 40) + (1 << 40) - 1,
-            spec.id
-        ));
+    if let (Some(terms), Some(kind)) = (&query.search, spec.search) {
+        match dialect {
+            Dialect::Sqlite => {
+                // bm25 with the title weighted ten times the body (kind and slug carry no text).
+                sql.push(&format!(
+                    " JOIN (SELECT rowid - ({code} << 40) AS id, bm25(search_index, 0.0, 0.0, 10.0, 1.0) AS rank
+                            FROM search_index WHERE search_index MATCH ",
+                    code = kind.0
+                ));
+                sql.bind(Bind::Text(terms.fts.clone()));
+                // The kind's rows are a rowid range (FTS5 seeks it), where `kind = '…'` would load
+                // every match's whole document to read the column.
+                sql.push(&format!(
+                    " AND rowid BETWEEN {} AND {}) AS fts ON fts.id = {}",
+                    kind.0 << 40,
+                    (kind.0 << 40) + (1 << 40) - 1,
+                    spec.id
+                ));
+            }
+            Dialect::Postgres => {
+                // The rank only where the page sorts by it; a count needs none.
+                sql.push(" JOIN (SELECT d.id AS id, ");
+                match rank {
+                    Some(rank) => sql.push_with(&rank.sql, &rank.binds),
+                    None => sql.push("0"),
+                }
+                sql.push(&format!(
+                    " AS rank FROM search_documents d, to_tsquery('{config}', ",
+                    config = search_terms::POSTGRES_CONFIG
+                ));
+                sql.bind(Bind::Text(terms.tsquery.clone()));
+                sql.push(&format!(
+                    ") AS q(q) WHERE d.kind = {code} AND d.document @@ q.q) AS fts ON fts.id = {id}",
+                    code = kind.0,
+                    id = spec.id
+                ));
+            }
+        }
     }
     sql.push(" WHERE 1 = 1");
     if let Some(listed) = listed {
@@ -278,7 +315,7 @@ fn total(
     viewer.total(&key, || {
         let mut sql = Sql::default();
         sql.push("SELECT count(*) AS n");
-        let rest = from_where(spec, query, viewer, listed);
+        let rest = from_where(conn.dialect(), None, spec, query, viewer, listed);
         sql.push(&rest.text);
         sql.binds.extend(rest.binds);
         Ok(sql.query().get_result::<Count>(conn)?.n)
@@ -294,9 +331,6 @@ pub fn page(
     viewer: &Viewer,
     key: &CursorKey,
 ) -> Result<Page, ApiError> {
-    if query.search.is_some() && conn.is_postgres() {
-        return Err(ApiError::no_search_here());
-    }
     let identity = list_identity(spec, query, viewer);
     let position = match &query.cursor {
         Some(raw) => {
@@ -333,7 +367,11 @@ pub fn page(
         }
     }
     let listed = listed(conn, spec, query)?;
-    let rest = from_where(spec, query, viewer, listed);
+    let rank = match (&query.search, conn.dialect()) {
+        (Some(terms), Dialect::Postgres) => Some(bm25::rank(conn, terms)?),
+        _ => None,
+    };
+    let rest = from_where(conn.dialect(), rank.as_ref(), spec, query, viewer, listed);
     sql.push(&rest.text);
     sql.binds.extend(rest.binds);
     if let Some(position) = &position {

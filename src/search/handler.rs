@@ -62,7 +62,7 @@ pub static SEARCH: ListSpec = ListSpec {
 pub async fn search(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let viewer = Viewer::for_request(&req, &caller);
     let query = ListQuery::parse(req.query_string(), &SEARCH, viewer.preview)?;
-    let Some((fts, _)) = query.search.clone() else {
+    let Some(terms) = query.search.clone() else {
         return Err(ApiError::bad_param("q", "is required: what to search for"));
     };
     if query.cursor.is_some() {
@@ -83,10 +83,7 @@ pub async fn search(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -
     }
     let page = query.page;
     let (hits, total) = db::run(&pool, move |conn| {
-        if conn.is_postgres() {
-            return Err(ApiError::no_search_here());
-        }
-        query::search(conn, &fts, &kinds, &viewer, page.per_page, page.offset()).map_err(select::search_error)
+        query::search(conn, &terms, &kinds, &viewer, page.per_page, page.offset()).map_err(select::search_error)
     })
     .await?;
     let list = ListPage::new(hits, total, page, None, false, req.path(), &query.canonical);

@@ -1,10 +1,13 @@
-//! Writes to the search index. Each resource has one row, at rowid `kind × 2^40 + id`.
-//! The index is SQLite's FTS5; on PostgreSQL there is none yet (search answers 501 there), so
-//! every write here is a no-op on it.
+//! Writes to the search index: one document per resource (its title and body), built from
+//! the resource's tables by the same SQL on both backends. On SQLite the index is FTS5, a row
+//! at rowid `kind × 2^40 + id`; on PostgreSQL it is `search_documents`, keyed by (kind, id),
+//! with a weighted `tsvector` under a GIN index (see `documents`).
 
-use crate::db::Conn;
+use crate::db::{Conn, Dialect};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer};
+
+use super::documents;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -29,20 +32,39 @@ impl Kind {
         crate::http::list_query::SearchKind(self as i64)
     }
 
+    pub const ALL: [Kind; 4] = [Kind::Post, Kind::Faq, Kind::Condition, Kind::Guidance];
+
+    /// The table the kind's resources live in.
+    pub fn table(self) -> &'static str {
+        match self {
+            Kind::Post => "posts",
+            Kind::Faq => "faqs",
+            Kind::Condition => "conditions",
+            Kind::Guidance => "guidance_bands",
+        }
+    }
+
     pub fn rowid(self, id: i32) -> i64 {
         ((self as i64) << 40) + i64::from(id)
     }
 }
 
 /// How each kind's rows are built from its tables: (id, slug, title, body), narrowed by `filter`.
-fn source(kind: Kind, filter: &str) -> String {
+pub(super) fn source(dialect: Dialect, kind: Kind, filter: &str) -> String {
     match kind {
-        Kind::Post => format!(
-            "SELECT p.id AS id, p.slug AS slug, p.title AS title,
-                    p.excerpt || ' ' || coalesce((SELECT group_concat(coalesce(s.heading, '') || ' ' || s.body_text, ' ')
-                        FROM (SELECT heading, body_text FROM post_sections WHERE post_id = p.id ORDER BY position) s), '') AS body
-             FROM posts p {filter}"
-        ),
+        Kind::Post => {
+            let sections = match dialect {
+                Dialect::Sqlite => "SELECT group_concat(coalesce(s.heading, '') || ' ' || s.body_text, ' ')
+                        FROM (SELECT heading, body_text FROM post_sections WHERE post_id = p.id ORDER BY position) s",
+                Dialect::Postgres => "SELECT string_agg(coalesce(s.heading, '') || ' ' || s.body_text, ' ' ORDER BY s.position)
+                        FROM post_sections s WHERE s.post_id = p.id",
+            };
+            format!(
+                "SELECT p.id AS id, p.slug AS slug, p.title AS title,
+                        p.excerpt || ' ' || coalesce(({sections}), '') AS body
+                 FROM posts p {filter}"
+            )
+        }
         Kind::Faq => format!("SELECT f.id AS id, f.slug AS slug, f.question AS title, f.answer_text AS body FROM faqs f {filter}"),
         Kind::Condition => format!(
             "SELECT c.id AS id, c.slug AS slug, c.name AS title,
@@ -61,11 +83,11 @@ fn insert_from(kind: Kind, filter: &str) -> String {
          SELECT ({code} << 40) + src.id, '{name}', src.slug, src.title, src.body FROM ({source}) AS src",
         code = kind as i64,
         name = kind.name(),
-        source = source(kind, filter)
+        source = source(Dialect::Sqlite, kind, filter)
     )
 }
 
-fn alias(kind: Kind) -> &'static str {
+pub(super) fn alias(kind: Kind) -> &'static str {
     match kind {
         Kind::Post => "p",
         Kind::Faq => "f",
@@ -76,30 +98,41 @@ fn alias(kind: Kind) -> &'static str {
 
 /// Brings the resource's index row up to date (removing it if the resource is gone).
 pub fn reindex(conn: &mut Conn, kind: Kind, id: i32) -> QueryResult<()> {
-    if conn.is_postgres() {
-        return Ok(());
-    }
     remove(conn, kind, id)?;
-    let filter = format!("WHERE {}.id = ?", alias(kind));
-    diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(id).execute(conn)?;
+    match conn.dialect() {
+        Dialect::Sqlite => {
+            let filter = format!("WHERE {}.id = ?", alias(kind));
+            diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(id).execute(conn)?;
+        }
+        Dialect::Postgres => documents::add_range(conn, kind, id, id)?,
+    }
     Ok(())
 }
 
 pub fn remove(conn: &mut Conn, kind: Kind, id: i32) -> QueryResult<()> {
-    if conn.is_postgres() {
-        return Ok(());
+    match conn.dialect() {
+        Dialect::Sqlite => {
+            diesel::sql_query("DELETE FROM search_index WHERE rowid = ?")
+                .bind::<BigInt, _>(kind.rowid(id))
+                .execute(conn)?;
+        }
+        Dialect::Postgres => documents::remove(conn, kind, id)?,
     }
-    diesel::sql_query("DELETE FROM search_index WHERE rowid = ?").bind::<BigInt, _>(kind.rowid(id)).execute(conn)?;
     Ok(())
 }
 
 /// Adds the rows of the resources of one kind with ids `first..=last` (new rows of a bulk load).
 pub fn add_range(conn: &mut Conn, kind: Kind, first: i32, last: i32) -> QueryResult<()> {
-    if conn.is_postgres() {
-        return Ok(());
+    match conn.dialect() {
+        Dialect::Sqlite => {
+            let filter = format!("WHERE {alias}.id BETWEEN ? AND ?", alias = alias(kind));
+            diesel::sql_query(insert_from(kind, &filter))
+                .bind::<Integer, _>(first)
+                .bind::<Integer, _>(last)
+                .execute(conn)?;
+        }
+        Dialect::Postgres => documents::add_range(conn, kind, first, last)?,
     }
-    let filter = format!("WHERE {alias}.id BETWEEN ? AND ?", alias = alias(kind));
-    diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(first).bind::<Integer, _>(last).execute(conn)?;
     Ok(())
 }
 
@@ -116,8 +149,9 @@ fn total_changes(conn: &mut Conn) -> QueryResult<i64> {
 /// One bounded step (about `pages` leaf pages written) of merging the index's segments into
 /// one, as `optimize` does at once; true while there is more to merge. (FTS5: a negative
 /// 'merge' merges every level; fewer than two changes means it found nothing left to do.)
+/// PostgreSQL's GIN index merges its own pending list (nothing to do there).
 pub fn merge_step(conn: &mut Conn, pages: i32) -> QueryResult<bool> {
-    if conn.is_postgres() {
+    if conn.dialect() == Dialect::Postgres {
         return Ok(false);
     }
     let before = total_changes(conn)?;
@@ -129,11 +163,11 @@ pub fn merge_step(conn: &mut Conn, pages: i32) -> QueryResult<bool> {
 
 /// Rebuilds the whole index (after a bulk load).
 pub fn rebuild(conn: &mut Conn) -> QueryResult<()> {
-    if conn.is_postgres() {
-        return Ok(());
+    if conn.dialect() == Dialect::Postgres {
+        return documents::rebuild(conn);
     }
     diesel::sql_query("DELETE FROM search_index").execute(conn)?;
-    for kind in [Kind::Post, Kind::Faq, Kind::Condition, Kind::Guidance] {
+    for kind in Kind::ALL {
         diesel::sql_query(insert_from(kind, "")).execute(conn)?;
     }
     // A bulk load leaves the index in dozens of segments, and every search then reads each of
@@ -144,10 +178,13 @@ pub fn rebuild(conn: &mut Conn) -> QueryResult<()> {
 
 /// Builds the index when it is empty (a database from before search existed).
 pub fn build_if_empty(conn: &mut Conn) -> QueryResult<()> {
-    if conn.is_postgres() {
-        return Ok(());
-    }
-    let indexed = diesel::sql_query("SELECT count(*) AS n FROM search_index").get_result::<Changes>(conn)?.n;
+    let table = match conn.dialect() {
+        Dialect::Sqlite => "search_index",
+        Dialect::Postgres => "search_documents",
+    };
+    let indexed = diesel::sql_query(format!("SELECT count(*) AS n FROM (SELECT 1 FROM {table} LIMIT 1) AS one"))
+        .get_result::<Changes>(conn)?
+        .n;
     if indexed == 0 {
         rebuild(conn)?;
     }

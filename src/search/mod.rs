@@ -1,8 +1,12 @@
-//! Full-text search (SQLite FTS5): one index over posts, FAQ entries, conditions and guidance
-//! bands, kept in step on every write; `q=` on lists and `GET /v1/search` across all of them.
+//! Full-text search: one index over posts, FAQ entries, conditions and guidance bands, kept in
+//! step on every write (SQLite's FTS5, or PostgreSQL's `tsvector` documents); `q=` on lists and
+//! `GET /v1/search` across all of them.
 
+mod documents;
 pub mod handler;
+mod highlight;
 pub mod index;
+mod postgres;
 pub mod query;
 
 use actix_web::web;

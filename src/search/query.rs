@@ -1,7 +1,8 @@
-//! Searching every kind of content at once, ranked by bm25 (titles weigh ten times the body),
-//! with highlighted snippets. Only what the viewer may see is found.
+//! Searching every kind of content at once, ranked (titles weigh ten times the body), with
+//! highlighted snippets. Only what the viewer may see is found. SQLite's FTS5 is searched here;
+//! PostgreSQL's documents in `postgres`, which hands back the same rows.
 
-use crate::db::Conn;
+use crate::db::{Conn, Dialect};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 use serde::Serialize;
@@ -11,6 +12,7 @@ use super::index::Kind;
 use crate::content::Viewer;
 use crate::http::list_query::Bind;
 use crate::http::prepared::Prepared;
+use crate::http::search_terms::SearchTerms;
 
 /// One search result.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -29,25 +31,27 @@ pub struct SearchHit {
     pub title_highlighted: String,
     /// A passage around the best match as HTML: escaped, with the matches wrapped in `<mark>`.
     pub snippet: String,
-    /// The bm25 score; lower is a better match.
+    /// The score, lower is a better match: bm25 on SQLite, `-ts_rank` on PostgreSQL; compare
+    /// ranks only within one answer (their scale differs between backends and databases).
     pub rank: f64,
     /// Where to read the resource.
     #[schema(example = "/v1/posts/is-massage-therapy-worth-it-for-back-pain")]
     pub href: String,
 }
 
+/// A hit as a backend finds it: the title and snippet with matches between U+0002 and U+0003.
 #[derive(QueryableByName)]
-struct Row {
+pub(super) struct Row {
     #[diesel(sql_type = Text)]
-    kind: String,
+    pub kind: String,
     #[diesel(sql_type = Text)]
-    slug: String,
+    pub slug: String,
     #[diesel(sql_type = Text)]
-    title: String,
+    pub title: String,
     #[diesel(sql_type = Text)]
-    snippet: String,
+    pub snippet: String,
     #[diesel(sql_type = Double)]
-    rank: f64,
+    pub rank: f64,
 }
 
 #[derive(QueryableByName)]
@@ -75,17 +79,19 @@ fn href(kind: &str, slug: &str) -> String {
     }
 }
 
-/// The kinds' codes (a row's kind is its rowid's top bits: `kind × 2^40 + id`, see `index`).
-fn codes(kinds: &[String]) -> Vec<String> {
-    kinds
+/// The kinds' codes, for `IN (…)` (on SQLite a row's kind is its rowid's top bits: `kind × 2^40 + id`, see `index`).
+pub(super) fn codes(kinds: &[String]) -> String {
+    let codes: Vec<String> = kinds
         .iter()
-        .filter_map(|kind| {
-            [Kind::Post, Kind::Faq, Kind::Condition, Kind::Guidance]
-                .into_iter()
-                .find(|k| k.name() == kind)
-                .map(|k| (k as i64).to_string())
-        })
-        .collect()
+        .filter_map(|kind| Kind::ALL.into_iter().find(|k| k.name() == kind).map(|k| (k as i64).to_string()))
+        .collect();
+    codes.join(", ")
+}
+
+/// The page size a statement is prepared for: one of four, so that their shapes stay few (the
+/// rows past the page are dropped).
+pub(super) fn prepared_limit(limit: i64) -> i64 {
+    [10, 20, 50, 100].into_iter().find(|size| *size >= limit).unwrap_or(limit)
 }
 
 /// The WHERE clause shared by the page and the count; binds: the MATCH, then `now` three times
@@ -93,7 +99,7 @@ fn codes(kinds: &[String]) -> Vec<String> {
 /// an indexed column would make SQLite re-prepare the statement on every run). The kind is read off the rowid, never the `kind` column: reading a column
 /// loads the row's whole document, which at thousands of matches costs more than the search.
 fn conditions(kinds: &[String], viewer: &Viewer) -> String {
-    let mut sql = format!("search_index MATCH ? AND (search_index.rowid >> 40) IN ({})", codes(kinds).join(", "));
+    let mut sql = format!("search_index MATCH ? AND (search_index.rowid >> 40) IN ({})", codes(kinds));
     if !viewer.preview {
         // Correlated lookups by primary key: cheap per match, unlike materialising every
         // public id for each search.
@@ -115,16 +121,45 @@ fn conditions(kinds: &[String], viewer: &Viewer) -> String {
     sql
 }
 
-/// A page of hits for an FTS5 expression (from `http::search_terms::to_fts`), best first, and the total.
-/// `kinds` are validated names (post, faq, condition, guidance).
+/// A page of hits for `q`, best first, and the total. `kinds` are validated names (post, faq,
+/// condition, guidance).
 pub fn search(
+    conn: &mut Conn,
+    terms: &SearchTerms,
+    kinds: &[String],
+    viewer: &Viewer,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<SearchHit>, i64)> {
+    let key = format!("search|{}|{}|{}", terms.fts, kinds.join(","), viewer.preview);
+    let (rows, total) = match conn.dialect() {
+        Dialect::Sqlite => sqlite_page(conn, &terms.fts, kinds, viewer, limit, offset, &key)?,
+        Dialect::Postgres => super::postgres::page(conn, terms, kinds, viewer, limit, offset, &key)?,
+    };
+    let hits = rows
+        .into_iter()
+        .map(|row| SearchHit {
+            href: href(&row.kind, &row.slug),
+            title: unmarked(&row.title),
+            title_highlighted: marked(&row.title),
+            snippet: marked(&row.snippet),
+            rank: row.rank,
+            kind: row.kind,
+            slug: row.slug,
+        })
+        .collect();
+    Ok((hits, total))
+}
+
+fn sqlite_page(
     conn: &mut Conn,
     fts: &str,
     kinds: &[String],
     viewer: &Viewer,
     limit: i64,
     offset: i64,
-) -> QueryResult<(Vec<SearchHit>, i64)> {
+    key: &str,
+) -> QueryResult<(Vec<Row>, i64)> {
     let filter = conditions(kinds, viewer);
     let publics = if viewer.preview { 0 } else { 3 };
     // FTS5 ranks every match itself (`rank` is the bm25 below) and hands them over best first,
@@ -135,7 +170,7 @@ pub fn search(
     // would prepare the statement a second time on every run.
     // The page's SQL is kept prepared (`Prepared`), so its shapes must stay few: the limit is
     // one of four sizes (the rows past the page are dropped) and the kinds a subset of four.
-    let prepared_limit = [10, 20, 50, 100].into_iter().find(|size| *size >= limit).unwrap_or(limit);
+    let prepared_limit = prepared_limit(limit);
     let page_sql = format!(
         "SELECT kind, slug,
                 highlight(search_index, 2, char(2), char(3)) AS title,
@@ -151,8 +186,7 @@ pub fn search(
     let page = Prepared::new(&page_sql, values);
     let mut rows: Vec<Row> = page.load(conn)?;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
-    let key = format!("search|{fts}|{}|{}", kinds.join(","), viewer.preview);
-    let total = viewer.total(&key, || {
+    let total = viewer.total(key, || {
         let mut count = diesel::sql_query(format!("SELECT count(*) AS n FROM search_index WHERE {filter}"))
             .into_boxed()
             .bind::<Text, _>(fts.to_string());
@@ -161,19 +195,7 @@ pub fn search(
         }
         Ok(count.get_result::<CountRow>(conn)?.n)
     })?;
-    let hits = rows
-        .into_iter()
-        .map(|row| SearchHit {
-            href: href(&row.kind, &row.slug),
-            title: unmarked(&row.title),
-            title_highlighted: marked(&row.title),
-            snippet: marked(&row.snippet),
-            rank: row.rank,
-            kind: row.kind,
-            slug: row.slug,
-        })
-        .collect();
-    Ok((hits, total))
+    Ok((rows, total))
 }
 
 crate::list_envelope!(SearchResults, SearchHit);

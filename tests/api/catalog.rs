@@ -74,7 +74,8 @@ fn postgres_kind(data_type: &str) -> Kind {
         "smallint" | "integer" | "bigint" => Kind::Integer,
         "text" => Kind::Text,
         "boolean" => Kind::Bool,
-        "bytea" => Kind::Blob,
+        // A search document (tsvector) is opaque bytes to the service, as FTS5's segments.
+        "bytea" | "tsvector" => Kind::Blob,
         "real" | "double precision" => Kind::Real,
         other => panic!("no kind for the PostgreSQL type '{other}': add it to catalog::postgres_kind"),
     }

@@ -179,8 +179,7 @@ async fn limits_on_urls_and_bodies_are_problem_documents() {
 
 #[actix_web::test]
 async fn rate_limits_answer_429_with_retry_after() {
-    // Search is one of the limited kinds: on SQLite, where it is served.
-    let app = crate::helpers::spawn_sqlite_app_with(|config| {
+    let app = crate::helpers::spawn_app_with(|config| {
         config.rate_limits = clinic_content::http::rate_limit::Limits { read: 5, search: 2, write: 1 };
     })
     .await;

@@ -64,8 +64,7 @@ async fn a_trusted_proxy_names_the_host_and_each_host_is_cached_apart() {
 
 #[actix_web::test]
 async fn searches_are_counted_as_searches_however_they_are_spelled() {
-    // Search is one of the limited kinds: on SQLite, where it is served.
-    let app = crate::helpers::spawn_sqlite_app_with(|config| {
+    let app = crate::helpers::spawn_app_with(|config| {
         config.rate_limits = clinic_content::http::rate_limit::Limits { read: 1000, search: 3, write: 100 }
     })
     .await;

@@ -90,10 +90,20 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
     if !on_postgres() {
         return spawn_sqlite_app_with(change).await;
     }
-    let database = crate::pg::PgDatabase::seeded("app").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
+    spawn_postgres_app_with(change).await.expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL")
+}
+
+/// The app over a fresh PostgreSQL database, whatever the suite's backend; none without
+/// `TEST_DATABASE_URL`.
+pub async fn spawn_postgres_app() -> Option<TestApp> {
+    spawn_postgres_app_with(|_| {}).await
+}
+
+async fn spawn_postgres_app_with(change: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    let database = crate::pg::PgDatabase::seeded("app")?;
     let mut app = start(database.url.clone(), change);
     app._pg = Some(database);
-    app
+    Some(app)
 }
 
 /// `spawn_sqlite_app` with a changed configuration.

@@ -23,6 +23,7 @@ mod recommendation;
 mod schema;
 mod schema_parity;
 mod schema_rs_postgres;
+mod search_equivalence;
 mod seed;
 mod seo;
 mod site_and_health;

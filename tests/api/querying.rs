@@ -839,11 +839,6 @@ async fn the_tag_filter_follows_every_write_to_posts_and_their_tags() {
 
 #[actix_web::test]
 async fn a_cursor_walk_over_search_results_visits_every_hit_once() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     walk_posts(&app).await;
     let hits = assert_walks(&app, "/v1/posts?q=walkword", 3, None).await;
@@ -856,7 +851,7 @@ async fn a_cursor_walk_over_search_results_visits_every_hit_once() {
 
 #[actix_web::test]
 async fn cursors_are_tamper_evident_and_bound_to_their_list() {
-    let app = crate::helpers::spawn_sqlite_app().await;
+    let app = crate::helpers::spawn_app().await;
     walk_posts(&app).await;
     let preview = app.token("preview");
     let first = ok(&app, "/v1/posts?filter[tag]=sciatica&per_page=4", None).await;
@@ -1203,11 +1198,6 @@ async fn assert_hits_well_formed(app: &TestApp, results: &Value, token: Option<&
 
 #[actix_web::test]
 async fn search_finds_every_kind_of_content_ranked_with_highlights() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     for q in ["sciatica", "trigger%20points", "deep%20tissue", "maintenance", "massage", "back%20pain"] {
         let results = search(&app, &format!("q={q}"), None).await;
@@ -1254,11 +1244,6 @@ async fn search_finds_every_kind_of_content_ranked_with_highlights() {
 /// Hits that rank the same come in the order they were indexed (posts by id), on every page.
 #[actix_web::test]
 async fn search_ties_come_in_index_order_on_every_page() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     let mut created = Vec::new();
@@ -1285,11 +1270,6 @@ async fn search_ties_come_in_index_order_on_every_page() {
 
 #[actix_web::test]
 async fn search_type_filters_combine_with_and() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let found = hits(&search(&app, "q=massage&filter[type][in]=post,faq&filter[type][ne]=faq", None).await);
     assert!(!found.is_empty());
@@ -1300,11 +1280,6 @@ async fn search_type_filters_combine_with_and() {
 
 #[actix_web::test]
 async fn q_searches_the_post_and_faq_lists_by_relevance() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     let filler = "Notes on everyday habits and how they shape comfort over a long working week. ".repeat(4);
@@ -1346,11 +1321,6 @@ async fn q_searches_the_post_and_faq_lists_by_relevance() {
 
 #[actix_web::test]
 async fn search_syntax_prefixes_phrases_exclusions_and_or() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     create(
@@ -1424,7 +1394,7 @@ async fn search_syntax_prefixes_phrases_exclusions_and_or() {
 
 #[actix_web::test]
 async fn drafts_are_never_found_publicly_but_are_with_a_preview_token() {
-    let app = crate::helpers::spawn_sqlite_app().await;
+    let app = crate::helpers::spawn_app().await;
     let write = app.token("write");
     let preview = app.token("preview");
     let mut draft = post_with_body("wombat-draft", "Wombatish draft", "A wombatish body.");
@@ -1466,11 +1436,6 @@ async fn drafts_are_never_found_publicly_but_are_with_a_preview_token() {
 
 #[actix_web::test]
 async fn search_stays_in_sync_with_writes() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     create(&app, &write, "/v1/posts", &post_with_body("renamed", "Ordinary title", "Ordinary gnuish body.")).await;
@@ -1537,11 +1502,6 @@ async fn search_stays_in_sync_with_writes() {
 
 #[actix_web::test]
 async fn guidance_band_edits_are_searchable() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     // Replacing the set.
@@ -1570,11 +1530,6 @@ async fn guidance_band_edits_are_searchable() {
 
 #[actix_web::test]
 async fn html_in_content_is_escaped_in_titles_and_snippets() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     let body = post_with_body(
@@ -1612,11 +1567,6 @@ async fn html_in_content_is_escaped_in_titles_and_snippets() {
 
 #[actix_web::test]
 async fn a_search_hits_title_is_plain_text_with_the_highlighted_form_beside_it() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     create(&app, &write, "/v1/posts", &post_with_body("fish-chips", "Fish & chips: a \"quokka\" <diet>", "Body."))
@@ -1633,11 +1583,6 @@ async fn a_search_hits_title_is_plain_text_with_the_highlighted_form_beside_it()
 
 #[actix_web::test]
 async fn bad_search_syntax_is_a_400_never_a_500() {
-    if crate::helpers::skip_on_postgres(
-        "full-text search is SQLite's FTS5; PostgreSQL answers 501 (querying::search_is_a_501_on_postgres)",
-    ) {
-        return;
-    }
     let app = spawn_app().await;
     let long = "massage ".repeat(30);
     let many_terms = (0..17).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
@@ -1933,7 +1878,7 @@ fn assert_200_or_problem(response: &TestResponse, path: &str) {
 
 #[actix_web::test]
 async fn random_query_strings_get_a_200_or_a_400_never_a_500() {
-    let app = crate::helpers::spawn_sqlite_app().await;
+    let app = crate::helpers::spawn_app().await;
     let write = app.token("write");
     let preview = app.token("preview");
     for i in 0..3 {
@@ -1973,20 +1918,4 @@ async fn random_query_strings_get_a_200_or_a_400_never_a_500() {
         let response = app.get(path).await;
         assert_eq!(response.status.as_u16(), 200, "{path}: {}", String::from_utf8_lossy(&response.body));
     }
-}
-
-#[actix_web::test]
-async fn search_is_a_501_on_postgres() {
-    if !crate::helpers::on_postgres() {
-        return;
-    }
-    let app = spawn_app().await;
-    for path in ["/v1/search?q=massage", "/v1/posts?q=massage", "/v1/faqs?q=massage"] {
-        let response = app.get(path).await;
-        crate::helpers::assert_problem(&response, 501, path.split('?').next().unwrap());
-        assert!(response.json()["detail"].as_str().unwrap().contains("PostgreSQL"), "{path}");
-        assert_eq!(response.json()["code"], "not-implemented", "{path}");
-    }
-    // The same lists without `q` answer.
-    assert_eq!(app.get("/v1/posts").await.status.as_u16(), 200);
 }

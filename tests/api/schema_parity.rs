@@ -20,9 +20,20 @@ const SQLITE_TEXT_KEY: &str = "SQLite lets a TEXT PRIMARY KEY column of a rowid 
 const ALLOWED: &[(&str, &str)] = &[
     (
         "table search_index",
-        "The FTS5 index and its shadow tables (search_index_data, _idx, _content, _docsize, _config): \
-         search on PostgreSQL is a later issue, and no other object refers to them.",
+        "SQLite's search index: the FTS5 table and its shadow tables (search_index_data, _idx, _content, \
+         _docsize, _config). PostgreSQL's is search_documents; no other object refers to either.",
     ),
+    (
+        "table search_documents",
+        "PostgreSQL's search index (a tsvector per resource under a GIN index); SQLite's is the FTS5 \
+         table search_index. No other object refers to either.",
+    ),
+    (
+        "table search_totals",
+        "How many documents and words PostgreSQL's search index holds, for bm25 (FTS5 keeps the same \
+         inside search_index).",
+    ),
+    ("index search_documents_match", "The GIN index of PostgreSQL's search documents (see table search_documents)."),
     (
         "column webhooks.active: Integer on SQLite, Bool on PostgreSQL",
         "INTEGER CHECK (active IN (0, 1)) on SQLite; src/schema.rs reads it as Bool on both.",

@@ -1837,7 +1837,8 @@ export interface components {
             snippet: string;
             /**
              * Format: double
-             * @description The bm25 score; lower is a better match.
+             * @description The score, lower is a better match: bm25 on SQLite, `-ts_rank` on PostgreSQL; compare
+             *     ranks only within one answer (their scale differs between backends and databases).
              */
             rank: number;
             /**
@@ -2667,15 +2668,6 @@ export interface components {
                  *       "errors": []
                  *     }
                  */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Full-text search is not available on this server's database (PostgreSQL, for now): the same list without `q` is. */
-        SearchUnavailable: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -6315,7 +6307,6 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
-            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -7973,7 +7964,6 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
-            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -11335,7 +11325,6 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
-            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };
@@ -13116,7 +13105,6 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
-            501: components["responses"]["SearchUnavailable"];
             503: components["responses"]["Unavailable"];
         };
     };

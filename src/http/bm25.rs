@@ -1,0 +1,79 @@
+//! bm25 on PostgreSQL, computed as SQLite's FTS5 computes it (`bm25(search_index, 0, 0, 10, 1)`),
+//! so both backends rank alike: for each term i of the query (every quoted phrase, word or
+//! prefix that is not excluded),
+//!
+//!   idf(i) · f(i) · (k1 + 1) / (f(i) + k1 · (1 − b + b · words / average words)),  k1 = 1.2, b = 0.75
+//!
+//! summed and negated (lower is better); f(i) = 10 × the term's hits in the title + its hits in
+//! the body, which `ts_rank_cd` with weights A = 1, B = 0.1 and no normalisation gives (÷ 10):
+//! for a single term it is the sum of its occurrences' weights. idf(i) = ln((N − n + 0.5) /
+//! (n + 0.5)) (at least 1e-6) over the whole index, N documents of which n have the term;
+//! N and the word total are `search_totals`, kept by every write.
+
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::list_query::Bind;
+use super::prepared::Prepared;
+use super::search_terms::{SearchTerms, POSTGRES_CONFIG};
+use crate::db::Conn;
+
+#[derive(QueryableByName)]
+struct Totals {
+    #[diesel(sql_type = BigInt)]
+    documents: i64,
+    #[diesel(sql_type = BigInt)]
+    words: i64,
+}
+
+#[derive(QueryableByName)]
+struct Having {
+    #[diesel(sql_type = BigInt)]
+    i: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The rank of the search document `d` as SQL, with a `?` for each of its values, in order.
+pub struct Rank {
+    pub sql: String,
+    pub binds: Vec<Bind>,
+}
+
+/// The rank expression for `terms`, with the index's statistics read now.
+pub fn rank(conn: &mut Conn, terms: &SearchTerms) -> QueryResult<Rank> {
+    let totals = diesel::sql_query("SELECT documents, words FROM search_totals").get_result::<Totals>(conn)?;
+    let documents = totals.documents.max(1) as f64;
+    let average_words = (totals.words as f64 / documents).max(1.0);
+    let counts: Vec<String> = (0..terms.tsquery_terms.len())
+        .map(|i| {
+            format!(
+                "SELECT CAST({i} AS BIGINT) AS i, count(*) AS n FROM search_documents WHERE document @@ to_tsquery('{POSTGRES_CONFIG}', ?)"
+            )
+        })
+        .collect();
+    let mut having = vec![0i64; terms.tsquery_terms.len()];
+    if !counts.is_empty() {
+        let rows: Vec<Having> =
+            Prepared::new(&counts.join(" UNION ALL "), terms.tsquery_terms.iter().cloned().map(Bind::Text))
+                .load(conn)?;
+        for row in rows {
+            having[row.i as usize] = row.n;
+        }
+    }
+    let hits = format!("(10 * CAST(ts_rank_cd('{{0, 0, 0.1, 1}}', d.document, to_tsquery('{POSTGRES_CONFIG}', ?), 0) AS DOUBLE PRECISION))");
+    let mut sql = String::from("CAST(-(0");
+    let mut binds = Vec::new();
+    for (term, n) in terms.tsquery_terms.iter().zip(having) {
+        let idf = ((documents - n as f64 + 0.5) / (n as f64 + 0.5)).ln();
+        sql.push_str(&format!(" + ? * {hits} * 2.2 / ({hits} + 1.2 * (0.25 + 0.75 * d.words / ?))"));
+        binds.extend([
+            Bind::Float(if idf <= 0.0 { 1e-6 } else { idf }),
+            Bind::Text(term.clone()),
+            Bind::Text(term.clone()),
+            Bind::Float(average_words),
+        ]);
+    }
+    sql.push_str(") AS DOUBLE PRECISION)");
+    Ok(Rank { sql, binds })
+}
