@@ -4,6 +4,7 @@
 #   BENCH_POSTS="10000" BENCH_SECONDS=3 bash scripts/bench.sh   # quicker
 #   BENCH_PIN=1 bash scripts/bench.sh   # servers on core 0, wrk on core 1 (steadier p99s)
 #   BENCH_ONLY=sync bash scripts/bench.sh   # only the delta-sync scenario (100,000 posts, 5,000 tags)
+#   BENCH_ONLY=postgres bash scripts/bench.sh   # only SQLite against PostgreSQL, uncached (100,000 posts)
 # Builds release, generates the databases, starts the service and, in the same run, a static
 # baseline (bare actix-web answering the identical JSON bytes from a hash map), drives both with
 # wrk over random slugs, and prints req/s, p50 and p99 per scenario with the ratio to the
@@ -18,7 +19,10 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 # The delta-sync scenario's database (issue "Hardening", item 3); BENCH_ONLY=sync runs only it.
 SYNC_POSTS=${BENCH_SYNC_POSTS:-100000}
 SYNC_TAGS=${BENCH_SYNC_TAGS:-5000}
-if [ "${BENCH_ONLY:-}" = sync ]; then POSTS_LIST=""; fi
+# SQLite against PostgreSQL (issue "Search on PostgreSQL"): the same generated library in both, the
+# uncached database scenarios on each in turn. BENCH_ONLY=postgres runs only it.
+PG_POSTS=${BENCH_PG_POSTS:-100000}
+case "${BENCH_ONLY:-}" in sync | postgres) POSTS_LIST="" ;; esac
 # BENCH_PIN=1: the servers on core 0 and wrk (one thread) on core 1, so the load generator does
 # not share cores with the server: steadier p99s for the cached scenarios. The service then has
 # one core, so the uncached (database) scenarios are not comparable with the targets there.
@@ -91,10 +95,44 @@ for POSTS in $POSTS_LIST; do
     kill "$service"; wait "$service" 2>/dev/null || true
 done
 
+# SQLite against PostgreSQL, uncached, 8 connections: the same paths (from the SQLite database)
+# on both; the last column is PostgreSQL's p99 over SQLite's (target for search: under 2).
+if [ "${BENCH_ONLY:-postgres}" = postgres ]; then
+    DB="$WORK/bench-pg.db"
+    DATABASE_URL=$DB RUST_LOG=warn $BIN generate --posts "$PG_POSTS" --seed 7 >&2
+    # Its own directory (the postgres user cannot enter $WORK), stopped and removed on exit.
+    PG_DIR=$(mktemp -d)
+    bash scripts/pg-cluster.sh start "$PG_DIR" >/dev/null
+    trap 'bash scripts/pg-cluster.sh stop "$PG_DIR" >/dev/null 2>&1 || true; cleanup' EXIT
+    PG_URL="$(sed 's#/postgres$#/bench#' "$PG_DIR/url")"
+    psql "$(cat "$PG_DIR/url")" -qc "CREATE DATABASE bench"
+    started=$(date +%s)
+    DATABASE_URL=$PG_URL RUST_LOG=warn $BIN generate --posts "$PG_POSTS" --seed 7 >&2
+    echo "generated $PG_POSTS posts on PostgreSQL in $(($(date +%s) - started)) s" >&2
+    declare -A p99
+    for backend in sqlite postgres; do
+        url=$DB; [ $backend = postgres ] && url=$PG_URL
+        DATABASE_URL=$url RUST_LOG=warn CACHE_MEGABYTES=0 RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 PORT=$SERVICE_PORT \
+            $SERVER_PIN $BIN serve & service=$!; pids+=("$service")
+        wait_up $SERVICE_PORT /readyz
+        [ $backend = sqlite ] && python3 scripts/bench/paths.py "$DB" "$WORK" "$SERVICE_PORT"
+        for scenario in search filtered-list; do
+            s=$(run_wrk $SERVICE_PORT "$WORK/$scenario.txt" 8)
+            row=$(python3 scripts/bench/summarise.py "$PG_POSTS" "$scenario ($backend, no cache)" "$s|")
+            p99[$backend-$scenario]=$(echo "$s" | awk '{print $3}')
+            if [ $backend = postgres ]; then
+                row="$row $(python3 -c "print(f'{${p99[postgres-$scenario]} / ${p99[sqlite-$scenario]}:.2f}x SQLite p99')")"
+            fi
+            echo "$row"
+        done
+        kill "$service"; wait "$service" 2>/dev/null || true
+    done
+fi
+
 # Delta sync (issue "Hardening", item 3): the first page of a first sync and pages from random
 # `since` tokens, cache off, 8 connections, on many tags. Target: p99 under 50 ms. A 60 s wrk
 # timeout, so slow answers show in the latencies instead of as errors.
-if [ "${BENCH_ONLY:-sync}" = sync ]; then
+if [ "${BENCH_ONLY:-sync}" = sync ] && [ "${BENCH_ONLY:-}" != postgres ]; then
     DB="$WORK/bench-sync.db"
     DATABASE_URL=$DB RUST_LOG=warn $BIN generate --posts "$SYNC_POSTS" --tags "$SYNC_TAGS" --seed 7 >&2
     DATABASE_URL=$DB RUST_LOG=warn CACHE_MEGABYTES=0 RATE_LIMIT_READS=0 RATE_LIMIT_SEARCHES=0 PORT=$SERVICE_PORT \
