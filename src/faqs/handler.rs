@@ -61,7 +61,11 @@ pub static LIST: ListSpec = ListSpec {
     ],
     sorts: &[
         // Grouped by post, in each post's order.
-        SortSpec { name: "position", sql: "(coalesce(faqs.post_id, 0) * 100000 + faqs.position)", kind: KeyKind::Int },
+        SortSpec {
+            name: "position",
+            sql: "(CAST(coalesce(faqs.post_id, 0) AS BIGINT) * 100000 + faqs.position)",
+            kind: KeyKind::Int,
+        },
         SortSpec { name: "question", sql: "faqs.question", kind: KeyKind::Text },
         SortSpec { name: "published_at", sql: "coalesce(faqs.published_at, '')", kind: KeyKind::Text },
         SortSpec { name: "updated_at", sql: "faqs.updated_at", kind: KeyKind::Text },

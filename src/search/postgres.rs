@@ -41,20 +41,22 @@ struct Headline {
 }
 
 /// The WHERE clause shared by the page and the count; binds: `now` three times for the public.
+/// The lookups are by primary key for each match: `OFFSET 0` keeps PostgreSQL from turning an
+/// `EXISTS` into a hash of every public post (a scan of `posts` per search; 7 ms at 10,000 posts).
 fn conditions(kinds: &[String], viewer: &Viewer) -> String {
     let mut sql = format!("d.document @@ q.q AND d.kind IN ({})", codes(kinds));
     if !viewer.preview {
         sql.push_str(concat!(
             " AND (d.kind <> 1 OR EXISTS (SELECT 1 FROM posts p WHERE p.id = d.id AND p.status IN ",
             crate::public_statuses!(),
-            " AND p.published_at <= ?))
+            " AND p.published_at <= ? OFFSET 0))
               AND (d.kind <> 2 OR EXISTS (SELECT 1 FROM faqs f LEFT JOIN posts p ON p.id = f.post_id
                      WHERE f.id = d.id AND f.status IN ",
             crate::public_statuses!(),
             " AND f.published_at <= ?
                      AND (f.post_id IS NULL OR (p.status IN ",
             crate::public_statuses!(),
-            " AND p.published_at <= ?))))",
+            " AND p.published_at <= ?)) OFFSET 0))",
         ));
     }
     sql
