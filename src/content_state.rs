@@ -101,8 +101,20 @@ impl ContentState {
             [Bind::Text(now.to_string()), Bind::Text(now.to_string())],
         )
         .get_result(conn)?;
+        Ok(self.apply(row))
+    }
+
+    /// Takes in what a refresh read; true when the version moved. The version only goes forward:
+    /// a refresh that read before a write committed may finish after the writer's own refresh,
+    /// and going back to its version would make the caches' old entries current again.
+    fn apply(&self, row: Row) -> bool {
         let mut times = self.times.write().expect("content state lock");
-        let moved = self.version.swap(row.version as u64, Ordering::AcqRel) != row.version as u64;
+        let seen = row.version as u64;
+        let previous = self.version.fetch_max(seen, Ordering::AcqRel);
+        if seen < previous {
+            return false;
+        }
+        let moved = previous != seen;
         if moved {
             // The change came before it was seen, and before the end of its stored second.
             times.changed_at_ms = chrono::Utc::now().timestamp_millis().min(millis(&row.changed_at) + 1000);
@@ -113,7 +125,7 @@ impl ContentState {
         if moved {
             self.moved.notify_one();
         }
-        Ok(moved)
+        moved
     }
 
     /// Resolves once a refresh has seen the version move since the last call (a write through
@@ -179,4 +191,26 @@ pub fn bump(conn: &mut Conn) -> QueryResult<i64> {
 /// The app's content state, from a request.
 pub fn of(req: &actix_web::HttpRequest) -> Option<actix_web::web::Data<ContentState>> {
     req.app_data::<actix_web::web::Data<ContentState>>().cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ContentState, Row};
+
+    fn row(version: i64) -> Row {
+        Row { version, changed_at: "2026-12-03T10:00:00Z".into(), next_publication: None }
+    }
+
+    #[test]
+    fn a_refresh_that_read_an_older_version_does_not_take_the_state_back() {
+        let state = ContentState::default();
+        assert!(state.apply(row(5)));
+        let before_the_write = state.stamp();
+        // The writer's refresh sees 6; a background refresh that read 5 before the commit ends after it.
+        assert!(state.apply(row(6)));
+        assert!(!state.apply(row(5)));
+        assert_eq!(state.stamp().version, 6);
+        assert!(!state.is_current(&before_the_write, "2026-12-03T10:00:01Z"), "entries made at 5 stay stale");
+        assert!(!state.apply(row(6)), "the same version again has not moved");
+    }
 }

@@ -16,6 +16,7 @@ use diesel::sql_types::BigInt;
 use super::list_query::Bind;
 use super::prepared::Prepared;
 use super::search_terms::{SearchTerms, POSTGRES_CONFIG};
+use crate::content::Viewer;
 use crate::db::Conn;
 
 #[derive(QueryableByName)]
@@ -29,8 +30,6 @@ struct Totals {
 #[derive(QueryableByName)]
 struct Having {
     #[diesel(sql_type = BigInt)]
-    i: i64,
-    #[diesel(sql_type = BigInt)]
     n: i64,
 }
 
@@ -40,28 +39,26 @@ pub struct Rank {
     pub binds: Vec<Bind>,
 }
 
-/// The rank expression for `terms`, with the index's statistics read now.
-pub fn rank(conn: &mut Conn, terms: &SearchTerms) -> QueryResult<Rank> {
+/// The rank expression for `terms`. The document counts per term are remembered (with the
+/// viewer's other totals) until the content changes.
+pub fn rank(conn: &mut Conn, viewer: &Viewer, terms: &SearchTerms) -> QueryResult<Rank> {
     let totals = diesel::sql_query("SELECT documents, words FROM search_totals").get_result::<Totals>(conn)?;
     let documents = totals.documents.max(1) as f64;
     let average_words = (totals.words as f64 / documents).max(1.0);
-    let counts: Vec<String> = (0..terms.tsquery_terms.len())
-        .map(|i| {
-            format!(
-                "SELECT CAST({i} AS BIGINT) AS i, count(*) AS n FROM search_documents WHERE document @@ to_tsquery('{POSTGRES_CONFIG}', ?)"
-            )
-        })
-        .collect();
-    let mut having = vec![0i64; terms.tsquery_terms.len()];
-    if !counts.is_empty() {
-        let rows: Vec<Having> =
-            Prepared::new(&counts.join(" UNION ALL "), terms.tsquery_terms.iter().cloned().map(Bind::Text))
-                .load(conn)?;
-        for row in rows {
-            having[row.i as usize] = row.n;
-        }
+    let mut having = Vec::with_capacity(terms.tsquery_terms.len());
+    for term in &terms.tsquery_terms {
+        having.push(viewer.total(&format!("bm25|{term}"), || {
+            let count = format!(
+                "SELECT count(*) AS n FROM search_documents WHERE document @@ to_tsquery('{POSTGRES_CONFIG}', ?)"
+            );
+            Ok(Prepared::new(&count, [Bind::Text(term.clone())]).get_result::<Having>(conn)?.n)
+        })?);
     }
-    let hits = format!("(10 * CAST(ts_rank_cd('{{0, 0, 0.1, 1}}', d.document, to_tsquery('{POSTGRES_CONFIG}', ?), 0) AS DOUBLE PRECISION))");
+    // The term's tsquery as a subquery, which PostgreSQL computes once per statement (called
+    // in place, a prepared statement's generic plan would parse and stem it again for every row).
+    let hits = format!(
+        "(10 * CAST(ts_rank_cd('{{0, 0, 0.1, 1}}', d.document, (SELECT to_tsquery('{POSTGRES_CONFIG}', ?)), 0) AS DOUBLE PRECISION))"
+    );
     let mut sql = String::from("CAST(-(0");
     let mut binds = Vec::new();
     for (term, n) in terms.tsquery_terms.iter().zip(having) {

@@ -368,7 +368,7 @@ pub fn page(
     }
     let listed = listed(conn, spec, query)?;
     let rank = match (&query.search, conn.dialect()) {
-        (Some(terms), Dialect::Postgres) => Some(bm25::rank(conn, terms)?),
+        (Some(terms), Dialect::Postgres) => Some(bm25::rank(conn, viewer, terms)?),
         _ => None,
     };
     let rest = from_where(conn.dialect(), rank.as_ref(), spec, query, viewer, listed);

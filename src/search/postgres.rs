@@ -84,7 +84,7 @@ pub(super) fn page(
         std::iter::once(Bind::Text(tsquery.to_string()))
             .chain(std::iter::repeat_n(Bind::Text(viewer.now.clone()), publics))
     };
-    let rank = bm25::rank(conn, terms)?;
+    let rank = bm25::rank(conn, viewer, terms)?;
     let page_sql = format!(
         "SELECT CAST(d.kind AS BIGINT) AS kind, d.slug AS slug, d.title AS title, d.body AS body, {rank} AS rank
          {from} ORDER BY rank, d.kind, d.id LIMIT {limit} OFFSET ?",

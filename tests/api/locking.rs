@@ -12,36 +12,44 @@ use serde_json::json;
 use crate::helpers::{assert_problem, spawn_app};
 use crate::operations::cli;
 
+/// Takes the writers' lock as another process's write transaction would, until ROLLBACK: SQLite's
+/// write lock, or PostgreSQL's advisory lock every write transaction takes first.
+fn hold_the_write_lock(holder: &mut clinic_content::db::Conn) {
+    if crate::helpers::on_postgres() {
+        holder
+            .batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({})", clinic_content::db::WRITE_LOCK))
+            .unwrap();
+    } else {
+        holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    }
+}
+
 #[actix_web::test]
 async fn a_write_while_another_process_holds_the_lock_is_a_503_with_retry_after() {
-    if crate::helpers::skip_on_postgres("holds SQLite's write lock from a second connection (BEGIN IMMEDIATE)") {
-        return;
-    }
     let app = spawn_app().await;
     let write = app.token("write");
     let tag = json!({"slug": "locked", "name": "Locked"});
     let mut holder = app.connection();
-    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    hold_the_write_lock(&mut holder);
     let response = app.write(Method::POST, "/v1/tags", &write, &tag).await;
     assert_problem(&response, 503, "/v1/tags");
     assert_eq!(response.json()["code"], "unavailable");
     assert_eq!(response.header("retry-after"), Some("2"));
     let body = String::from_utf8_lossy(&response.body).to_lowercase();
-    assert!(!body.contains("locked") && !body.contains("sqlite"), "no internals: {body}");
+    for internal in ["locked", "sqlite", "lock timeout", "advisory", "canceling"] {
+        assert!(!body.contains(internal), "no internals: {body}");
+    }
     holder.batch_execute("ROLLBACK").unwrap();
     assert_eq!(app.write(Method::POST, "/v1/tags", &write, &tag).await.status.as_u16(), 201, "a retry succeeds");
 }
 
 #[actix_web::test]
 async fn a_read_with_a_token_does_not_wait_for_the_lock_to_record_the_tokens_use() {
-    if crate::helpers::skip_on_postgres("holds SQLite's write lock from a second connection (BEGIN IMMEDIATE)") {
-        return;
-    }
     let app = spawn_app().await;
     // Never used, so this use is due to be recorded.
     let preview = app.token("preview");
     let mut holder = app.connection();
-    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    hold_the_write_lock(&mut holder);
     let response = app.get_as("/v1/posts", &preview).await;
     assert_eq!(response.status.as_u16(), 200, "{}", String::from_utf8_lossy(&response.body));
     holder.batch_execute("ROLLBACK").unwrap();
@@ -100,15 +108,12 @@ fn generate_commits_in_chunks_so_other_writers_get_the_lock_while_it_runs() {
 
 #[actix_web::test]
 async fn readyz_stays_ready_while_every_pooled_connection_is_busy_and_the_write_lock_is_held() {
-    if crate::helpers::skip_on_postgres("holds SQLite's write lock from a second connection (BEGIN IMMEDIATE)") {
-        return;
-    }
     let app = crate::helpers::spawn_app_with(|config| config.pool_size = 2).await;
     // Readers busy: every connection of the server's pool checked out (as long sync pages did).
     let busy: Vec<_> = (0..2).map(|_| app.pool.as_ref().expect("an in-process app").get().unwrap()).collect();
     // And another process holding the write lock (`generate`, `import`).
     let mut holder = app.connection();
-    holder.batch_execute("BEGIN IMMEDIATE").unwrap();
+    hold_the_write_lock(&mut holder);
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status.as_u16(), 200, "{}", String::from_utf8_lossy(&ready.body));
     assert_eq!(ready.json()["status"], "ok");
