@@ -296,7 +296,7 @@ pub struct ChildServer {
 impl ChildServer {
     /// Starts it and returns at once; `address` waits until it listens. The service's own
     /// lines are logged at info at least (`RUST_LOG` in `env` may add to that).
-    pub fn start(db: &std::path::Path, env: &[(&str, &str)]) -> ChildServer {
+    pub fn start(db: impl AsRef<std::ffi::OsStr>, env: &[(&str, &str)]) -> ChildServer {
         use std::io::BufRead;
         let rust_log = match env.iter().find(|(name, _)| *name == "RUST_LOG") {
             Some((_, filter)) => format!("{filter},clinic_content=info"),
@@ -306,7 +306,7 @@ impl ChildServer {
             .arg("serve")
             .envs(env.iter().copied())
             .env("RUST_LOG", rust_log)
-            .env("DATABASE_URL", db)
+            .env("DATABASE_URL", db.as_ref())
             .env("PORT", "0")
             .stderr(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())

@@ -1,11 +1,11 @@
-//! Several instances on one database file, each a child process of the real binary (apps in
+//! Several instances on one database (a SQLite file, or with TEST_BACKEND=postgres a PostgreSQL
+//! database), each a child process of the real binary (apps in
 //! this process would share what a process shares and hide the bugs): writes, webhook
 //! deliveries with leases (fast, slow and a SIGKILLed lease holder), scheduled publications,
 //! cursors, a first start of three at once, If-Match across instances, and the idle worker.
 //! Leases and timeouts are short here (`ENV`).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -31,10 +31,11 @@ const ENV: &[(&str, &str)] = &[
 /// How long a child may take to start on a machine busy with other builds.
 const START_SECONDS: u64 = 60;
 
-/// Instances serving one database file.
+/// Instances serving one database.
 struct Cluster {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+    _pg: Option<crate::pg::PgDatabase>,
+    url: String,
     servers: Vec<ChildServer>,
     apps: Vec<TestApp>,
 }
@@ -55,23 +56,33 @@ impl Cluster {
         cluster
     }
 
+    /// An empty database on the suite's backend, no instance yet.
     fn empty() -> Cluster {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("shared.db");
-        Cluster { _dir: dir, db, servers: Vec::new(), apps: Vec::new() }
+        let mut cluster = Cluster { _dir: None, _pg: None, url: String::new(), servers: Vec::new(), apps: Vec::new() };
+        if crate::helpers::on_postgres() {
+            let database =
+                crate::pg::PgDatabase::create("cluster").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
+            cluster.url = database.url.clone();
+            cluster._pg = Some(database);
+        } else {
+            let dir = tempfile::tempdir().unwrap();
+            cluster.url = dir.path().join("shared.db").to_str().unwrap().to_string();
+            cluster._dir = Some(dir);
+        }
+        cluster
     }
 
     async fn add(&mut self, n: usize, env: &[(&str, &str)]) {
         let first = self.servers.len();
-        self.servers.extend((0..n).map(|_| ChildServer::start(&self.db, env)));
+        self.servers.extend((0..n).map(|_| ChildServer::start(&self.url, env)));
         for server in &mut self.servers[first..] {
             let address = server.address(START_SECONDS).await;
-            self.apps.push(TestApp::at(&address, self.db.to_str().unwrap()));
+            self.apps.push(TestApp::at(&address, &self.url));
         }
     }
 
-    fn conn(&self) -> SqliteConnection {
-        SqliteConnection::establish(self.db.to_str().unwrap()).unwrap()
+    fn conn(&self) -> clinic_content::db::Conn {
+        clinic_content::db::Manager::new(&self.url).establish().expect("open the shared database")
     }
 
     fn pending_deliveries(&self) -> i64 {
@@ -311,7 +322,7 @@ async fn the_cursor_key_belongs_to_the_application_and_its_database() {
     let app = spawn_app().await;
     let list = "/v1/conditions?per_page=4&fields=slug";
     let cursor = app.get_ok(list).await["meta"]["pagination"]["next_cursor"].as_str().unwrap().to_string();
-    let mut child = ChildServer::start(Path::new(&app.database_url), ENV);
+    let mut child = ChildServer::start(&app.database_url, ENV);
     let address = child.address(START_SECONDS).await;
     let same_database = TestApp::at(&address, &app.database_url);
     let page = same_database.get_ok(&format!("{list}&cursor={cursor}")).await;
