@@ -114,8 +114,9 @@ pub fn snippet(text: &str, highlighted: &str, words: usize) -> String {
                 score += 1000;
             }
         }
-        let (first, last) = (inside[0], inside[inside.len() - 1]);
-        let start = first.saturating_sub((words - (last - first)) / 2).min(spans.len() - words);
+        // As FTS5's fts5SnippetScore: the matches' span [first, end) centred in the window.
+        let (first, end) = (inside[0], inside[inside.len() - 1] + 1);
+        let start = first.saturating_sub((words - (end - first)) / 2).min(spans.len() - words);
         if score > best.0 {
             best = (score, start);
         }

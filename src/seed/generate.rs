@@ -202,7 +202,12 @@ fn add_post(
         })
         .collect();
     let rendered: Vec<markdown::Rendered> = sections.iter().map(|(_, md)| markdown::render(md)).collect();
-    let words: usize = rendered.iter().map(|r| markdown::word_count(&r.text)).sum();
+    // Counted as the write API counts them (`posts::body::word_count`): headings too.
+    let words: usize = sections
+        .iter()
+        .zip(&rendered)
+        .map(|((heading, _), r)| markdown::word_count(&r.text) + heading.as_deref().map_or(0, markdown::word_count))
+        .sum();
     let published = rng.below(10) != 0;
     let published_at = time(rng);
     let title = sentence(rng, 6).trim_end_matches('.').to_string();
@@ -260,15 +265,18 @@ fn add_post(
             ))
             .execute(conn)?;
     }
+    let mut faq_words = 0;
     for position in 0..rng.below(3) {
         let answer = paragraph(rng);
         let rendered = markdown::render(&answer);
+        let question = sentence(rng, 7).replace('.', "?");
+        faq_words += markdown::word_count(&question) + markdown::word_count(&rendered.text);
         let faq_id: i32 = diesel::insert_into(faqs::table)
             .values((
                 faqs::slug.eq(format!("generated-{seed}-{i}-q{position}")),
                 faqs::post_id.eq(post_id),
                 faqs::position.eq(position as i32),
-                faqs::question.eq(sentence(rng, 7).replace('.', "?")),
+                faqs::question.eq(&question),
                 faqs::answer_markdown.eq(&answer),
                 faqs::answer_html.eq(rendered.html),
                 faqs::answer_text.eq(rendered.text),
@@ -282,6 +290,12 @@ fn add_post(
         written_faqs.add(faq_id);
         diesel::insert_into(faq_tags::table)
             .values((faq_tags::faq_id.eq(faq_id), faq_tags::tag_id.eq(chosen[0])))
+            .execute(conn)?;
+    }
+    // The reading time counts the published FAQ entries too, as the write API computes it.
+    if published && faq_words > 0 {
+        diesel::update(posts::table.find(post_id))
+            .set(posts::reading_time_minutes.eq(markdown::reading_time_minutes(words + faq_words)))
             .execute(conn)?;
     }
     Ok(())

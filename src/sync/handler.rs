@@ -45,7 +45,11 @@ fn parse(query_string: &str, key: &CursorKey) -> Result<(Option<(i64, String)>, 
         match param.as_ref() {
             "since" => match parse_token(key, &value) {
                 Some(position) => since = Some(position),
-                None => errors.push(FieldError::new("since", "must be the `next` token of an earlier sync")),
+                None => errors.push(FieldError::new(
+                    "since",
+                    "is not a `next` token of this service's database (it may be from before a move to \
+                     another database, or altered): start over with a sync without `since`",
+                )),
             },
             "limit" => match value.parse::<usize>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) && !value.starts_with('+') => limit = Some(n),

@@ -12,6 +12,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod locking;
+mod moving;
 mod multi_instance;
 mod openapi;
 mod operations;

@@ -13,8 +13,9 @@ use crate::helpers::{spawn_app, POST_SLUG as POST};
 
 const BIN: &str = env!("CARGO_BIN_EXE_clinic-content");
 
-pub fn cli(db: &Path, args: &[&str]) -> String {
-    let output = Command::new(BIN).args(args).env("DATABASE_URL", db).env("RUST_LOG", "warn").output().unwrap();
+pub fn cli(db: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> String {
+    let output =
+        Command::new(BIN).args(args).env("DATABASE_URL", db.as_ref()).env("RUST_LOG", "warn").output().unwrap();
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
 }
