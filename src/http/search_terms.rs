@@ -89,6 +89,8 @@ pub struct SearchTerms {
     /// Each term that must or may match (not the excluded), as a tsquery of its own: what bm25
     /// adds up (`bm25`).
     pub tsquery_terms: Vec<String>,
+    /// The same terms as their words, and whether the last is a prefix: what a hit highlights.
+    pub term_words: Vec<(Vec<String>, bool)>,
     /// `q` as given.
     pub q: String,
 }
@@ -220,6 +222,16 @@ pub fn parse_q(input: &str) -> Result<SearchTerms, String> {
         fts: parsed.render(fts_term, " AND ", " OR ", " NOT "),
         tsquery: parsed.render(tsquery_term, " & ", " | ", " & !"),
         tsquery_terms: parsed.all.iter().flatten().map(tsquery_term).collect(),
+        term_words: parsed
+            .all
+            .iter()
+            .flatten()
+            .filter_map(|term| match term {
+                Term::Word { text, prefix, .. } => Some((words(text).map(str::to_string).collect(), *prefix)),
+                Term::Phrase { text, .. } => Some((words(text).map(str::to_string).collect(), false)),
+                Term::Or => None,
+            })
+            .collect(),
         q: input.to_string(),
     })
 }

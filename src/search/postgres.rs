@@ -1,11 +1,11 @@
 //! Searching PostgreSQL's documents (`documents`): the same filters, order and page as FTS5's
 //! (`query`), ranked by bm25 as FTS5 ranks (`http::bm25`), ties in index order (kind, then id, as
-//! FTS5's rowid). Highlights are made only for the page's rows.
+//! FTS5's rowid). Highlights are made only for the page's rows, from their `tsvector`s.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Integer, Text};
+use diesel::sql_types::{BigInt, Double, Text};
 
-use super::highlight::{self, START, STOP};
+use super::highlight;
 use super::index::Kind;
 use super::query::{codes, prepared_limit, CountRow, Row};
 use crate::content::Viewer;
@@ -13,7 +13,7 @@ use crate::db::Conn;
 use crate::http::bm25;
 use crate::http::list_query::Bind;
 use crate::http::prepared::Prepared;
-use crate::http::search_terms::{words_only, SearchTerms, POSTGRES_CONFIG};
+use crate::http::search_terms::{SearchTerms, POSTGRES_CONFIG};
 
 /// Words in a snippet, as FTS5's `snippet(…, 24)`.
 const SNIPPET_WORDS: usize = 24;
@@ -30,14 +30,10 @@ struct Found {
     body: String,
     #[diesel(sql_type = Double)]
     rank: f64,
-}
-
-#[derive(QueryableByName)]
-struct Headline {
-    #[diesel(sql_type = Integer)]
-    n: i32,
     #[diesel(sql_type = Text)]
-    marked: String,
+    lexemes: String,
+    #[diesel(sql_type = Text)]
+    query_lexemes: String,
 }
 
 /// The WHERE clause shared by the page and the count; binds: `now` three times for the public.
@@ -85,49 +81,72 @@ pub(super) fn page(
             .chain(std::iter::repeat_n(Bind::Text(viewer.now.clone()), publics))
     };
     let rank = bm25::rank(conn, viewer, terms)?;
+    // The page, then for its rows only: each document's lexemes with their positions, and (once)
+    // the lexemes of the query's words, to find which words to mark (`highlight`).
+    let query_words: Vec<&str> =
+        terms.term_words.iter().flat_map(|(words, _)| words.iter().map(String::as_str)).collect();
     let page_sql = format!(
-        "SELECT CAST(d.kind AS BIGINT) AS kind, d.slug AS slug, d.title AS title, d.body AS body, {rank} AS rank
-         {from} ORDER BY rank, d.kind, d.id LIMIT {limit} OFFSET ?",
+        "SELECT page.kind AS kind, page.slug AS slug, page.title AS title, page.body AS body, page.rank AS rank,
+                CAST(page.document AS TEXT) AS lexemes,
+                (SELECT CAST(to_tsvector('{POSTGRES_CONFIG}', ?) AS TEXT)) AS query_lexemes
+         FROM (SELECT CAST(d.kind AS BIGINT) AS kind, d.id AS id, d.slug AS slug, d.title AS title, d.body AS body,
+                      d.document AS document, {rank} AS rank
+               {from} ORDER BY rank, d.kind, d.id LIMIT {limit} OFFSET ?) AS page
+         ORDER BY page.rank, page.kind, page.id",
         rank = rank.sql,
         limit = prepared_limit(limit)
     );
-    let values = rank.binds.into_iter().chain(binds()).chain(std::iter::once(Bind::Int(offset)));
+    let values = std::iter::once(Bind::Text(query_words.join(" ")))
+        .chain(rank.binds)
+        .chain(binds())
+        .chain(std::iter::once(Bind::Int(offset)));
     let mut found: Vec<Found> = Prepared::new(&page_sql, values).load(conn)?;
     found.truncate(usize::try_from(limit).unwrap_or(0));
     let total = viewer.total(key, || {
         Ok(Prepared::new(&format!("SELECT count(*) AS n {from}"), binds()).get_result::<CountRow>(conn)?.n)
     })?;
-    let marks = headlines(conn, tsquery, &found)?;
+    let terms = query_lexemes(terms, found.first().map_or("", |hit| hit.query_lexemes.as_str()));
     let rows = found
         .into_iter()
-        .zip(marks.chunks(2))
-        .map(|(hit, marks)| Row {
-            kind: kind_name(hit.kind).to_string(),
-            title: highlight::highlight(&hit.title, &marks[0]),
-            snippet: highlight::snippet(&hit.body, &marks[1], SNIPPET_WORDS),
-            slug: hit.slug,
-            rank: hit.rank,
+        .map(|hit| {
+            let found = highlight::matched(&highlight::lexemes(&hit.lexemes), &terms);
+            // Positions run through the title's words, then the body's.
+            let in_title = highlight::word_spans(&hit.title).len();
+            let in_body = highlight::word_spans(&hit.body).len();
+            let title = highlight::within(&found, 0, in_title);
+            let body = highlight::within(&found, in_title, in_body);
+            Row {
+                kind: kind_name(hit.kind).to_string(),
+                title: highlight::highlight(&hit.title, &title),
+                snippet: highlight::snippet(&hit.body, &body, SNIPPET_WORDS),
+                slug: hit.slug,
+                rank: hit.rank,
+            }
         })
         .collect();
     Ok((rows, total))
 }
 
-/// `ts_headline` of every hit's title and body (in that order), as their words alone: which
-/// words matched, for `highlight` to mark in the text as written.
-fn headlines(conn: &mut Conn, tsquery: &str, found: &[Found]) -> QueryResult<Vec<String>> {
-    if found.is_empty() {
-        return Ok(Vec::new());
-    }
-    let texts: Vec<String> = found.iter().flat_map(|hit| [words_only(&hit.title), words_only(&hit.body)]).collect();
-    let values: Vec<String> = (0..texts.len()).map(|n| format!("({n}, ?)")).collect();
-    let sql = format!(
-        "SELECT v.n AS n, ts_headline('{POSTGRES_CONFIG}', v.t, to_tsquery('{POSTGRES_CONFIG}', ?),
-                'HighlightAll=true, StartSel={START}, StopSel={STOP}') AS marked
-         FROM (VALUES {values}) AS v(n, t) ORDER BY v.n",
-        values = values.join(", ")
-    );
-    let binds = std::iter::once(Bind::Text(tsquery.to_string())).chain(texts.into_iter().map(Bind::Text));
-    let rows: Vec<Headline> = Prepared::once(&sql, binds).load(conn)?;
-    debug_assert!(rows.iter().enumerate().all(|(i, row)| row.n as usize == i));
-    Ok(rows.into_iter().map(|row| row.marked).collect())
+/// The terms' words as lexemes: the query's words were given to `to_tsvector` in order, one
+/// position each. A term with a word PostgreSQL gave no lexeme at that position is left out.
+fn query_lexemes(terms: &SearchTerms, query_lexemes: &str) -> Vec<(Vec<String>, bool)> {
+    let by_position: std::collections::HashMap<u32, String> = highlight::lexemes(query_lexemes)
+        .into_iter()
+        .flat_map(|(lexeme, positions)| positions.into_iter().map(move |p| (p, lexeme.clone())))
+        .collect();
+    let mut position = 0;
+    terms
+        .term_words
+        .iter()
+        .filter_map(|(words, prefix)| {
+            let lexemes: Option<Vec<String>> = words
+                .iter()
+                .map(|_| {
+                    position += 1;
+                    by_position.get(&position).cloned()
+                })
+                .collect();
+            lexemes.map(|lexemes| (lexemes, *prefix))
+        })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! Search finds the same things on SQLite (FTS5) and PostgreSQL (tsvector, ranked by the same
 //! bm25): for every query in data/search-queries.txt, over the seed and a generated library, the
 //! same hits in the same order (all pages), and the same total, from /v1/search and from the
-//! lists' `q`. (Every other
+//! lists' `q`; and on /v1/search's first page the same `title_highlighted` and `snippet`. (Every other
 //! search test runs on both backends too, so the orders they assert hold on both.) Runs in the
 //! SQLite pass, against a PostgreSQL database of its own; without TEST_DATABASE_URL it says so
 //! and returns.
@@ -88,7 +88,25 @@ async fn both_backends_find_the_same_hits_in_the_same_order() {
             }
         }
     }
+    // The first page's highlights and snippets too (FTS5's `highlight` and `snippet` against
+    // search::highlight): the same marks, the same windows, the same ellipses.
+    let mut highlights_compared = 0;
+    for q in queries() {
+        let q = form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+        let path = format!("/v1/search?q={q}&per_page=20");
+        let (lite, pg) = (sqlite.get_ok(&path).await, postgres.get_ok(&path).await);
+        for (a, b) in lite["data"].as_array().unwrap().iter().zip(pg["data"].as_array().unwrap()) {
+            highlights_compared += 1;
+            for key in ["title_highlighted", "snippet"] {
+                if a[key] != b[key] {
+                    differences
+                        .push(format!("{path} {} {key}: {} on SQLite, {} on PostgreSQL", a["slug"], a[key], b[key]));
+                }
+            }
+        }
+    }
     assert!(compared >= 90, "30 queries, three ways each");
+    assert!(highlights_compared > 250, "{highlights_compared} hits' highlights compared");
     assert!(hits_compared > 500, "{hits_compared} hits from /v1/search");
     assert!(differences.is_empty(), "{} of {compared} differ:\n{}", differences.len(), differences.join("\n"));
 }
