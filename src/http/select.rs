@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text};
 use serde_json::Value;
 
 use super::cursor::{CursorKey, Position};
-use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target};
+use super::list_query::{Bind, Dir, KeyKind, ListQuery, ListSpec, Listing, Op, Target, RELEVANCE};
 use super::prepared::Prepared;
 use super::{bm25, search_terms};
 use crate::content::Viewer;
@@ -116,7 +116,7 @@ fn from_where(
                 ));
             }
             Dialect::Postgres => {
-                // The rank only where the page sorts by it; a count needs none.
+                // The rank only where the rows are ordered by it; a count needs none.
                 sql.push(" JOIN (SELECT d.id AS id, ");
                 match rank {
                     Some(rank) => sql.push_with(&rank.sql, &rank.binds),
@@ -367,8 +367,11 @@ pub fn page(
         }
     }
     let listed = listed(conn, spec, query)?;
+    // PostgreSQL's rank is an expression of the index's statistics: read them only when the
+    // rows are ordered by it.
+    let by_relevance = query.sort.iter().any(|(key, _)| key.name == RELEVANCE.name);
     let rank = match (&query.search, conn.dialect()) {
-        (Some(terms), Dialect::Postgres) => Some(bm25::rank(conn, viewer, terms)?),
+        (Some(terms), Dialect::Postgres) if by_relevance => Some(bm25::rank(conn, viewer, terms)?),
         _ => None,
     };
     let rest = from_where(conn.dialect(), rank.as_ref(), spec, query, viewer, listed);
