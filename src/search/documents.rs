@@ -53,9 +53,15 @@ pub fn remove(conn: &mut Conn, kind: Kind, id: i32) -> QueryResult<()> {
 
 /// Adds the documents of the resources of one kind with ids `first..=last` (that have none).
 pub fn add_range(conn: &mut Conn, kind: Kind, first: i32, last: i32) -> QueryResult<()> {
-    // Up to the last id there is, so that "everything" (`i32::MAX`) is a few batches, not millions.
-    let highest = diesel::sql_query(format!("SELECT max(id) AS id FROM {}", kind.table())).get_result::<Last>(conn)?;
-    let last = last.min(highest.id.unwrap_or(0));
+    // A long range ends at the last id there is, so that "everything" (`i32::MAX`) is a few
+    // batches, not millions; one batch (a single resource's write) needs no lookup.
+    let last = if last.saturating_sub(first) < BATCH {
+        last
+    } else {
+        let highest =
+            diesel::sql_query(format!("SELECT max(id) AS id FROM {}", kind.table())).get_result::<Last>(conn)?;
+        last.min(highest.id.unwrap_or(0))
+    };
     let mut start = first;
     while start <= last {
         let end = start.saturating_add(BATCH - 1).min(last);

@@ -99,14 +99,7 @@ pub(super) fn alias(kind: Kind) -> &'static str {
 /// Brings the resource's index row up to date (removing it if the resource is gone).
 pub fn reindex(conn: &mut Conn, kind: Kind, id: i32) -> QueryResult<()> {
     remove(conn, kind, id)?;
-    match conn.dialect() {
-        Dialect::Sqlite => {
-            let filter = format!("WHERE {}.id = ?", alias(kind));
-            diesel::sql_query(insert_from(kind, &filter)).bind::<Integer, _>(id).execute(conn)?;
-        }
-        Dialect::Postgres => documents::add_range(conn, kind, id, id)?,
-    }
-    Ok(())
+    add_range(conn, kind, id, id)
 }
 
 pub fn remove(conn: &mut Conn, kind: Kind, id: i32) -> QueryResult<()> {
