@@ -10,6 +10,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::retry::Retryable;
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// At most this many entries of `errors[]` are sent; `detail` gives the total.
@@ -70,6 +72,10 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("{0}")]
     Unavailable(String),
+    /// A write transaction lost a race with another (`db::retry`): run again by
+    /// `db::write_transaction`, a 503 once it has lost every time.
+    #[error("The database is busy; try again shortly.")]
+    LostRace,
     /// Anything unexpected. The message is logged, never sent to the client.
     #[error("internal error: {0}")]
     Internal(String),
@@ -113,7 +119,7 @@ impl ApiError {
             ApiError::PreconditionFailed(_) => "precondition-failed",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
-            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Unavailable(_) | ApiError::LostRace => "unavailable",
             ApiError::Internal(_) => "internal-error",
             ApiError::Http { status, .. } => code_for_status(*status),
         }
@@ -180,7 +186,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::LostRace => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Http { status, .. } => *status,
         }
@@ -253,7 +259,7 @@ impl Problem {
                     format!(r#"Bearer realm="clinic-content", error="insufficient_scope", scope="{needed}""#),
                 ));
             }
-            ApiError::Unavailable(_) => {
+            ApiError::Unavailable(_) | ApiError::LostRace => {
                 response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
             }
             _ => {}
@@ -305,6 +311,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(d) => ApiError::UnsupportedMediaType(d.clone()),
             ApiError::PayloadTooLarge { limit } => ApiError::PayloadTooLarge { limit: *limit },
             ApiError::Unavailable(d) => ApiError::Unavailable(d.clone()),
+            ApiError::LostRace => ApiError::LostRace,
             ApiError::Internal(d) => ApiError::Internal(d.clone()),
             ApiError::Http { status, detail } => ApiError::Http { status: *status, detail: detail.clone() },
         }
@@ -322,12 +329,19 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(_, info) if info.message().starts_with("invalid byte sequence for encoding") => {
                 ApiError::bad_param("body", "holds a NUL character (U+0000), which no text here may contain")
             }
+            _ if error.lost_a_race() => ApiError::LostRace,
             _ if is_locked(&error) => {
                 log::warn!("database busy, answered 503: {error}");
                 ApiError::busy()
             }
             _ => ApiError::internal(error),
         }
+    }
+}
+
+impl Retryable for ApiError {
+    fn lost_a_race(&self) -> bool {
+        matches!(self, ApiError::LostRace)
     }
 }
 
@@ -353,15 +367,14 @@ impl From<actix_web::error::BlockingError> for ApiError {
 pub fn is_locked(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error};
     match error {
-        Error::DatabaseError(DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::ClosedConnection, _) => true,
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
         Error::DatabaseError(_, info) => {
             let message = info.message();
             message.starts_with("database is locked")
                 || message.starts_with("database table is locked")
                 || message.starts_with("database schema is locked")
-                // PostgreSQL: the writers' lock not had within `lock_timeout`, or a deadlock.
+                // PostgreSQL: the writers' lock not had within `lock_timeout`.
                 || message.starts_with("canceling statement due to lock timeout")
-                || message.starts_with("deadlock detected")
         }
         Error::RollbackErrorOnCommit { commit_error, .. } => is_locked(commit_error),
         _ => false,

@@ -36,3 +36,9 @@ pub fn resolve_slugs(found: Vec<(String, i32)>, slugs: &[String], kind: &str) ->
         .map(|slug| found.get(slug).copied().ok_or_else(|| StoreError::Missing(format!("unknown {kind} '{slug}'"))))
         .collect()
 }
+
+impl crate::db::retry::Retryable for StoreError {
+    fn lost_a_race(&self) -> bool {
+        matches!(self, StoreError::Database(error) if crate::db::retry::Retryable::lost_a_race(error))
+    }
+}

@@ -10,6 +10,8 @@ use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 
+use super::retry::{Retryable, WRITE_ATTEMPTS};
+
 #[derive(diesel::MultiConnection)]
 pub enum Conn {
     Postgres(PgConnection),
@@ -80,29 +82,59 @@ pub const WRITE_LOCK: i64 = 0x636c_696e_6963_2d77;
 
 /// Runs `work` in a transaction that holds the writers' lock from its first statement:
 /// `BEGIN IMMEDIATE` on SQLite; on PostgreSQL, `BEGIN` and the transaction-scoped advisory
-/// lock `WRITE_LOCK`. Commits when `work` returns `Ok`, rolls back otherwise. Inside another
-/// transaction it is a savepoint of that one (which already holds the lock).
-pub fn write_transaction<T, E>(conn: &mut Conn, work: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
+/// lock `WRITE_LOCK`. Commits when `work` returns `Ok`, rolls back otherwise. A transaction
+/// that lost a race (`Retryable`) runs again, up to `WRITE_ATTEMPTS` times in all, so `work`
+/// must not depend on having run before. Inside another transaction it is a savepoint of that
+/// one (which already holds the lock, and runs again as a whole).
+pub fn write_transaction<T, E>(conn: &mut Conn, mut work: impl FnMut(&mut Conn) -> Result<T, E>) -> Result<T, E>
 where
-    E: From<diesel::result::Error>,
+    E: From<diesel::result::Error> + Retryable,
 {
-    use diesel::connection::SimpleConnection;
-    type Manager = <Conn as diesel::Connection>::TransactionManager;
     if Manager::transaction_manager_status_mut(conn).transaction_depth()?.is_some() {
         Manager::begin_transaction(conn)?;
-    } else {
-        match conn {
-            Conn::Sqlite(inner) => AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?,
-            Conn::Postgres(inner) => {
-                AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN")?;
-                if let Err(error) = inner.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})")) {
-                    let _ = Manager::rollback_transaction(conn);
-                    return Err(error.into());
-                }
+        let outcome = work(conn);
+        return finish(conn, outcome);
+    }
+    let mut attempt = 1;
+    loop {
+        let result = match begin_writing(conn) {
+            Ok(()) => {
+                let outcome = work(conn);
+                finish(conn, outcome)
             }
+            Err(error) => Err(error.into()),
+        };
+        match result {
+            Err(error) if error.lost_a_race() && attempt < WRITE_ATTEMPTS => {
+                log::warn!("a write transaction lost a race with another (attempt {attempt} of {WRITE_ATTEMPTS}); running it again");
+                attempt += 1;
+            }
+            result => return result,
         }
     }
-    match work(conn) {
+}
+
+type Manager = <Conn as diesel::Connection>::TransactionManager;
+
+/// Opens the outermost write transaction and takes the writers' lock.
+fn begin_writing(conn: &mut Conn) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        Conn::Sqlite(inner) => AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE"),
+        Conn::Postgres(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN")?;
+            if let Err(error) = inner.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})")) {
+                let _ = Manager::rollback_transaction(conn);
+                return Err(error);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Commits what `work` did if it succeeded, rolls it back otherwise.
+fn finish<T, E: From<diesel::result::Error>>(conn: &mut Conn, outcome: Result<T, E>) -> Result<T, E> {
+    match outcome {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
             Ok(value)

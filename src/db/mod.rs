@@ -15,6 +15,7 @@ use crate::error::ApiError;
 
 mod connection;
 pub mod postgres;
+pub mod retry;
 pub mod sqlite;
 
 pub use connection::{write_transaction, Backend, Conn, Dialect, WRITE_LOCK};
@@ -157,7 +158,7 @@ pub fn has_pending_migrations(conn: &mut Conn) -> Result<bool, String> {
 /// calls `migrate_locked` and its own write transactions.
 pub fn at_startup<T>(
     conn: &mut Conn,
-    work: impl FnOnce(&mut Conn) -> Result<T, Box<dyn std::error::Error + Send + Sync>>,
+    mut work: impl FnMut(&mut Conn) -> Result<T, Box<dyn std::error::Error + Send + Sync>>,
 ) -> Result<T, String> {
     let describe = |error: &dyn std::fmt::Display| format!("cannot prepare the database: {error}");
     match conn {
@@ -167,13 +168,7 @@ pub fn at_startup<T>(
             conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")).map_err(|e| describe(&e))?;
             done
         }
-        Conn::Postgres(inner) => {
-            postgres::lock_for_startup(inner)?;
-            let done = work(conn).map_err(|e| describe(&e));
-            let Conn::Postgres(inner) = conn else { unreachable!("matched above") };
-            postgres::unlock_after_startup(inner)?;
-            done
-        }
+        Conn::Postgres(_) => postgres::with_migration_lock(conn, |conn| work(conn).map_err(|e| describe(&e))),
     }
 }
 

@@ -40,9 +40,9 @@ pub fn migrate_unlocked(conn: &mut PgConnection) -> Result<usize, String> {
 
 /// Runs `work` holding the session-level migration lock, released afterwards even when `work`
 /// failed (a lost connection releases it too). Waits up to a minute for another instance's start.
-pub fn with_migration_lock<T>(
-    conn: &mut PgConnection,
-    work: impl FnOnce(&mut PgConnection) -> Result<T, String>,
+pub fn with_migration_lock<C: SimpleConnection, T>(
+    conn: &mut C,
+    work: impl FnOnce(&mut C) -> Result<T, String>,
 ) -> Result<T, String> {
     lock_for_startup(conn)?;
     let done = work(conn);
@@ -52,12 +52,12 @@ pub fn with_migration_lock<T>(
     Ok(done)
 }
 
-pub fn lock_for_startup(conn: &mut PgConnection) -> Result<(), String> {
+fn lock_for_startup(conn: &mut impl SimpleConnection) -> Result<(), String> {
     conn.batch_execute(&format!("SET lock_timeout = '60s'; SELECT pg_advisory_lock({MIGRATION_LOCK})"))
         .map_err(|error| format!("cannot take the migration lock: {error}"))
 }
 
-pub fn unlock_after_startup(conn: &mut PgConnection) -> Result<(), String> {
+fn unlock_after_startup(conn: &mut impl SimpleConnection) -> Result<(), String> {
     conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK}); {LOCK_TIMEOUT}"))
         .map_err(|error| format!("cannot release the migration lock: {error}"))
 }

@@ -46,6 +46,12 @@ impl From<diesel::result::Error> for SyncError {
     }
 }
 
+impl crate::db::retry::Retryable for SyncError {
+    fn lost_a_race(&self) -> bool {
+        matches!(self, SyncError::Database(error) if error.lost_a_race())
+    }
+}
+
 impl From<StoreError> for SyncError {
     fn from(error: StoreError) -> Self {
         match error {

@@ -43,6 +43,46 @@ async fn a_write_while_another_process_holds_the_lock_is_a_503_with_retry_after(
     assert_eq!(app.write(Method::POST, "/v1/tags", &write, &tag).await.status.as_u16(), 201, "a retry succeeds");
 }
 
+/// On PostgreSQL a write can lose a race it did not start: here a deadlock with a transaction
+/// that holds the content-version row (which every write updates last) and then asks for the
+/// writers' lock the write holds. PostgreSQL cancels the write (it waited longer than its
+/// `deadlock_timeout`); the service runs it again, once the other side has gone, instead of
+/// answering 503. SQLite's writers queue for one lock first and cannot deadlock this way.
+#[actix_web::test]
+async fn a_write_that_loses_a_deadlock_runs_again_and_succeeds() {
+    if !crate::helpers::on_postgres() {
+        println!("skipped on SQLite: its writers take one lock before anything else, so no deadlock to lose");
+        return;
+    }
+    let app = spawn_app().await;
+    let write = app.token("write");
+    let mut holder = app.connection();
+    holder
+        .batch_execute(
+            "BEGIN; SET LOCAL deadlock_timeout = '20s'; \
+             UPDATE content_version SET changed_at = changed_at WHERE id = 1",
+        )
+        .unwrap();
+    let other_side = std::thread::spawn(move || {
+        // By now the write holds the writers' lock and waits for the row.
+        std::thread::sleep(Duration::from_millis(500));
+        let waited = Instant::now();
+        holder.batch_execute(&format!("SELECT pg_advisory_xact_lock({})", clinic_content::db::WRITE_LOCK)).unwrap();
+        let waited = waited.elapsed();
+        holder.batch_execute("ROLLBACK").unwrap();
+        waited
+    });
+    let tag = json!({"slug": "raced", "name": "Raced"});
+    let response = app.write(Method::POST, "/v1/tags", &write, &tag).await;
+    let waited = other_side.join().unwrap();
+    assert_eq!(response.status.as_u16(), 201, "{}", String::from_utf8_lossy(&response.body));
+    assert!(
+        waited > Duration::from_millis(200),
+        "the other side had to wait for the write to be cancelled: {waited:?}"
+    );
+    assert_eq!(app.get("/v1/tags/raced").await.status.as_u16(), 200, "the tag was written");
+}
+
 #[actix_web::test]
 async fn a_read_with_a_token_does_not_wait_for_the_lock_to_record_the_tokens_use() {
     let app = spawn_app().await;
