@@ -1,7 +1,10 @@
-"""paths.py DB WORK PORT: writes the scenarios' path lists (and the baseline's bodies) into WORK."""
+"""paths.py DB WORK PORT [deep-cursor]: writes the scenarios' path lists (and the baseline's bodies)
+into WORK; with `deep-cursor`, only that list (cursors are signed with the database's own key, so a
+second backend needs its own)."""
 import json, random, sqlite3, sys, urllib.request
 
 db, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
+only_cursors = sys.argv[4:] == ["deep-cursor"]
 random.seed(7)
 con = sqlite3.connect(db)
 slugs = [r[0] for r in con.execute(
@@ -19,6 +22,23 @@ def get(path):
 def write(name, lines):
     with open(f"{work}/{name}.txt", "w") as f:
         f.write("\n".join(lines) + "\n")
+
+def deep_cursors():
+    """Walks the list once to collect cursors far into it."""
+    cursors, path = [], "/v1/posts?per_page=100&fields=slug"
+    for _ in range(1000):
+        page = json.loads(get(path)[0])
+        nxt = page["meta"]["pagination"]["next_cursor"]
+        if not nxt:
+            break
+        cursors.append(f"/v1/posts?per_page=20&cursor={nxt}")
+        path = f"/v1/posts?per_page=100&fields=slug&cursor={nxt}"
+    write("deep-cursor", cursors[len(cursors) // 2:] or cursors)
+    return cursors
+
+if only_cursors:
+    print(f"paths: {len(deep_cursors())} cursors", file=sys.stderr)
+    sys.exit(0)
 
 post_paths = [f"/v1/posts/{s}" for s in slugs]
 first_page = ["/v1/posts"]
@@ -38,16 +58,7 @@ write("filtered-list", [
     f"/v1/posts?filter%5Btag%5D={random.choice(tags)}&filter%5Breading_time_minutes%5D%5Bgte%5D={random.randint(1, 3)}"
     f"&sort={random.choice(sorts)}&per_page=20&page={random.randint(1, 5)}" for _ in range(2000)])
 write("search", [f"/v1/search?q={w}" for w in words] or ["/v1/search?q=massage"])
-# Deep pages by cursor: walk once to collect cursors far into the list.
-cursors, path = [], "/v1/posts?per_page=100&fields=slug"
-for _ in range(1000):
-    page = json.loads(get(path)[0])
-    nxt = page["meta"]["pagination"]["next_cursor"]
-    if not nxt:
-        break
-    cursors.append(f"/v1/posts?per_page=20&cursor={nxt}")
-    path = f"/v1/posts?per_page=100&fields=slug&cursor={nxt}"
-write("deep-cursor", cursors[len(cursors) // 2:] or cursors)
+cursors = deep_cursors()
 print(f"paths: {len(post_paths)} slugs, {len(tags)} tags, {len(words)} search words, {len(cursors)} cursors", file=sys.stderr)
 
 # Warm the response cache: the scenarios measure steady state, where every URL was asked before.

@@ -4,6 +4,8 @@
 //!
 //!   idf(i) · f(i) · (k1 + 1) / (f(i) + k1 · (1 − b + b · words / average words)),  k1 = 1.2, b = 0.75
 //!
+//! written as idf(i) · (k1 + 1) · (1 − K / (f(i) + K)) with K = k1 · (1 − b + b · words / average
+//! words), so f(i) (a `ts_rank_cd` call, which reads the whole `tsvector`) is computed once;
 //! summed and negated (lower is better); f(i) = 10 × the term's hits in the title + its hits in
 //! the body, which `ts_rank_cd` with weights A = 1, B = 0.1 and no normalisation gives (÷ 10):
 //! for a single term it is the sum of its occurrences' weights. idf(i) = ln((N − n + 0.5) /
@@ -63,10 +65,11 @@ pub fn rank(conn: &mut Conn, viewer: &Viewer, terms: &SearchTerms) -> QueryResul
     let mut binds = Vec::new();
     for (term, n) in terms.tsquery_terms.iter().zip(having) {
         let idf = ((documents - n as f64 + 0.5) / (n as f64 + 0.5)).ln();
-        sql.push_str(&format!(" + ? * {hits} * 2.2 / ({hits} + 1.2 * (0.25 + 0.75 * d.words / ?))"));
+        let k = "(1.2 * (0.25 + 0.75 * d.words / ?))";
+        sql.push_str(&format!(" + ? * 2.2 * (1 - {k} / ({hits} + {k}))"));
         binds.extend([
             Bind::Float(if idf <= 0.0 { 1e-6 } else { idf }),
-            Bind::Text(term.clone()),
+            Bind::Float(average_words),
             Bind::Text(term.clone()),
             Bind::Float(average_words),
         ]);

@@ -81,17 +81,19 @@ pub(super) fn page(
             .chain(std::iter::repeat_n(Bind::Text(viewer.now.clone()), publics))
     };
     let rank = bm25::rank(conn, viewer, terms)?;
-    // The page, then for its rows only: each document's lexemes with their positions, and (once)
-    // the lexemes of the query's words, to find which words to mark (`highlight`).
+    // The page's keys, ranked and sorted; then for its rows only, their text, each document's
+    // lexemes with their positions, and (once) the lexemes of the query's words, to find which
+    // words to mark (`highlight`). (Carrying title, body and document through the sort of every
+    // match cost more than looking the page's rows up again.)
     let query_words: Vec<&str> =
         terms.term_words.iter().flat_map(|(words, _)| words.iter().map(String::as_str)).collect();
     let page_sql = format!(
-        "SELECT page.kind AS kind, page.slug AS slug, page.title AS title, page.body AS body, page.rank AS rank,
-                CAST(page.document AS TEXT) AS lexemes,
+        "SELECT CAST(page.kind AS BIGINT) AS kind, hit.slug AS slug, hit.title AS title, hit.body AS body,
+                page.rank AS rank, CAST(hit.document AS TEXT) AS lexemes,
                 (SELECT CAST(to_tsvector('{POSTGRES_CONFIG}', ?) AS TEXT)) AS query_lexemes
-         FROM (SELECT CAST(d.kind AS BIGINT) AS kind, d.id AS id, d.slug AS slug, d.title AS title, d.body AS body,
-                      d.document AS document, {rank} AS rank
+         FROM (SELECT d.kind AS kind, d.id AS id, {rank} AS rank
                {from} ORDER BY rank, d.kind, d.id LIMIT {limit} OFFSET ?) AS page
+         JOIN search_documents hit ON hit.kind = page.kind AND hit.id = page.id
          ORDER BY page.rank, page.kind, page.id",
         rank = rank.sql,
         limit = prepared_limit(limit)
