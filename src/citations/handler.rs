@@ -48,9 +48,7 @@ pub static LIST: ListSpec = ListSpec {
     params(PageParams),
     responses(
         (status = 200, description = "A page of citations", body = CitationList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_citations(
@@ -72,10 +70,8 @@ pub async fn list_citations(
     params(("slug" = String, Path, description = "The citation's slug.", example = "nhs-2024-back-pain")),
     responses(
         (status = 200, description = "The citation", body = CitationResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_citation(

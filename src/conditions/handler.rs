@@ -97,9 +97,7 @@ pub static CONDITIONS: ListSpec = ListSpec {
     params(PageParams),
     responses(
         (status = 200, description = "A page of condition categories", body = ConditionCategoryList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_condition_categories(
@@ -121,10 +119,8 @@ pub async fn list_condition_categories(
     params(("slug" = String, Path, description = "The category's slug.", example = "moderate-responders")),
     responses(
         (status = 200, description = "The category with its conditions", body = ConditionCategoryResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_condition_category(
@@ -155,9 +151,7 @@ pub async fn get_condition_category(
     ),
     responses(
         (status = 200, description = "A page of conditions", body = ConditionList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_conditions(
@@ -179,10 +173,8 @@ pub async fn list_conditions(
     params(("slug" = String, Path, description = "The condition's slug.", example = "sciatica")),
     responses(
         (status = 200, description = "The condition", body = ConditionResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_condition(

@@ -104,9 +104,7 @@ pub static LIST: ListSpec = ListSpec {
     ),
     responses(
         (status = 200, description = "A page of FAQ entries", body = FaqList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_faqs(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -124,10 +122,8 @@ pub async fn list_faqs(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller
     params(("slug" = String, Path, description = "The FAQ entry's slug.", example = "how-often-massage-for-back-pain")),
     responses(
         (status = 200, description = "The FAQ entry", body = FaqResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_faq(

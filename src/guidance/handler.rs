@@ -29,9 +29,7 @@ use crate::webhooks::outbox;
     operation_id = "getGuidance",
     responses(
         (status = 200, description = "All session guidance", body = GuidanceResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -73,10 +71,8 @@ fn load_guidance(conn: &mut crate::db::Conn) -> Result<Guidance, ApiError> {
     params(("slug" = String, Path, description = "The band's slug.", example = "chronic")),
     responses(
         (status = 200, description = "The band", body = GuidanceBandResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_guidance_band(
@@ -108,10 +104,8 @@ pub async fn get_guidance_band(
     operation_id = "getGuidanceCourse",
     responses(
         (status = 200, description = "The course advice", body = GuidanceCourseResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_guidance_course(

@@ -159,9 +159,7 @@ pub static DETAIL: DetailSpec = DetailSpec {
     ),
     responses(
         (status = 200, description = "A page of posts", body = PostList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -181,10 +179,8 @@ pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Calle
     responses(
         (status = 200, description = "The post", body = PostResponse),
         (status = 301, description = "The post was renamed; `Location` gives its current URL"),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_post(

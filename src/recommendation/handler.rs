@@ -117,9 +117,7 @@ fn parse(query_string: &str) -> (Asked, Vec<FieldError>) {
     ),
     responses(
         (status = 200, description = "The recommendation", body = RecommendationResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
         (status = 503, response = responses::Unavailable),
     )
 )]

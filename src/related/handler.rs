@@ -173,10 +173,8 @@ pub fn related(conn: &mut Conn, slug: &str, limit: i64, viewer: &Viewer) -> Quer
     ),
     responses(
         (status = 200, description = "The related posts, best first", body = RelatedPostList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_related_posts(

@@ -94,9 +94,7 @@ fn parse(query_string: &str, key: &CursorKey) -> Result<(Option<(i64, String)>, 
     ),
     responses(
         (status = 200, description = "The changes and the next token", body = SyncResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn sync(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {

@@ -40,9 +40,7 @@ pub static LIST: ListSpec = ListSpec {
     params(PageParams),
     responses(
         (status = 200, description = "A page of tags", body = TagList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_tags(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -60,10 +58,8 @@ pub async fn list_tags(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller
     params(("slug" = String, Path, description = "The tag's slug.", example = "sciatica")),
     responses(
         (status = 200, description = "The tag", body = TagResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_tag(
