@@ -3,24 +3,24 @@
 use crate::db::Conn;
 use diesel::prelude::*;
 
-use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse};
+use super::model::{BandInput, CourseInput, GuidanceBand, GuidanceCourse};
 use crate::db::{sync_row, Change};
 use crate::schema::{guidance_bands, guidance_course};
 use crate::search::index as search;
 
 /// Every band in order of pain duration.
 pub fn bands(conn: &mut Conn) -> QueryResult<Vec<GuidanceBand>> {
-    let rows: Vec<(BandContent, String)> = guidance_bands::table
+    let rows: Vec<(BandInput, String)> = guidance_bands::table
         .order(guidance_bands::pain_duration_min_days)
-        .select((BandContent::as_select(), guidance_bands::updated_at))
+        .select((BandInput::as_select(), guidance_bands::updated_at))
         .load(conn)?;
     Ok(rows.into_iter().map(|(band, updated_at)| band.into_band(updated_at)).collect())
 }
 
 pub fn find_band(conn: &mut Conn, slug: &str) -> QueryResult<Option<GuidanceBand>> {
-    let row: Option<(BandContent, String)> = guidance_bands::table
+    let row: Option<(BandInput, String)> = guidance_bands::table
         .filter(guidance_bands::slug.eq(slug))
-        .select((BandContent::as_select(), guidance_bands::updated_at))
+        .select((BandInput::as_select(), guidance_bands::updated_at))
         .first(conn)
         .optional()?;
     Ok(row.map(|(band, updated_at)| band.into_band(updated_at)))
@@ -36,22 +36,21 @@ pub fn course(conn: &mut Conn) -> QueryResult<Option<GuidanceCourse>> {
 
 /// Inserts or updates a band by slug; unchanged content writes nothing.
 pub fn sync_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<Change> {
-    let content = BandContent::new(input);
     let existing = guidance_bands::table
         .filter(guidance_bands::slug.eq(&input.slug))
-        .select((guidance_bands::id, BandContent::as_select()))
-        .first::<(i32, BandContent)>(conn)
+        .select((guidance_bands::id, BandInput::as_select()))
+        .first::<(i32, BandInput)>(conn)
         .optional()?;
     let insert = |conn: &mut Conn| {
         diesel::insert_into(guidance_bands::table)
-            .values((&content, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
+            .values((input, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
             .returning(guidance_bands::id)
             .get_result(conn)
     };
     let update = |conn: &mut Conn, id: i32| {
-        diesel::update(guidance_bands::table.find(id)).set((&content, guidance_bands::updated_at.eq(now))).execute(conn)
+        diesel::update(guidance_bands::table.find(id)).set((input, guidance_bands::updated_at.eq(now))).execute(conn)
     };
-    let (id, change) = sync_row(conn, existing, &content, insert, update)?;
+    let (id, change) = sync_row(conn, existing, input, insert, update)?;
     if change != Change::Unchanged {
         search::reindex(conn, search::Kind::Guidance, id)?;
     }

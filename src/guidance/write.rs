@@ -6,7 +6,7 @@
 use crate::db::Conn;
 use diesel::prelude::*;
 
-use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse, MAINTENANCE_INTERVALS};
+use super::model::{BandInput, CourseInput, GuidanceBand, GuidanceCourse, MAINTENANCE_INTERVALS};
 use super::query;
 use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
@@ -101,11 +101,10 @@ pub fn coverage(bands: &[BandInput]) -> Vec<String> {
 }
 
 fn all_bands(conn: &mut Conn) -> QueryResult<Vec<(i32, BandInput)>> {
-    let rows: Vec<(i32, BandContent)> = guidance_bands::table
+    guidance_bands::table
         .order(guidance_bands::pain_duration_min_days)
-        .select((guidance_bands::id, BandContent::as_select()))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, band)| (id, band.into_input())).collect())
+        .select((guidance_bands::id, BandInput::as_select()))
+        .load(conn)
 }
 
 /// Replaces every band at once (in one transaction with the caller's).
@@ -151,12 +150,11 @@ impl Writable for Bands {
     }
 
     fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, BandInput)>> {
-        let row: Option<(i32, BandContent)> = guidance_bands::table
+        guidance_bands::table
             .filter(guidance_bands::slug.eq(slug))
-            .select((guidance_bands::id, BandContent::as_select()))
+            .select((guidance_bands::id, BandInput::as_select()))
             .first(conn)
-            .optional()?;
-        Ok(row.map(|(id, band)| (id, band.into_input())))
+            .optional()
     }
 
     fn validate(conn: &mut Conn, input: &BandInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
@@ -177,16 +175,15 @@ impl Writable for Bands {
         existing: Option<(i32, &BandInput)>,
         now: &str,
     ) -> Result<i32, ApiError> {
-        let content = BandContent::new(input);
         let id = match existing {
             Some((id, _)) => {
                 diesel::update(guidance_bands::table.find(id))
-                    .set((&content, guidance_bands::updated_at.eq(now)))
+                    .set((input, guidance_bands::updated_at.eq(now)))
                     .execute(conn)?;
                 id
             }
             None => diesel::insert_into(guidance_bands::table)
-                .values((&content, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
+                .values((input, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
                 .returning(guidance_bands::id)
                 .get_result(conn)?,
         };

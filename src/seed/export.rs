@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::format::{GuidanceInput, Library, FORMAT_VERSION};
 use crate::citations::model::CitationInput;
 use crate::conditions::model::{CategoryInput, ConditionInput};
-use crate::guidance::model::{BandContent, CourseInput};
+use crate::guidance::model::{BandInput, CourseInput};
 use crate::schema::{
     citations, condition_categories, conditions, faqs, guidance_bands, guidance_course, posts, site, tags,
 };
@@ -64,11 +64,8 @@ fn read(conn: &mut Conn) -> QueryResult<Library> {
         }
         let bands = guidance_bands::table
             .order(guidance_bands::pain_duration_min_days)
-            .select(BandContent::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(BandContent::into_input)
-            .collect();
+            .select(BandInput::as_select())
+            .load(conn)?;
         let course = guidance_course::table.select(CourseInput::as_select()).first(conn)?;
 
         let post_slugs: Vec<String> = posts::table.order(posts::id).select(posts::slug).load(conn)?;
