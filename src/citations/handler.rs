@@ -15,8 +15,6 @@ use crate::tokens::Caller;
 pub static LIST: ListSpec = ListSpec {
     table: "citations",
     id: "citations.id",
-    public: "",
-    public_binds: 0,
     filters: &[FilterSpec {
         name: "year",
         kind: FilterKind::Int,
@@ -31,10 +29,7 @@ pub static LIST: ListSpec = ListSpec {
     ],
     default_sort: "publisher",
     fields: &["slug", "publisher", "title", "year", "url", "accessed_on", "claims", "updated_at"],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List citations

@@ -17,8 +17,6 @@ use crate::tokens::Caller;
 pub static CATEGORIES: ListSpec = ListSpec {
     table: "condition_categories",
     id: "condition_categories.id",
-    public: "",
-    public_binds: 0,
     filters: &[FilterSpec {
         name: "response_level",
         kind: FilterKind::OneOf(RESPONSE_LEVELS),
@@ -32,17 +30,12 @@ pub static CATEGORIES: ListSpec = ListSpec {
     ],
     default_sort: "position",
     fields: &["slug", "name", "description", "response_level", "position", "conditions", "updated_at"],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 pub static CONDITIONS: ListSpec = ListSpec {
     table: "conditions",
     id: "conditions.id",
-    public: "",
-    public_binds: 0,
     filters: &[
         FilterSpec {
             name: "category",
@@ -79,10 +72,8 @@ pub static CONDITIONS: ListSpec = ListSpec {
     ],
     default_sort: "position",
     fields: &["slug", "name", "summary", "caveat", "region", "is_red_flag", "response_level", "category", "position", "updated_at"],
-    includes: &[],
     search: Some(index::Kind::Condition.in_lists()),
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List condition categories

@@ -83,10 +83,8 @@ pub static LIST: ListSpec = ListSpec {
         "updated_at",
         "links",
     ],
-    includes: &[],
     search: Some(index::Kind::Faq.in_lists()),
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List FAQ entries

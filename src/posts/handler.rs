@@ -108,7 +108,6 @@ pub static LIST: ListSpec = ListSpec {
     fields: &["slug", "title", "excerpt", "status", "published_at", "updated_at", "reading_time_minutes", "cta", "tags", "links"],
     includes: INCLUDES,
     search: Some(index::Kind::Post.in_lists()),
-    paged: true,
     // Triggers keep it (migration 2026-11-25-000007_tagged_posts).
     listing: Some(Listing {
         filter: "tag",
@@ -116,6 +115,7 @@ pub static LIST: ListSpec = ListSpec {
         column: "posts.tag_id",
         lookup: "SELECT t.id AS id FROM tags t WHERE t.slug = ?",
     }),
+    ..ListSpec::BASE
 };
 
 pub static DETAIL: DetailSpec = DetailSpec {

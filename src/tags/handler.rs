@@ -13,9 +13,6 @@ use crate::tokens::Caller;
 pub static LIST: ListSpec = ListSpec {
     table: "tags",
     id: "tags.id",
-    public: "",
-    public_binds: 0,
-    filters: &[],
     sorts: &[
         SortSpec { name: "name", sql: "tags.name", kind: KeyKind::Text },
         SortSpec { name: "slug", sql: "tags.slug", kind: KeyKind::Text },
@@ -23,10 +20,7 @@ pub static LIST: ListSpec = ListSpec {
     ],
     default_sort: "name",
     fields: &["slug", "name", "description", "post_count", "faq_count", "updated_at", "links"],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List tags

@@ -22,8 +22,6 @@ use crate::validation::Check;
 pub static DELIVERIES: ListSpec = ListSpec {
     table: "webhook_deliveries",
     id: "webhook_deliveries.id",
-    public: "",
-    public_binds: 0,
     filters: &[
         FilterSpec {
             name: "status",
@@ -43,10 +41,7 @@ pub static DELIVERIES: ListSpec = ListSpec {
     sorts: &[SortSpec { name: "id", sql: "webhook_deliveries.id", kind: KeyKind::Int }],
     default_sort: "-id",
     fields: &[],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// The deliveries of the subscription in the path (added to whatever the query asks).
