@@ -154,65 +154,26 @@ pub fn category_ids_by_slugs(conn: &mut Conn, slugs: &[String]) -> crate::conten
 
 /// Syncs a category and its conditions (positions from their order); returns every change.
 pub fn sync_category(conn: &mut Conn, input: &CategoryInput, position: i32, now: &str) -> QueryResult<Vec<Change>> {
-    let content = CategoryContent {
-        slug: input.slug.clone(),
-        name: input.name.clone(),
-        description: input.description.clone(),
-        response_level: input.response_level.clone(),
-        position,
-    };
+    let content = input.fields().content(position);
     let existing = condition_categories::table
         .filter(condition_categories::slug.eq(&input.slug))
         .select((condition_categories::id, CategoryContent::as_select()))
         .first::<(i32, CategoryContent)>(conn)
         .optional()?;
-    let (category_id, change) = sync_row(
-        conn,
-        existing,
-        &content,
-        |conn| {
-            diesel::insert_into(condition_categories::table)
-                .values((&content, condition_categories::created_at.eq(now), condition_categories::updated_at.eq(now)))
-                .returning(condition_categories::id)
-                .get_result(conn)
-        },
-        |conn, id| {
-            diesel::update(condition_categories::table.find(id))
-                .set((&content, condition_categories::updated_at.eq(now)))
-                .execute(conn)
-        },
-    )?;
+    let insert = |conn: &mut Conn| insert_category(conn, &content, now);
+    let update = |conn: &mut Conn, id: i32| update_category(conn, id, &content, now);
+    let (category_id, change) = sync_row(conn, existing, &content, insert, update)?;
     let mut changes = vec![change];
     for (position, condition) in input.conditions.iter().enumerate() {
-        let content = ConditionContent {
-            slug: condition.slug.clone(),
-            category_id,
-            position: position as i32,
-            name: condition.name.clone(),
-            summary: condition.summary.clone(),
-            caveat: condition.caveat.clone(),
-            region: condition.region.clone(),
-            is_red_flag: condition.is_red_flag,
-        };
+        let content = condition.content(category_id, position as i32);
         let existing = conditions::table
             .filter(conditions::slug.eq(&condition.slug))
             .select((conditions::id, ConditionContent::as_select()))
             .first::<(i32, ConditionContent)>(conn)
             .optional()?;
-        let (condition_id, change) = sync_row(
-            conn,
-            existing,
-            &content,
-            |conn| {
-                diesel::insert_into(conditions::table)
-                    .values((&content, conditions::created_at.eq(now), conditions::updated_at.eq(now)))
-                    .returning(conditions::id)
-                    .get_result(conn)
-            },
-            |conn, id| {
-                diesel::update(conditions::table.find(id)).set((&content, conditions::updated_at.eq(now))).execute(conn)
-            },
-        )?;
+        let insert = |conn: &mut Conn| insert_condition(conn, &content, now);
+        let update = |conn: &mut Conn, id: i32| update_condition(conn, id, &content, now);
+        let (condition_id, change) = sync_row(conn, existing, &content, insert, update)?;
         if change != Change::Unchanged || changes[0] != Change::Unchanged {
             // The category's name is part of a condition's searchable text.
             search::reindex(conn, search::Kind::Condition, condition_id)?;
@@ -220,4 +181,32 @@ pub fn sync_category(conn: &mut Conn, input: &CategoryInput, position: i32, now:
         changes.push(change);
     }
     Ok(changes)
+}
+
+/// Inserts a new category row; returns its id. (The seed sync and the write API both write
+/// through here and `update_category`.)
+pub fn insert_category(conn: &mut Conn, content: &CategoryContent, now: &str) -> QueryResult<i32> {
+    diesel::insert_into(condition_categories::table)
+        .values((content, condition_categories::created_at.eq(now), condition_categories::updated_at.eq(now)))
+        .returning(condition_categories::id)
+        .get_result(conn)
+}
+
+pub fn update_category(conn: &mut Conn, id: i32, content: &CategoryContent, now: &str) -> QueryResult<usize> {
+    diesel::update(condition_categories::table.find(id))
+        .set((content, condition_categories::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Inserts a new condition row; returns its id. (The seed sync and the write API both write
+/// through here and `update_condition`.)
+pub fn insert_condition(conn: &mut Conn, content: &ConditionContent, now: &str) -> QueryResult<i32> {
+    diesel::insert_into(conditions::table)
+        .values((content, conditions::created_at.eq(now), conditions::updated_at.eq(now)))
+        .returning(conditions::id)
+        .get_result(conn)
+}
+
+pub fn update_condition(conn: &mut Conn, id: i32, content: &ConditionContent, now: &str) -> QueryResult<usize> {
+    diesel::update(conditions::table.find(id)).set((content, conditions::updated_at.eq(now))).execute(conn)
 }

@@ -41,20 +41,26 @@ pub fn sync_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<C
         .select((guidance_bands::id, BandInput::as_select()))
         .first::<(i32, BandInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut Conn| {
-        diesel::insert_into(guidance_bands::table)
-            .values((input, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
-            .returning(guidance_bands::id)
-            .get_result(conn)
-    };
-    let update = |conn: &mut Conn, id: i32| {
-        diesel::update(guidance_bands::table.find(id)).set((input, guidance_bands::updated_at.eq(now))).execute(conn)
-    };
+    let insert = |conn: &mut Conn| insert_band(conn, input, now);
+    let update = |conn: &mut Conn, id: i32| update_band(conn, id, input, now);
     let (id, change) = sync_row(conn, existing, input, insert, update)?;
     if change != Change::Unchanged {
         search::reindex(conn, search::Kind::Guidance, id)?;
     }
     Ok(change)
+}
+
+/// Inserts a new band row; returns its id. (The seed sync and the write API both write through
+/// here and `update_band`.)
+pub fn insert_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<i32> {
+    diesel::insert_into(guidance_bands::table)
+        .values((input, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
+        .returning(guidance_bands::id)
+        .get_result(conn)
+}
+
+pub fn update_band(conn: &mut Conn, id: i32, input: &BandInput, now: &str) -> QueryResult<usize> {
+    diesel::update(guidance_bands::table.find(id)).set((input, guidance_bands::updated_at.eq(now))).execute(conn)
 }
 
 /// Inserts or updates the single course-advice row.

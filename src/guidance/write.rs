@@ -177,15 +177,10 @@ impl Writable for Bands {
     ) -> Result<i32, ApiError> {
         let id = match existing {
             Some((id, _)) => {
-                diesel::update(guidance_bands::table.find(id))
-                    .set((input, guidance_bands::updated_at.eq(now)))
-                    .execute(conn)?;
+                query::update_band(conn, id, input, now)?;
                 id
             }
-            None => diesel::insert_into(guidance_bands::table)
-                .values((input, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
-                .returning(guidance_bands::id)
-                .get_result(conn)?,
+            None => query::insert_band(conn, input, now)?,
         };
         search::reindex(conn, search::Kind::Guidance, id)?;
         Ok(id)
