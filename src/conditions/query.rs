@@ -9,7 +9,7 @@ use super::model::{
     CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory, ConditionContent,
     ConditionRow,
 };
-use crate::content::Viewer;
+use crate::content::{grouped, Viewer};
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::schema::{condition_categories, conditions, post_condition_categories};
@@ -50,10 +50,7 @@ fn with_conditions(conn: &mut Conn, rows: Vec<CategoryRow>) -> QueryResult<Vec<(
         .order((conditions::category_id, conditions::position))
         .select(ConditionRow::as_select())
         .load(conn)?;
-    let mut by_category: HashMap<i32, Vec<ConditionRow>> = HashMap::new();
-    for row in condition_rows {
-        by_category.entry(row.category_id).or_default().push(row);
-    }
+    let mut by_category = grouped(condition_rows.into_iter().map(|row| (row.category_id, row)));
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -106,11 +103,9 @@ pub fn conditions_for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<Ha
         .order((post_condition_categories::post_id, condition_categories::position, conditions::position))
         .select((post_condition_categories::post_id, ConditionRow::as_select(), CategoryRow::as_select()))
         .load(conn)?;
-    let mut grouped: HashMap<i32, Vec<Condition>> = HashMap::new();
-    for (post_id, condition, category) in rows {
-        grouped.entry(post_id).or_default().push(condition.into_condition(&category.as_ref()));
-    }
-    Ok(grouped)
+    Ok(grouped(
+        rows.into_iter().map(|(post, condition, category)| (post, condition.into_condition(&category.as_ref()))),
+    ))
 }
 
 pub fn find_condition(
@@ -136,11 +131,7 @@ pub fn categories_for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<Ha
         .order((post_condition_categories::post_id, condition_categories::position))
         .select((post_condition_categories::post_id, CategoryRow::as_select()))
         .load(conn)?;
-    let mut grouped: HashMap<i32, Vec<CategoryRef>> = HashMap::new();
-    for (post_id, row) in rows {
-        grouped.entry(post_id).or_default().push(row.as_ref());
-    }
-    Ok(grouped)
+    Ok(grouped(rows.into_iter().map(|(post, row)| (post, row.as_ref()))))
 }
 
 /// Category ids by slug; an error names the first unknown slug.
@@ -186,27 +177,19 @@ pub fn sync_category(conn: &mut Conn, input: &CategoryInput, position: i32, now:
 /// Inserts a new category row; returns its id. (The seed sync and the write API both write
 /// through here and `update_category`.)
 pub fn insert_category(conn: &mut Conn, content: &CategoryContent, now: &str) -> QueryResult<i32> {
-    diesel::insert_into(condition_categories::table)
-        .values((content, condition_categories::created_at.eq(now), condition_categories::updated_at.eq(now)))
-        .returning(condition_categories::id)
-        .get_result(conn)
+    crate::insert_stamped!(conn, condition_categories, content, now)
 }
 
 pub fn update_category(conn: &mut Conn, id: i32, content: &CategoryContent, now: &str) -> QueryResult<usize> {
-    diesel::update(condition_categories::table.find(id))
-        .set((content, condition_categories::updated_at.eq(now)))
-        .execute(conn)
+    crate::update_stamped!(conn, condition_categories, id, content, now)
 }
 
 /// Inserts a new condition row; returns its id. (The seed sync and the write API both write
 /// through here and `update_condition`.)
 pub fn insert_condition(conn: &mut Conn, content: &ConditionContent, now: &str) -> QueryResult<i32> {
-    diesel::insert_into(conditions::table)
-        .values((content, conditions::created_at.eq(now), conditions::updated_at.eq(now)))
-        .returning(conditions::id)
-        .get_result(conn)
+    crate::insert_stamped!(conn, conditions, content, now)
 }
 
 pub fn update_condition(conn: &mut Conn, id: i32, content: &ConditionContent, now: &str) -> QueryResult<usize> {
-    diesel::update(conditions::table.find(id)).set((content, conditions::updated_at.eq(now))).execute(conn)
+    crate::update_stamped!(conn, conditions, id, content, now)
 }

@@ -224,13 +224,8 @@ pub fn write_entry(
         conn,
         existing,
         &content,
-        |conn| {
-            diesel::insert_into(faqs::table)
-                .values((&content, faqs::created_at.eq(now), faqs::updated_at.eq(now)))
-                .returning(faqs::id)
-                .get_result(conn)
-        },
-        |conn, id| diesel::update(faqs::table.find(id)).set((&content, faqs::updated_at.eq(now))).execute(conn),
+        |conn| crate::insert_stamped!(conn, faqs, &content, now),
+        |conn, id| crate::update_stamped!(conn, faqs, id, &content, now),
     )?;
     let current: Vec<i32> = faq_tags::table
         .filter(faq_tags::faq_id.eq(faq_id))

@@ -53,14 +53,11 @@ pub fn sync_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<C
 /// Inserts a new band row; returns its id. (The seed sync and the write API both write through
 /// here and `update_band`.)
 pub fn insert_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<i32> {
-    diesel::insert_into(guidance_bands::table)
-        .values((input, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
-        .returning(guidance_bands::id)
-        .get_result(conn)
+    crate::insert_stamped!(conn, guidance_bands, input, now)
 }
 
 pub fn update_band(conn: &mut Conn, id: i32, input: &BandInput, now: &str) -> QueryResult<usize> {
-    diesel::update(guidance_bands::table.find(id)).set((input, guidance_bands::updated_at.eq(now))).execute(conn)
+    crate::update_stamped!(conn, guidance_bands, id, input, now)
 }
 
 /// Inserts or updates the single course-advice row.
@@ -69,19 +66,8 @@ pub fn sync_course(conn: &mut Conn, input: &CourseInput, now: &str) -> QueryResu
         .select((guidance_course::id, CourseInput::as_select()))
         .first::<(i32, CourseInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut Conn| {
-        diesel::insert_into(guidance_course::table)
-            .values((
-                guidance_course::id.eq(1),
-                input,
-                guidance_course::created_at.eq(now),
-                guidance_course::updated_at.eq(now),
-            ))
-            .returning(guidance_course::id)
-            .get_result(conn)
-    };
-    let update = |conn: &mut Conn, id: i32| {
-        diesel::update(guidance_course::table.find(id)).set((input, guidance_course::updated_at.eq(now))).execute(conn)
-    };
+    let insert =
+        |conn: &mut Conn| crate::insert_stamped!(conn, guidance_course, (guidance_course::id.eq(1), input), now);
+    let update = |conn: &mut Conn, id: i32| crate::update_stamped!(conn, guidance_course, id, input, now);
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }
