@@ -13,7 +13,7 @@ use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::{guidance_bands, guidance_course};
 use crate::search::index as search;
-use crate::validation::Check;
+use crate::validation::{problems, Check};
 
 /// Paths under /v1/guidance that are not bands.
 pub const RESERVED_SLUGS: &[&str] = &["course", "bands", "recommendation"];
@@ -215,9 +215,7 @@ impl Writable for Course {
     }
 
     fn validate(_conn: &mut Conn, input: &CourseInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
-        let mut check = Check::new("");
-        input.validate(&mut check);
-        Ok(check.errors)
+        Ok(problems(|check| input.validate(check)))
     }
 
     fn save(
