@@ -17,7 +17,7 @@ use crate::http::pagination::ListPage;
 use crate::http::respond::{self, PRIVATE_CACHE_CONTROL};
 use crate::http::{select, write};
 use crate::tokens::{Caller, Scope};
-use crate::validation::Check;
+use crate::validation::problems;
 
 pub static DELIVERIES: ListSpec = ListSpec {
     table: "webhook_deliveries",
@@ -61,13 +61,16 @@ fn not_found(id: i32) -> ApiError {
     ApiError::NotFound(format!("No webhook has the id {id}."))
 }
 
+fn no_delivery(id: i32, delivery: i32) -> ApiError {
+    ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}."))
+}
+
 fn validated(input: &WebhookInput, allow_private: bool) -> Result<(), ApiError> {
-    let mut check = Check::new("");
-    input.validate(&mut check, allow_private);
-    if check.errors.is_empty() {
+    let errors = problems(|check| input.validate(check, allow_private));
+    if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::validation(check.errors))
+        Err(ApiError::validation(errors))
     }
 }
 
@@ -329,7 +332,7 @@ pub async fn get_delivery(
     parse_detail(req.query_string(), &NO_PARAMETERS)?;
     let (id, delivery) = path.into_inner();
     let found = db::run(&pool, move |conn| Ok(query::delivery(conn, id, delivery)?)).await?;
-    let found = found.ok_or_else(|| ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}.")))?;
+    let found = found.ok_or_else(|| no_delivery(id, delivery))?;
     write::written(&req, StatusCode::OK, found, None)
 }
 
@@ -363,6 +366,6 @@ pub async fn redeliver(
     let queued =
         db::run(&pool, move |conn| crate::db::write_transaction(conn, |conn| query::redeliver(conn, id, delivery)))
             .await?;
-    let queued = queued.ok_or_else(|| ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}.")))?;
+    let queued = queued.ok_or_else(|| no_delivery(id, delivery))?;
     write::written(&req, StatusCode::ACCEPTED, queued, None)
 }
