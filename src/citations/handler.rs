@@ -85,7 +85,6 @@ crate::write_handlers!(
     tag: "citations",
     name: "citation",
     collection: "/v1/citations",
-    item: "/v1/citations/{slug}",
     slug_example: "nhs-2024-back-pain",
     create: create_citation / "createCitation",
     update: update_citation / "updateCitation",

@@ -140,7 +140,6 @@ crate::write_handlers!(
     tag: "faqs",
     name: "FAQ entry",
     collection: "/v1/faqs",
-    item: "/v1/faqs/{slug}",
     slug_example: "how-often-massage-for-back-pain",
     create: create_faq / "createFaq",
     update: update_faq / "updateFaq",

@@ -349,6 +349,7 @@ pub async fn delete<R: Writable>(
 
 /// Declares the create, update and delete handlers of a `Writable` resource, with their OpenAPI
 /// documentation, so every resource's write routes behave and are documented the same way.
+/// Items are at `{collection}/{slug}`.
 #[macro_export]
 macro_rules! write_handlers {
     (
@@ -358,7 +359,6 @@ macro_rules! write_handlers {
         tag: $tag:literal,
         name: $name:literal,
         collection: $collection:literal,
-        item: $item:literal,
         slug_example: $example:literal,
         create: $create:ident / $create_id:literal,
         update: $update:ident / $update_id:literal,
@@ -389,7 +389,7 @@ macro_rules! write_handlers {
 
         #[utoipa::path(
             patch,
-            path = $item,
+            path = concat!($collection, "/{slug}"),
             tag = $tag,
             operation_id = $update_id,
             summary = concat!("Update a ", $name),
@@ -417,7 +417,7 @@ macro_rules! write_handlers {
 
         #[utoipa::path(
             delete,
-            path = $item,
+            path = concat!($collection, "/{slug}"),
             tag = $tag,
             operation_id = $delete_id,
             summary = concat!("Delete a ", $name),

@@ -238,7 +238,6 @@ crate::write_handlers!(
     tag: "posts",
     name: "post",
     collection: "/v1/posts",
-    item: "/v1/posts/{slug}",
     slug_example: "is-massage-therapy-worth-it-for-back-pain",
     create: create_post / "createPost",
     update: update_post / "updatePost",

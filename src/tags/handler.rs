@@ -72,7 +72,6 @@ crate::write_handlers!(
     tag: "tags",
     name: "tag",
     collection: "/v1/tags",
-    item: "/v1/tags/{slug}",
     slug_example: "sciatica",
     create: create_tag / "createTag",
     update: update_tag / "updateTag",
