@@ -134,7 +134,6 @@ pub async fn get_guidance_course(
     tag = "guidance",
     operation_id = "updateGuidanceCourse",
     request_body(content = CourseInput, content_type = "application/merge-patch+json", description = "Fields of CourseInput to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = GuidanceCourseResponse),
         responses::WriteErrors,
@@ -161,7 +160,6 @@ pub async fn update_guidance_course(
     operation_id = "updateGuidanceBand",
     params(("slug" = String, Path, description = "The band's slug.", example = "chronic")),
     request_body(content = BandInput, content_type = "application/merge-patch+json", description = "Fields of BandInput to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = GuidanceBandResponse),
         responses::WriteErrors,
@@ -188,7 +186,6 @@ pub async fn update_guidance_band(
     tag = "guidance",
     operation_id = "replaceGuidanceBands",
     request_body(content = Vec<BandInput>, content_type = "application/json"),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Replaced", body = GuidanceResponse),
         responses::WriteErrors,

@@ -372,7 +372,6 @@ macro_rules! write_handlers {
             summary = concat!("Create a ", $name),
             description = concat!("Needs a token with the `write` scope. Answers 201 with the new ", $name, " and its `Location`."),
             request_body(content = $input, content_type = "application/json"),
-            security(("bearer" = [])),
             responses(
                 (status = 201, description = "Created; `Location` names it", body = $response),
                 $crate::error::responses::WriteErrors,
@@ -399,7 +398,6 @@ macro_rules! write_handlers {
             params(("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example)),
             request_body(content = $input, content_type = "application/merge-patch+json",
                 description = concat!("Fields of the ", $name, "'s input form to change.")),
-            security(("bearer" = [])),
             responses(
                 (status = 200, description = "Updated", body = $response),
                 $crate::error::responses::WriteErrors,
@@ -430,7 +428,6 @@ macro_rules! write_handlers {
                 ("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example),
                 ("force" = Option<bool>, Query, description = "`true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it."),
             ),
-            security(("bearer" = [])),
             responses(
                 (status = 204, description = "Deleted"),
                 $crate::error::responses::WriteErrors,

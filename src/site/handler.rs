@@ -41,7 +41,6 @@ pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller)
     tag = "site",
     operation_id = "updateSite",
     request_body(content = SiteInput, content_type = "application/merge-patch+json", description = "Fields of SiteInput to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = SiteResponse),
         responses::WriteErrors,

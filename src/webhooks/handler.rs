@@ -109,7 +109,6 @@ pub async fn list_webhooks(
     tag = "webhooks",
     operation_id = "createWebhook",
     request_body(content = WebhookInput, content_type = "application/json"),
-    security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, with its secret; `Location` names it", body = WebhookResponse),
         responses::WriteErrors,
@@ -168,7 +167,6 @@ pub async fn get_webhook(
     params(("id" = i32, Path, description = "The webhook's id.", example = 1)),
     request_body(content = WebhookInput, content_type = "application/merge-patch+json",
         description = "Fields of the webhook's input form to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = WebhookResponse),
         responses::WriteErrors,
@@ -209,7 +207,6 @@ pub async fn update_webhook(
     tag = "webhooks",
     operation_id = "deleteWebhook",
     params(("id" = i32, Path, description = "The webhook's id.", example = 1)),
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
         responses::WriteErrors,
@@ -241,7 +238,6 @@ pub async fn delete_webhook(
     tag = "webhooks",
     operation_id = "pingWebhook",
     params(("id" = i32, Path, description = "The webhook's id.", example = 1)),
-    security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = DeliveryResponse),
         responses::WriteErrors,
@@ -349,7 +345,6 @@ pub async fn get_delivery(
         ("id" = i32, Path, description = "The webhook's id.", example = 1),
         ("delivery_id" = i32, Path, description = "The delivery to send again.", example = 42),
     ),
-    security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = DeliveryResponse),
         responses::WriteErrors,
