@@ -254,11 +254,10 @@ fn webhook(conn: &mut Conn, command: WebhookCommand, config: &Config) -> Result<
         WebhookCommand::Create { url, events, description } => {
             let events = events.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
             let input = WebhookInput { url, events, description, active: true };
-            let mut check = crate::validation::Check::new("");
-            input.validate(&mut check, config.webhooks.allow_private_targets);
-            if !check.errors.is_empty() {
-                let problems: Vec<String> =
-                    check.errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+            let errors =
+                crate::validation::problems(|check| input.validate(check, config.webhooks.allow_private_targets));
+            if !errors.is_empty() {
+                let problems: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
                 return Err(problems.join("; "));
             }
             let created = query::create(conn, &input).map_err(|error| error.to_string())?;

@@ -381,7 +381,8 @@ pub fn is_locked(error: &diesel::result::Error) -> bool {
     }
 }
 
-/// Reusable OpenAPI responses, each a problem document.
+/// Reusable OpenAPI responses, each a problem document, and the bundles of them (with the 304 of
+/// a conditional read) that handlers list in `responses(...)`.
 pub mod responses {
     use super::Problem;
     use utoipa::ToResponse;
@@ -419,6 +420,21 @@ pub mod responses {
     )]
     #[allow(dead_code)]
     pub struct InternalError(Problem);
+
+    /// What a public read may answer besides its 200 (and, for one resource, its 404): a 304 to a
+    /// current `If-None-Match`, a bad parameter, a failure. Listed in `responses(...)` of the
+    /// read's `#[utoipa::path]`.
+    #[derive(utoipa::IntoResponses)]
+    #[allow(dead_code)]
+    pub enum ReadResponses {
+        /// Not modified: the `If-None-Match` ETag is current
+        #[response(status = 304)]
+        NotModified,
+        #[response(status = 400)]
+        BadRequest(#[ref_response] BadRequest),
+        #[response(status = 500)]
+        InternalError(#[ref_response] InternalError),
+    }
 
     /// Every way a write can fail, for the OpenAPI responses of write routes.
     #[derive(utoipa::IntoResponses)]

@@ -11,12 +11,16 @@ use crate::http::pagination::{ListLinks, ListMeta, Pagination};
 
 /// The bearer-token security scheme of write and preview access. Reads under `/v1` take a token
 /// optionally (it shows drafts) and refuse a bad one with a 401; both are added to every such
-/// read without a security requirement of its own, rather than repeated on each handler.
+/// read without a security requirement of its own, rather than repeated on each handler. Every
+/// write (POST, PUT, PATCH, DELETE) needs a token: that requirement is added to each likewise.
 struct BearerAuth;
 
 impl Modify for BearerAuth {
     fn modify(&self, spec: &mut Spec) {
         for (path, item) in spec.paths.paths.iter_mut() {
+            for write in [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                write.security.get_or_insert_with(|| vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+            }
             let Some(get) = item.get.as_mut() else { continue };
             // Routes that need a token say so themselves.
             if path.starts_with("/v1/") && get.security.is_none() {

@@ -51,6 +51,13 @@ pub fn is_http_url(value: &str) -> bool {
     })
 }
 
+/// Every problem `checks` finds in a request body (its fields named from the root).
+pub fn problems(checks: impl FnOnce(&mut Check)) -> Vec<FieldError> {
+    let mut check = Check::new("");
+    checks(&mut check);
+    check.errors
+}
+
 impl Check {
     /// `prefix` names where the input sits ("" for a request body, "posts[0]" in a library).
     pub fn new(prefix: impl Into<String>) -> Check {

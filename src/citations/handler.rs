@@ -15,8 +15,6 @@ use crate::tokens::Caller;
 pub static LIST: ListSpec = ListSpec {
     table: "citations",
     id: "citations.id",
-    public: "",
-    public_binds: 0,
     filters: &[FilterSpec {
         name: "year",
         kind: FilterKind::Int,
@@ -31,10 +29,7 @@ pub static LIST: ListSpec = ListSpec {
     ],
     default_sort: "publisher",
     fields: &["slug", "publisher", "title", "year", "url", "accessed_on", "claims", "updated_at"],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List citations
@@ -48,9 +43,7 @@ pub static LIST: ListSpec = ListSpec {
     params(PageParams),
     responses(
         (status = 200, description = "A page of citations", body = CitationList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_citations(
@@ -72,10 +65,8 @@ pub async fn list_citations(
     params(("slug" = String, Path, description = "The citation's slug.", example = "nhs-2024-back-pain")),
     responses(
         (status = 200, description = "The citation", body = CitationResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_citation(
@@ -94,7 +85,6 @@ crate::write_handlers!(
     tag: "citations",
     name: "citation",
     collection: "/v1/citations",
-    item: "/v1/citations/{slug}",
     slug_example: "nhs-2024-back-pain",
     create: create_citation / "createCitation",
     update: update_citation / "updateCitation",

@@ -6,8 +6,8 @@ use crate::db::Conn;
 use diesel::prelude::*;
 
 use super::model::{Citation, CitationInput, CitationRow, CitedClaim, PostCitation};
-use crate::content::PostRef;
 use crate::content::Viewer;
+use crate::content::{grouped, PostRef};
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::schema::{citations, post_citations, posts};
@@ -37,10 +37,11 @@ fn with_claims(conn: &mut Conn, rows: Vec<CitationRow>, viewer: &Viewer) -> Quer
         .order((posts::published_at.desc(), posts::id.desc()))
         .select((post_citations::citation_id, posts::slug, posts::title, post_citations::claim))
         .load(conn)?;
-    let mut by_citation: HashMap<i32, Vec<CitedClaim>> = HashMap::new();
-    for (citation_id, slug, title, claim) in claims {
-        by_citation.entry(citation_id).or_default().push(CitedClaim { post: PostRef::new(slug, title), claim });
-    }
+    let mut by_citation = grouped(
+        claims
+            .into_iter()
+            .map(|(citation, slug, title, claim)| (citation, CitedClaim { post: PostRef::new(slug, title), claim })),
+    );
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -68,11 +69,7 @@ pub fn for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, 
             ),
         ))
         .load(conn)?;
-    let mut grouped: HashMap<i32, Vec<PostCitation>> = HashMap::new();
-    for (post_id, citation) in rows {
-        grouped.entry(post_id).or_default().push(citation);
-    }
-    Ok(grouped)
+    Ok(grouped(rows))
 }
 
 /// Citation ids by slug; an error names the first unknown slug.
@@ -96,12 +93,9 @@ pub fn sync(conn: &mut Conn, input: &CitationInput, now: &str) -> QueryResult<Ch
 
 /// Inserts a new row; returns its id. (The seed sync and the write API both write through here.)
 pub fn insert(conn: &mut Conn, input: &CitationInput, now: &str) -> QueryResult<i32> {
-    diesel::insert_into(citations::table)
-        .values((input, citations::created_at.eq(now), citations::updated_at.eq(now)))
-        .returning(citations::id)
-        .get_result(conn)
+    crate::insert_stamped!(conn, citations, input, now)
 }
 
 pub fn update(conn: &mut Conn, id: i32, input: &CitationInput, now: &str) -> QueryResult<usize> {
-    diesel::update(citations::table.find(id)).set((input, citations::updated_at.eq(now))).execute(conn)
+    crate::update_stamped!(conn, citations, id, input, now)
 }

@@ -10,7 +10,7 @@ use crate::error::{ApiError, FieldError};
 use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
 use crate::schema::{citations, post_citations, posts};
-use crate::validation::Check;
+use crate::validation::{problems, Check};
 
 impl CitationInput {
     pub fn validate(&self, check: &mut Check) {
@@ -51,9 +51,7 @@ impl Writable for Citations {
     }
 
     fn validate(_conn: &mut Conn, input: &CitationInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
-        let mut check = Check::new("");
-        input.validate(&mut check);
-        Ok(check.errors)
+        Ok(problems(|check| input.validate(check)))
     }
 
     fn save(

@@ -17,8 +17,6 @@ use crate::tokens::Caller;
 pub static CATEGORIES: ListSpec = ListSpec {
     table: "condition_categories",
     id: "condition_categories.id",
-    public: "",
-    public_binds: 0,
     filters: &[FilterSpec {
         name: "response_level",
         kind: FilterKind::OneOf(RESPONSE_LEVELS),
@@ -32,17 +30,12 @@ pub static CATEGORIES: ListSpec = ListSpec {
     ],
     default_sort: "position",
     fields: &["slug", "name", "description", "response_level", "position", "conditions", "updated_at"],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 pub static CONDITIONS: ListSpec = ListSpec {
     table: "conditions",
     id: "conditions.id",
-    public: "",
-    public_binds: 0,
     filters: &[
         FilterSpec {
             name: "category",
@@ -79,10 +72,8 @@ pub static CONDITIONS: ListSpec = ListSpec {
     ],
     default_sort: "position",
     fields: &["slug", "name", "summary", "caveat", "region", "is_red_flag", "response_level", "category", "position", "updated_at"],
-    includes: &[],
     search: Some(index::Kind::Condition.in_lists()),
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List condition categories
@@ -97,9 +88,7 @@ pub static CONDITIONS: ListSpec = ListSpec {
     params(PageParams),
     responses(
         (status = 200, description = "A page of condition categories", body = ConditionCategoryList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_condition_categories(
@@ -121,10 +110,8 @@ pub async fn list_condition_categories(
     params(("slug" = String, Path, description = "The category's slug.", example = "moderate-responders")),
     responses(
         (status = 200, description = "The category with its conditions", body = ConditionCategoryResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_condition_category(
@@ -155,9 +142,7 @@ pub async fn get_condition_category(
     ),
     responses(
         (status = 200, description = "A page of conditions", body = ConditionList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_conditions(
@@ -179,10 +164,8 @@ pub async fn list_conditions(
     params(("slug" = String, Path, description = "The condition's slug.", example = "sciatica")),
     responses(
         (status = 200, description = "The condition", body = ConditionResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_condition(
@@ -201,7 +184,6 @@ crate::write_handlers!(
     tag: "conditions",
     name: "condition category",
     collection: "/v1/condition-categories",
-    item: "/v1/condition-categories/{slug}",
     slug_example: "moderate-responders",
     create: create_condition_category / "createConditionCategory",
     update: update_condition_category / "updateConditionCategory",
@@ -215,7 +197,6 @@ crate::write_handlers!(
     tag: "conditions",
     name: "condition",
     collection: "/v1/conditions",
-    item: "/v1/conditions/{slug}",
     slug_example: "sciatica",
     create: create_condition / "createCondition",
     update: update_condition / "updateCondition",

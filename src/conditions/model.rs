@@ -132,6 +132,62 @@ pub struct ConditionContent {
     pub is_red_flag: bool,
 }
 
+impl CategoryContent {
+    /// The category as the API writes it.
+    pub fn into_write(self) -> CategoryWrite {
+        CategoryWrite {
+            slug: self.slug,
+            name: self.name,
+            description: self.description,
+            response_level: self.response_level,
+            position: Some(self.position),
+        }
+    }
+}
+
+impl CategoryWrite {
+    /// The stored columns, at `position`.
+    pub fn content(&self, position: i32) -> CategoryContent {
+        CategoryContent {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            response_level: self.response_level.clone(),
+            position,
+        }
+    }
+}
+
+impl ConditionContent {
+    /// The condition as a library document has it (its category and position are implied).
+    pub fn into_input(self) -> ConditionInput {
+        ConditionInput {
+            slug: self.slug,
+            name: self.name,
+            summary: self.summary,
+            caveat: self.caveat,
+            region: self.region,
+            is_red_flag: self.is_red_flag,
+        }
+    }
+}
+
+impl ConditionInput {
+    /// The stored columns, in the category `category_id` at `position`.
+    pub fn content(&self, category_id: i32, position: i32) -> ConditionContent {
+        ConditionContent {
+            slug: self.slug.clone(),
+            category_id,
+            position,
+            name: self.name.clone(),
+            summary: self.summary.clone(),
+            caveat: self.caveat.clone(),
+            region: self.region.clone(),
+            is_red_flag: self.is_red_flag,
+        }
+    }
+}
+
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = condition_categories)]
 pub struct CategoryRow {

@@ -9,7 +9,7 @@ use super::model::{
     CategoryContent, CategoryInput, CategoryRef, CategoryRow, Condition, ConditionCategory, ConditionContent,
     ConditionRow,
 };
-use crate::content::Viewer;
+use crate::content::{grouped, Viewer};
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::schema::{condition_categories, conditions, post_condition_categories};
@@ -50,10 +50,7 @@ fn with_conditions(conn: &mut Conn, rows: Vec<CategoryRow>) -> QueryResult<Vec<(
         .order((conditions::category_id, conditions::position))
         .select(ConditionRow::as_select())
         .load(conn)?;
-    let mut by_category: HashMap<i32, Vec<ConditionRow>> = HashMap::new();
-    for row in condition_rows {
-        by_category.entry(row.category_id).or_default().push(row);
-    }
+    let mut by_category = grouped(condition_rows.into_iter().map(|row| (row.category_id, row)));
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -106,11 +103,9 @@ pub fn conditions_for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<Ha
         .order((post_condition_categories::post_id, condition_categories::position, conditions::position))
         .select((post_condition_categories::post_id, ConditionRow::as_select(), CategoryRow::as_select()))
         .load(conn)?;
-    let mut grouped: HashMap<i32, Vec<Condition>> = HashMap::new();
-    for (post_id, condition, category) in rows {
-        grouped.entry(post_id).or_default().push(condition.into_condition(&category.as_ref()));
-    }
-    Ok(grouped)
+    Ok(grouped(
+        rows.into_iter().map(|(post, condition, category)| (post, condition.into_condition(&category.as_ref()))),
+    ))
 }
 
 pub fn find_condition(
@@ -136,11 +131,7 @@ pub fn categories_for_posts(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<Ha
         .order((post_condition_categories::post_id, condition_categories::position))
         .select((post_condition_categories::post_id, CategoryRow::as_select()))
         .load(conn)?;
-    let mut grouped: HashMap<i32, Vec<CategoryRef>> = HashMap::new();
-    for (post_id, row) in rows {
-        grouped.entry(post_id).or_default().push(row.as_ref());
-    }
-    Ok(grouped)
+    Ok(grouped(rows.into_iter().map(|(post, row)| (post, row.as_ref()))))
 }
 
 /// Category ids by slug; an error names the first unknown slug.
@@ -154,65 +145,26 @@ pub fn category_ids_by_slugs(conn: &mut Conn, slugs: &[String]) -> crate::conten
 
 /// Syncs a category and its conditions (positions from their order); returns every change.
 pub fn sync_category(conn: &mut Conn, input: &CategoryInput, position: i32, now: &str) -> QueryResult<Vec<Change>> {
-    let content = CategoryContent {
-        slug: input.slug.clone(),
-        name: input.name.clone(),
-        description: input.description.clone(),
-        response_level: input.response_level.clone(),
-        position,
-    };
+    let content = input.fields().content(position);
     let existing = condition_categories::table
         .filter(condition_categories::slug.eq(&input.slug))
         .select((condition_categories::id, CategoryContent::as_select()))
         .first::<(i32, CategoryContent)>(conn)
         .optional()?;
-    let (category_id, change) = sync_row(
-        conn,
-        existing,
-        &content,
-        |conn| {
-            diesel::insert_into(condition_categories::table)
-                .values((&content, condition_categories::created_at.eq(now), condition_categories::updated_at.eq(now)))
-                .returning(condition_categories::id)
-                .get_result(conn)
-        },
-        |conn, id| {
-            diesel::update(condition_categories::table.find(id))
-                .set((&content, condition_categories::updated_at.eq(now)))
-                .execute(conn)
-        },
-    )?;
+    let insert = |conn: &mut Conn| insert_category(conn, &content, now);
+    let update = |conn: &mut Conn, id: i32| update_category(conn, id, &content, now);
+    let (category_id, change) = sync_row(conn, existing, &content, insert, update)?;
     let mut changes = vec![change];
     for (position, condition) in input.conditions.iter().enumerate() {
-        let content = ConditionContent {
-            slug: condition.slug.clone(),
-            category_id,
-            position: position as i32,
-            name: condition.name.clone(),
-            summary: condition.summary.clone(),
-            caveat: condition.caveat.clone(),
-            region: condition.region.clone(),
-            is_red_flag: condition.is_red_flag,
-        };
+        let content = condition.content(category_id, position as i32);
         let existing = conditions::table
             .filter(conditions::slug.eq(&condition.slug))
             .select((conditions::id, ConditionContent::as_select()))
             .first::<(i32, ConditionContent)>(conn)
             .optional()?;
-        let (condition_id, change) = sync_row(
-            conn,
-            existing,
-            &content,
-            |conn| {
-                diesel::insert_into(conditions::table)
-                    .values((&content, conditions::created_at.eq(now), conditions::updated_at.eq(now)))
-                    .returning(conditions::id)
-                    .get_result(conn)
-            },
-            |conn, id| {
-                diesel::update(conditions::table.find(id)).set((&content, conditions::updated_at.eq(now))).execute(conn)
-            },
-        )?;
+        let insert = |conn: &mut Conn| insert_condition(conn, &content, now);
+        let update = |conn: &mut Conn, id: i32| update_condition(conn, id, &content, now);
+        let (condition_id, change) = sync_row(conn, existing, &content, insert, update)?;
         if change != Change::Unchanged || changes[0] != Change::Unchanged {
             // The category's name is part of a condition's searchable text.
             search::reindex(conn, search::Kind::Condition, condition_id)?;
@@ -220,4 +172,24 @@ pub fn sync_category(conn: &mut Conn, input: &CategoryInput, position: i32, now:
         changes.push(change);
     }
     Ok(changes)
+}
+
+/// Inserts a new category row; returns its id. (The seed sync and the write API both write
+/// through here and `update_category`.)
+pub fn insert_category(conn: &mut Conn, content: &CategoryContent, now: &str) -> QueryResult<i32> {
+    crate::insert_stamped!(conn, condition_categories, content, now)
+}
+
+pub fn update_category(conn: &mut Conn, id: i32, content: &CategoryContent, now: &str) -> QueryResult<usize> {
+    crate::update_stamped!(conn, condition_categories, id, content, now)
+}
+
+/// Inserts a new condition row; returns its id. (The seed sync and the write API both write
+/// through here and `update_condition`.)
+pub fn insert_condition(conn: &mut Conn, content: &ConditionContent, now: &str) -> QueryResult<i32> {
+    crate::insert_stamped!(conn, conditions, content, now)
+}
+
+pub fn update_condition(conn: &mut Conn, id: i32, content: &ConditionContent, now: &str) -> QueryResult<usize> {
+    crate::update_stamped!(conn, conditions, id, content, now)
 }

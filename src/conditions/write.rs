@@ -5,8 +5,8 @@ use diesel::dsl::max;
 use diesel::prelude::*;
 
 use super::model::{
-    CategoryInput, CategoryWrite, Condition, ConditionCategory, ConditionInput, ConditionRow, ConditionWrite, REGIONS,
-    RESPONSE_LEVELS,
+    CategoryContent, CategoryInput, CategoryWrite, Condition, ConditionCategory, ConditionInput, ConditionRow,
+    ConditionWrite, REGIONS, RESPONSE_LEVELS,
 };
 use super::query;
 use crate::content::Viewer;
@@ -81,21 +81,12 @@ impl Writable for Categories {
     }
 
     fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, CategoryWrite)>> {
-        let row: Option<(i32, String, String, String, String, i32)> = condition_categories::table
+        let row: Option<(i32, CategoryContent)> = condition_categories::table
             .filter(condition_categories::slug.eq(slug))
-            .select((
-                condition_categories::id,
-                condition_categories::slug,
-                condition_categories::name,
-                condition_categories::description,
-                condition_categories::response_level,
-                condition_categories::position,
-            ))
+            .select((condition_categories::id, CategoryContent::as_select()))
             .first(conn)
             .optional()?;
-        Ok(row.map(|(id, slug, name, description, response_level, position)| {
-            (id, CategoryWrite { slug, name, description, response_level, position: Some(position) })
-        }))
+        Ok(row.map(|(id, category)| (id, category.into_write())))
     }
 
     fn validate(conn: &mut Conn, input: &CategoryWrite, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
@@ -127,23 +118,13 @@ impl Writable for Categories {
                 .first::<Option<i32>>(conn)?
                 .map_or(0, |p| p + 1),
         };
-        let values = (
-            condition_categories::slug.eq(&input.slug),
-            condition_categories::name.eq(&input.name),
-            condition_categories::description.eq(&input.description),
-            condition_categories::response_level.eq(&input.response_level),
-            condition_categories::position.eq(position),
-            condition_categories::updated_at.eq(now),
-        );
+        let content = input.content(position);
         let id = match existing {
             Some((id, _)) => {
-                diesel::update(condition_categories::table.find(id)).set(values).execute(conn)?;
+                query::update_category(conn, id, &content, now)?;
                 id
             }
-            None => diesel::insert_into(condition_categories::table)
-                .values((values, condition_categories::created_at.eq(now)))
-                .returning(condition_categories::id)
-                .get_result(conn)?,
+            None => query::insert_category(conn, &content, now)?,
         };
         // The category's name is part of its conditions' searchable text.
         let members: Vec<i32> =
@@ -259,26 +240,13 @@ impl Writable for Conditions {
                 .first::<Option<i32>>(conn)?
                 .map_or(0, |p| p + 1),
         };
-        let values = (
-            conditions::slug.eq(&input.slug),
-            conditions::category_id.eq(category_id),
-            conditions::position.eq(position),
-            conditions::name.eq(&input.name),
-            conditions::summary.eq(&input.summary),
-            conditions::caveat.eq(&input.caveat),
-            conditions::region.eq(&input.region),
-            conditions::is_red_flag.eq(input.is_red_flag),
-            conditions::updated_at.eq(now),
-        );
+        let content = input.as_input().content(category_id, position);
         let id = match existing {
             Some((id, _)) => {
-                diesel::update(conditions::table.find(id)).set(values).execute(conn)?;
+                query::update_condition(conn, id, &content, now)?;
                 id
             }
-            None => diesel::insert_into(conditions::table)
-                .values((values, conditions::created_at.eq(now)))
-                .returning(conditions::id)
-                .get_result(conn)?,
+            None => query::insert_condition(conn, &content, now)?,
         };
         search::reindex(conn, search::Kind::Condition, id)?;
         Ok(id)

@@ -10,7 +10,7 @@ pub mod visibility;
 pub mod workflow;
 
 pub use body::Body;
-pub use refs::PostRef;
+pub use refs::{grouped, PostRef};
 pub use status::Status;
 pub use store::{StoreError, Stored};
 pub use visibility::Viewer;

@@ -1,5 +1,7 @@
 //! References to other resources, as one resource embeds them.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,4 +20,14 @@ impl PostRef {
     pub fn new(slug: String, title: String) -> PostRef {
         PostRef { href: format!("/v1/posts/{slug}"), slug, title }
     }
+}
+
+/// Rows of (owner, item) as each owner's items, in the rows' order: how a list embeds what
+/// each of its resources refers to.
+pub fn grouped<K: std::hash::Hash + Eq, V>(rows: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>> {
+    let mut grouped: HashMap<K, Vec<V>> = HashMap::new();
+    for (owner, item) in rows {
+        grouped.entry(owner).or_default().push(item);
+    }
+    grouped
 }

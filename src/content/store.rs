@@ -42,3 +42,35 @@ impl crate::db::retry::Retryable for StoreError {
         matches!(self, StoreError::Database(error) if crate::db::retry::Retryable::lost_a_race(error))
     }
 }
+
+/// Inserts `$values` (a content row's columns) into `$table`, stamping `created_at` and
+/// `updated_at` with `$now`; answers the new row's id. Every content row is written through
+/// this and `update_stamped!`, so its two times mean the same in every table.
+#[macro_export]
+macro_rules! insert_stamped {
+    ($conn:expr, $table:ident, $values:expr, $now:expr) => {
+        ::diesel::RunQueryDsl::get_result(
+            ::diesel::insert_into($table::table)
+                .values((
+                    $values,
+                    ::diesel::ExpressionMethods::eq($table::created_at, $now),
+                    ::diesel::ExpressionMethods::eq($table::updated_at, $now),
+                ))
+                .returning($table::id),
+            $conn,
+        )
+    };
+}
+
+/// Sets the row `$id` of `$table` to `$values`, stamping `updated_at` with `$now`; answers the
+/// number of rows changed.
+#[macro_export]
+macro_rules! update_stamped {
+    ($conn:expr, $table:ident, $id:expr, $values:expr, $now:expr) => {
+        ::diesel::RunQueryDsl::execute(
+            ::diesel::update(::diesel::QueryDsl::find($table::table, $id))
+                .set(($values, ::diesel::ExpressionMethods::eq($table::updated_at, $now))),
+            $conn,
+        )
+    };
+}

@@ -83,10 +83,8 @@ pub static LIST: ListSpec = ListSpec {
         "updated_at",
         "links",
     ],
-    includes: &[],
     search: Some(index::Kind::Faq.in_lists()),
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List FAQ entries
@@ -104,9 +102,7 @@ pub static LIST: ListSpec = ListSpec {
     ),
     responses(
         (status = 200, description = "A page of FAQ entries", body = FaqList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_faqs(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -124,10 +120,8 @@ pub async fn list_faqs(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller
     params(("slug" = String, Path, description = "The FAQ entry's slug.", example = "how-often-massage-for-back-pain")),
     responses(
         (status = 200, description = "The FAQ entry", body = FaqResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_faq(
@@ -146,7 +140,6 @@ crate::write_handlers!(
     tag: "faqs",
     name: "FAQ entry",
     collection: "/v1/faqs",
-    item: "/v1/faqs/{slug}",
     slug_example: "how-often-massage-for-back-pain",
     create: create_faq / "createFaq",
     update: update_faq / "updateFaq",

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::model::{Faq, FaqLinks, FaqRow};
 use crate::content::Viewer;
-use crate::content::{Body, PostRef};
+use crate::content::{grouped, Body, PostRef};
 use crate::http::list_query::ListQuery;
 use crate::schema::{faqs, posts};
 use crate::tags::query as tag_query;
@@ -37,13 +37,8 @@ pub fn for_posts(conn: &mut Conn, post_ids: &[i32], viewer: &Viewer) -> QueryRes
         .load(conn)?;
     let post_of: HashMap<i32, i32> =
         rows.iter().filter_map(|row| row.content.post_id.map(|post| (row.id, post))).collect();
-    let mut grouped: HashMap<i32, Vec<Faq>> = HashMap::new();
-    for (id, faq) in with_relations(conn, rows)? {
-        if let Some(post) = post_of.get(&id) {
-            grouped.entry(*post).or_default().push(faq);
-        }
-    }
-    Ok(grouped)
+    let faqs = with_relations(conn, rows)?;
+    Ok(grouped(faqs.into_iter().filter_map(|(id, faq)| post_of.get(&id).map(|post| (*post, faq)))))
 }
 
 /// The visible FAQ entries among these ids, by id.

@@ -16,7 +16,7 @@ use crate::posts::sync::refresh_reading_time;
 use crate::schema::{faq_tags, faqs, posts, tags};
 use crate::search::index as search;
 use crate::tags::query as tag_query;
-use crate::validation::{Check, InDatabase, Kind, References};
+use crate::validation::{problems, Check, InDatabase, Kind, References};
 
 impl FaqInput {
     pub fn validate(&self, check: &mut Check, refs: &mut dyn References) {
@@ -128,9 +128,7 @@ impl Writable for Faqs {
     }
 
     fn validate(conn: &mut Conn, input: &FaqInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
-        let mut check = Check::new("");
-        input.validate(&mut check, &mut InDatabase(conn));
-        Ok(check.errors)
+        Ok(problems(|check| input.validate(check, &mut InDatabase(conn))))
     }
 
     fn save(conn: &mut Conn, input: &FaqInput, existing: Option<(i32, &FaqInput)>, now: &str) -> Result<i32, ApiError> {
@@ -224,13 +222,8 @@ pub fn write_entry(
         conn,
         existing,
         &content,
-        |conn| {
-            diesel::insert_into(faqs::table)
-                .values((&content, faqs::created_at.eq(now), faqs::updated_at.eq(now)))
-                .returning(faqs::id)
-                .get_result(conn)
-        },
-        |conn, id| diesel::update(faqs::table.find(id)).set((&content, faqs::updated_at.eq(now))).execute(conn),
+        |conn| crate::insert_stamped!(conn, faqs, &content, now),
+        |conn, id| crate::update_stamped!(conn, faqs, id, &content, now),
     )?;
     let current: Vec<i32> = faq_tags::table
         .filter(faq_tags::faq_id.eq(faq_id))

@@ -29,9 +29,7 @@ use crate::webhooks::outbox;
     operation_id = "getGuidance",
     responses(
         (status = 200, description = "All session guidance", body = GuidanceResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn get_guidance(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -73,10 +71,8 @@ fn load_guidance(conn: &mut crate::db::Conn) -> Result<Guidance, ApiError> {
     params(("slug" = String, Path, description = "The band's slug.", example = "chronic")),
     responses(
         (status = 200, description = "The band", body = GuidanceBandResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_guidance_band(
@@ -108,10 +104,8 @@ pub async fn get_guidance_band(
     operation_id = "getGuidanceCourse",
     responses(
         (status = 200, description = "The course advice", body = GuidanceCourseResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_guidance_course(
@@ -140,7 +134,6 @@ pub async fn get_guidance_course(
     tag = "guidance",
     operation_id = "updateGuidanceCourse",
     request_body(content = CourseInput, content_type = "application/merge-patch+json", description = "Fields of CourseInput to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = GuidanceCourseResponse),
         responses::WriteErrors,
@@ -167,7 +160,6 @@ pub async fn update_guidance_course(
     operation_id = "updateGuidanceBand",
     params(("slug" = String, Path, description = "The band's slug.", example = "chronic")),
     request_body(content = BandInput, content_type = "application/merge-patch+json", description = "Fields of BandInput to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = GuidanceBandResponse),
         responses::WriteErrors,
@@ -194,7 +186,6 @@ pub async fn update_guidance_band(
     tag = "guidance",
     operation_id = "replaceGuidanceBands",
     request_body(content = Vec<BandInput>, content_type = "application/json"),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Replaced", body = GuidanceResponse),
         responses::WriteErrors,

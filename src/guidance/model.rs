@@ -91,7 +91,11 @@ pub struct GuidanceCourse {
 }
 
 /// A band as written in the seed file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+// Also its stored columns (all but the id and times), as `CourseInput` is the course's.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Insertable, AsChangeset, Queryable, Selectable, ToSchema,
+)]
+#[diesel(table_name = guidance_bands, treat_none_as_null = true)]
 #[serde(deny_unknown_fields)]
 pub struct BandInput {
     pub slug: String,
@@ -125,62 +129,7 @@ pub struct CourseInput {
     pub maintenance_notes: String,
 }
 
-/// The stored columns of a band that the seed sets.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset, Queryable, Selectable)]
-#[diesel(table_name = guidance_bands, treat_none_as_null = true)]
-pub struct BandContent {
-    pub slug: String,
-    pub name: String,
-    pub duration_label: String,
-    pub pain_duration_min_days: i32,
-    pub pain_duration_max_days: Option<i32>,
-    pub includes_recurring: bool,
-    pub sessions_min: i32,
-    pub sessions_max: i32,
-    pub weeks_min: Option<i32>,
-    pub weeks_max: Option<i32>,
-    pub reassess_after_course: bool,
-    pub maintenance_interval: Option<String>,
-    pub notes: String,
-}
-
-impl BandContent {
-    pub fn new(input: &BandInput) -> BandContent {
-        BandContent {
-            slug: input.slug.clone(),
-            name: input.name.clone(),
-            duration_label: input.duration_label.clone(),
-            pain_duration_min_days: input.pain_duration_min_days,
-            pain_duration_max_days: input.pain_duration_max_days,
-            includes_recurring: input.includes_recurring,
-            sessions_min: input.sessions_min,
-            sessions_max: input.sessions_max,
-            weeks_min: input.weeks_min,
-            weeks_max: input.weeks_max,
-            reassess_after_course: input.reassess_after_course,
-            maintenance_interval: input.maintenance_interval.clone(),
-            notes: input.notes.clone(),
-        }
-    }
-
-    pub fn into_input(self) -> BandInput {
-        BandInput {
-            slug: self.slug,
-            name: self.name,
-            duration_label: self.duration_label,
-            pain_duration_min_days: self.pain_duration_min_days,
-            pain_duration_max_days: self.pain_duration_max_days,
-            includes_recurring: self.includes_recurring,
-            sessions_min: self.sessions_min,
-            sessions_max: self.sessions_max,
-            weeks_min: self.weeks_min,
-            weeks_max: self.weeks_max,
-            reassess_after_course: self.reassess_after_course,
-            maintenance_interval: self.maintenance_interval,
-            notes: self.notes,
-        }
-    }
-
+impl BandInput {
     pub fn into_band(self, updated_at: String) -> GuidanceBand {
         GuidanceBand {
             slug: self.slug,

@@ -3,24 +3,24 @@
 use crate::db::Conn;
 use diesel::prelude::*;
 
-use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse};
+use super::model::{BandInput, CourseInput, GuidanceBand, GuidanceCourse};
 use crate::db::{sync_row, Change};
 use crate::schema::{guidance_bands, guidance_course};
 use crate::search::index as search;
 
 /// Every band in order of pain duration.
 pub fn bands(conn: &mut Conn) -> QueryResult<Vec<GuidanceBand>> {
-    let rows: Vec<(BandContent, String)> = guidance_bands::table
+    let rows: Vec<(BandInput, String)> = guidance_bands::table
         .order(guidance_bands::pain_duration_min_days)
-        .select((BandContent::as_select(), guidance_bands::updated_at))
+        .select((BandInput::as_select(), guidance_bands::updated_at))
         .load(conn)?;
     Ok(rows.into_iter().map(|(band, updated_at)| band.into_band(updated_at)).collect())
 }
 
 pub fn find_band(conn: &mut Conn, slug: &str) -> QueryResult<Option<GuidanceBand>> {
-    let row: Option<(BandContent, String)> = guidance_bands::table
+    let row: Option<(BandInput, String)> = guidance_bands::table
         .filter(guidance_bands::slug.eq(slug))
-        .select((BandContent::as_select(), guidance_bands::updated_at))
+        .select((BandInput::as_select(), guidance_bands::updated_at))
         .first(conn)
         .optional()?;
     Ok(row.map(|(band, updated_at)| band.into_band(updated_at)))
@@ -36,26 +36,28 @@ pub fn course(conn: &mut Conn) -> QueryResult<Option<GuidanceCourse>> {
 
 /// Inserts or updates a band by slug; unchanged content writes nothing.
 pub fn sync_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<Change> {
-    let content = BandContent::new(input);
     let existing = guidance_bands::table
         .filter(guidance_bands::slug.eq(&input.slug))
-        .select((guidance_bands::id, BandContent::as_select()))
-        .first::<(i32, BandContent)>(conn)
+        .select((guidance_bands::id, BandInput::as_select()))
+        .first::<(i32, BandInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut Conn| {
-        diesel::insert_into(guidance_bands::table)
-            .values((&content, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
-            .returning(guidance_bands::id)
-            .get_result(conn)
-    };
-    let update = |conn: &mut Conn, id: i32| {
-        diesel::update(guidance_bands::table.find(id)).set((&content, guidance_bands::updated_at.eq(now))).execute(conn)
-    };
-    let (id, change) = sync_row(conn, existing, &content, insert, update)?;
+    let insert = |conn: &mut Conn| insert_band(conn, input, now);
+    let update = |conn: &mut Conn, id: i32| update_band(conn, id, input, now);
+    let (id, change) = sync_row(conn, existing, input, insert, update)?;
     if change != Change::Unchanged {
         search::reindex(conn, search::Kind::Guidance, id)?;
     }
     Ok(change)
+}
+
+/// Inserts a new band row; returns its id. (The seed sync and the write API both write through
+/// here and `update_band`.)
+pub fn insert_band(conn: &mut Conn, input: &BandInput, now: &str) -> QueryResult<i32> {
+    crate::insert_stamped!(conn, guidance_bands, input, now)
+}
+
+pub fn update_band(conn: &mut Conn, id: i32, input: &BandInput, now: &str) -> QueryResult<usize> {
+    crate::update_stamped!(conn, guidance_bands, id, input, now)
 }
 
 /// Inserts or updates the single course-advice row.
@@ -64,19 +66,8 @@ pub fn sync_course(conn: &mut Conn, input: &CourseInput, now: &str) -> QueryResu
         .select((guidance_course::id, CourseInput::as_select()))
         .first::<(i32, CourseInput)>(conn)
         .optional()?;
-    let insert = |conn: &mut Conn| {
-        diesel::insert_into(guidance_course::table)
-            .values((
-                guidance_course::id.eq(1),
-                input,
-                guidance_course::created_at.eq(now),
-                guidance_course::updated_at.eq(now),
-            ))
-            .returning(guidance_course::id)
-            .get_result(conn)
-    };
-    let update = |conn: &mut Conn, id: i32| {
-        diesel::update(guidance_course::table.find(id)).set((input, guidance_course::updated_at.eq(now))).execute(conn)
-    };
+    let insert =
+        |conn: &mut Conn| crate::insert_stamped!(conn, guidance_course, (guidance_course::id.eq(1), input), now);
+    let update = |conn: &mut Conn, id: i32| crate::update_stamped!(conn, guidance_course, id, input, now);
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }

@@ -6,14 +6,14 @@
 use crate::db::Conn;
 use diesel::prelude::*;
 
-use super::model::{BandContent, BandInput, CourseInput, GuidanceBand, GuidanceCourse, MAINTENANCE_INTERVALS};
+use super::model::{BandInput, CourseInput, GuidanceBand, GuidanceCourse, MAINTENANCE_INTERVALS};
 use super::query;
 use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::{guidance_bands, guidance_course};
 use crate::search::index as search;
-use crate::validation::Check;
+use crate::validation::{problems, Check};
 
 /// Paths under /v1/guidance that are not bands.
 pub const RESERVED_SLUGS: &[&str] = &["course", "bands", "recommendation"];
@@ -101,11 +101,10 @@ pub fn coverage(bands: &[BandInput]) -> Vec<String> {
 }
 
 fn all_bands(conn: &mut Conn) -> QueryResult<Vec<(i32, BandInput)>> {
-    let rows: Vec<(i32, BandContent)> = guidance_bands::table
+    guidance_bands::table
         .order(guidance_bands::pain_duration_min_days)
-        .select((guidance_bands::id, BandContent::as_select()))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, band)| (id, band.into_input())).collect())
+        .select((guidance_bands::id, BandInput::as_select()))
+        .load(conn)
 }
 
 /// Replaces every band at once (in one transaction with the caller's).
@@ -151,12 +150,11 @@ impl Writable for Bands {
     }
 
     fn load(conn: &mut Conn, slug: &str) -> QueryResult<Option<(i32, BandInput)>> {
-        let row: Option<(i32, BandContent)> = guidance_bands::table
+        guidance_bands::table
             .filter(guidance_bands::slug.eq(slug))
-            .select((guidance_bands::id, BandContent::as_select()))
+            .select((guidance_bands::id, BandInput::as_select()))
             .first(conn)
-            .optional()?;
-        Ok(row.map(|(id, band)| (id, band.into_input())))
+            .optional()
     }
 
     fn validate(conn: &mut Conn, input: &BandInput, existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
@@ -177,18 +175,12 @@ impl Writable for Bands {
         existing: Option<(i32, &BandInput)>,
         now: &str,
     ) -> Result<i32, ApiError> {
-        let content = BandContent::new(input);
         let id = match existing {
             Some((id, _)) => {
-                diesel::update(guidance_bands::table.find(id))
-                    .set((&content, guidance_bands::updated_at.eq(now)))
-                    .execute(conn)?;
+                query::update_band(conn, id, input, now)?;
                 id
             }
-            None => diesel::insert_into(guidance_bands::table)
-                .values((&content, guidance_bands::created_at.eq(now), guidance_bands::updated_at.eq(now)))
-                .returning(guidance_bands::id)
-                .get_result(conn)?,
+            None => query::insert_band(conn, input, now)?,
         };
         search::reindex(conn, search::Kind::Guidance, id)?;
         Ok(id)
@@ -223,9 +215,7 @@ impl Writable for Course {
     }
 
     fn validate(_conn: &mut Conn, input: &CourseInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
-        let mut check = Check::new("");
-        input.validate(&mut check);
-        Ok(check.errors)
+        Ok(problems(|check| input.validate(check)))
     }
 
     fn save(

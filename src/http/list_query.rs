@@ -258,6 +258,23 @@ fn names<T>(items: &[T], name: impl Fn(&T) -> String) -> String {
 }
 
 impl ListSpec {
+    /// What a list has unless its declaration says otherwise (`..ListSpec::BASE`): paged, every
+    /// row public, and no filters, sorts, sparse fields, includes, search or listing copy.
+    pub const BASE: ListSpec = ListSpec {
+        table: "",
+        id: "",
+        public: "",
+        public_binds: 0,
+        filters: &[],
+        sorts: &[],
+        default_sort: "",
+        fields: &[],
+        includes: &[],
+        search: None,
+        paged: true,
+        listing: None,
+    };
+
     fn noun(&self) -> &'static str {
         if self.paged {
             "list"
@@ -630,20 +647,7 @@ pub struct DetailSpec {
 
 /// Parses a detail route's query string (only `fields`, `fields[...]` and `include`).
 pub fn parse_detail(query_string: &str, spec: &DetailSpec) -> Result<ListQuery, ApiError> {
-    let spec = ListSpec {
-        table: "",
-        id: "",
-        public: "",
-        public_binds: 0,
-        filters: &[],
-        sorts: &[],
-        default_sort: "",
-        fields: spec.fields,
-        includes: spec.includes,
-        search: None,
-        paged: false,
-        listing: None,
-    };
+    let spec = ListSpec { fields: spec.fields, includes: spec.includes, paged: false, ..ListSpec::BASE };
     ListQuery::parse(query_string, &spec, true)
 }
 

@@ -11,6 +11,7 @@ pub mod forwarded;
 pub mod list_query;
 pub mod normalize;
 pub mod pagination;
+pub mod params;
 pub mod prepared;
 pub mod rate_limit;
 pub mod read;

@@ -3,6 +3,7 @@
 //! first few by slug, and how many), unless it is sent with `?force=true` and every kind of
 //! referrer can let go; the resource's `delete` then detaches them.
 
+use super::params::clip;
 use crate::error::{ApiError, FieldError};
 
 /// How many referrers of each kind a refusal names.
@@ -62,10 +63,6 @@ pub fn parse_force(query_string: &str) -> Result<bool, ApiError> {
     } else {
         Err(ApiError::bad_params(errors))
     }
-}
-
-fn clip(text: &str) -> String {
-    text.chars().take(60).collect()
 }
 
 /// Whether `name` `slug` may be deleted: yes when nothing refers to it, or when `force` is set and

@@ -8,37 +8,38 @@ use actix_web::{guard, web, HttpRequest, Resource, Route};
 use crate::error::ApiError;
 use crate::tokens::auth::{Guard, Needs};
 
-/// A content resource at `path` answering `allowed` (e.g. "GET, HEAD, POST"); other methods
-/// get a 405. Anyone reads; writes need the `write` scope, checked before the handler runs.
-pub fn resource(
-    path: &str,
-    allowed: &'static str,
-) -> Resource<
-    impl ServiceFactory<
+/// What a resource built here serves with: its routes behind the scope guard, and the 405
+/// fallback (the one service type `cfg.service` takes from `resource`, `guarded` and `read`).
+pub trait Served:
+    ServiceFactory<
+    ServiceRequest,
+    Config = (),
+    Response = ServiceResponse<EitherBody<BoxBody>>,
+    Error = actix_web::Error,
+    InitError = (),
+>
+{
+}
+
+impl<T> Served for T where
+    T: ServiceFactory<
         ServiceRequest,
         Config = (),
         Response = ServiceResponse<EitherBody<BoxBody>>,
         Error = actix_web::Error,
         InitError = (),
-    >,
-> {
+    >
+{
+}
+
+/// A content resource at `path` answering `allowed` (e.g. "GET, HEAD, POST"); other methods
+/// get a 405. Anyone reads; writes need the `write` scope, checked before the handler runs.
+pub fn resource(path: &str, allowed: &'static str) -> Resource<impl Served> {
     guarded(path, allowed, Needs::CONTENT)
 }
 
 /// A resource whose methods need the scopes in `needs`.
-pub fn guarded(
-    path: &str,
-    allowed: &'static str,
-    needs: Needs,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<EitherBody<BoxBody>>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
+pub fn guarded(path: &str, allowed: &'static str, needs: Needs) -> Resource<impl Served> {
     web::resource(path)
         .default_service(web::to(move |req: HttpRequest| async move {
             Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed {
@@ -55,18 +56,7 @@ pub fn get() -> Route {
 }
 
 /// A read-only resource at `path` served by `handler`.
-pub fn read<F, Args>(
-    path: &str,
-    handler: F,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<EitherBody<BoxBody>>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
->
+pub fn read<F, Args>(path: &str, handler: F) -> Resource<impl Served>
 where
     F: actix_web::Handler<Args>,
     Args: actix_web::FromRequest + 'static,

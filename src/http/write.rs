@@ -349,6 +349,7 @@ pub async fn delete<R: Writable>(
 
 /// Declares the create, update and delete handlers of a `Writable` resource, with their OpenAPI
 /// documentation, so every resource's write routes behave and are documented the same way.
+/// Items are at `{collection}/{slug}`.
 #[macro_export]
 macro_rules! write_handlers {
     (
@@ -358,7 +359,6 @@ macro_rules! write_handlers {
         tag: $tag:literal,
         name: $name:literal,
         collection: $collection:literal,
-        item: $item:literal,
         slug_example: $example:literal,
         create: $create:ident / $create_id:literal,
         update: $update:ident / $update_id:literal,
@@ -372,7 +372,6 @@ macro_rules! write_handlers {
             summary = concat!("Create a ", $name),
             description = concat!("Needs a token with the `write` scope. Answers 201 with the new ", $name, " and its `Location`."),
             request_body(content = $input, content_type = "application/json"),
-            security(("bearer" = [])),
             responses(
                 (status = 201, description = "Created; `Location` names it", body = $response),
                 $crate::error::responses::WriteErrors,
@@ -389,7 +388,7 @@ macro_rules! write_handlers {
 
         #[utoipa::path(
             patch,
-            path = $item,
+            path = concat!($collection, "/{slug}"),
             tag = $tag,
             operation_id = $update_id,
             summary = concat!("Update a ", $name),
@@ -399,7 +398,6 @@ macro_rules! write_handlers {
             params(("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example)),
             request_body(content = $input, content_type = "application/merge-patch+json",
                 description = concat!("Fields of the ", $name, "'s input form to change.")),
-            security(("bearer" = [])),
             responses(
                 (status = 200, description = "Updated", body = $response),
                 $crate::error::responses::WriteErrors,
@@ -417,7 +415,7 @@ macro_rules! write_handlers {
 
         #[utoipa::path(
             delete,
-            path = $item,
+            path = concat!($collection, "/{slug}"),
             tag = $tag,
             operation_id = $delete_id,
             summary = concat!("Delete a ", $name),
@@ -430,7 +428,6 @@ macro_rules! write_handlers {
                 ("slug" = String, Path, description = concat!("The ", $name, "'s slug."), example = $example),
                 ("force" = Option<bool>, Query, description = "`true`: delete even while other content refers to it, detaching it from that content. Default `false`: a 409 names what refers to it."),
             ),
-            security(("bearer" = [])),
             responses(
                 (status = 204, description = "Deleted"),
                 $crate::error::responses::WriteErrors,

@@ -108,7 +108,6 @@ pub static LIST: ListSpec = ListSpec {
     fields: &["slug", "title", "excerpt", "status", "published_at", "updated_at", "reading_time_minutes", "cta", "tags", "links"],
     includes: INCLUDES,
     search: Some(index::Kind::Post.in_lists()),
-    paged: true,
     // Triggers keep it (migration 2026-11-25-000007_tagged_posts).
     listing: Some(Listing {
         filter: "tag",
@@ -116,6 +115,7 @@ pub static LIST: ListSpec = ListSpec {
         column: "posts.tag_id",
         lookup: "SELECT t.id AS id FROM tags t WHERE t.slug = ?",
     }),
+    ..ListSpec::BASE
 };
 
 pub static DETAIL: DetailSpec = DetailSpec {
@@ -159,9 +159,7 @@ pub static DETAIL: DetailSpec = DetailSpec {
     ),
     responses(
         (status = 200, description = "A page of posts", body = PostList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -181,10 +179,8 @@ pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Calle
     responses(
         (status = 200, description = "The post", body = PostResponse),
         (status = 301, description = "The post was renamed; `Location` gives its current URL"),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_post(
@@ -242,7 +238,6 @@ crate::write_handlers!(
     tag: "posts",
     name: "post",
     collection: "/v1/posts",
-    item: "/v1/posts/{slug}",
     slug_example: "is-massage-therapy-worth-it-for-back-pain",
     create: create_post / "createPost",
     update: update_post / "updatePost",

@@ -10,7 +10,7 @@ use super::model::{Author, KeyPoints, Post, PostLinks, PostRow, PostSummary, Sec
 use crate::citations::query as citations;
 use crate::conditions::query as conditions;
 use crate::content::Status;
-use crate::content::Viewer;
+use crate::content::{grouped, Viewer};
 use crate::faqs::query as faq_query;
 use crate::http::list_query::ListQuery;
 use crate::schema::{post_key_points, post_redirects, post_sections, posts};
@@ -152,11 +152,7 @@ fn sections_of(conn: &mut Conn, post_ids: &[i32]) -> QueryResult<HashMap<i32, Ve
         .order((post_sections::post_id, post_sections::position))
         .select((post_sections::post_id, SectionContent::as_select()))
         .load(conn)?;
-    let mut grouped: HashMap<i32, Vec<SectionContent>> = HashMap::new();
-    for (post_id, section) in rows {
-        grouped.entry(post_id).or_default().push(section);
-    }
-    Ok(grouped)
+    Ok(grouped(rows))
 }
 
 /// The post's old slugs (each answers `301` to it), in order.
@@ -172,11 +168,7 @@ fn redirects_of(conn: &mut Conn, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<St
         .order((post_redirects::post_id, post_redirects::old_slug))
         .select((post_redirects::post_id, post_redirects::old_slug))
         .load(conn)?;
-    let mut by_post: HashMap<i32, Vec<String>> = HashMap::new();
-    for (post, slug) in rows {
-        by_post.entry(post).or_default().push(slug);
-    }
-    Ok(by_post)
+    Ok(grouped(rows))
 }
 
 pub fn key_points(conn: &mut Conn, post_id: i32) -> QueryResult<KeyPoints> {

@@ -223,13 +223,8 @@ pub fn write_post(conn: &mut Conn, input: &PostInput, existing: Option<i32>, now
         conn,
         current,
         &content,
-        |conn| {
-            diesel::insert_into(posts::table)
-                .values((&content, posts::created_at.eq(now), posts::updated_at.eq(now)))
-                .returning(posts::id)
-                .get_result(conn)
-        },
-        |conn, id| diesel::update(posts::table.find(id)).set((&content, posts::updated_at.eq(now))).execute(conn),
+        |conn| crate::insert_stamped!(conn, posts, &content, now),
+        |conn, id| crate::update_stamped!(conn, posts, id, &content, now),
     )?;
 
     let mut children_changed = false;

@@ -5,6 +5,7 @@ use super::query;
 use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
+use crate::http::params::{self, clip};
 use crate::http::respond::{self, Data};
 use crate::tokens::Caller;
 
@@ -20,10 +21,6 @@ struct Asked {
     recurring: bool,
     red_flags: Vec<String>,
     symptoms: Vec<String>,
-}
-
-fn clip(value: &str) -> String {
-    value.chars().take(60).collect()
 }
 
 fn non_negative(field: &str, value: &str, max: i64) -> Result<i64, FieldError> {
@@ -51,40 +48,26 @@ fn list(field: &str, value: &str) -> Result<Vec<String>, FieldError> {
 
 fn parse(query_string: &str) -> (Asked, Vec<FieldError>) {
     let mut asked = Asked::default();
-    let mut errors = Vec::new();
     let mut seen: Vec<String> = Vec::new();
-    for (param, value) in form_urlencoded::parse(query_string.as_bytes()) {
-        if param.is_empty() && value.is_empty() {
-            continue;
-        }
-        if seen.iter().any(|p| *p == param) {
-            errors.push(FieldError::new(param.as_ref(), "is given more than once"));
-            continue;
-        }
+    let mut errors = params::each_once(query_string, |param, value| {
         seen.push(param.to_string());
-        let result = match param.as_ref() {
-            "pain_duration_days" => non_negative("pain_duration_days", &value, MAX_DAYS).map(|n| asked.days = Some(n)),
+        match param {
+            "pain_duration_days" => non_negative("pain_duration_days", value, MAX_DAYS).map(|n| asked.days = Some(n)),
             "pain_duration_weeks" => {
-                non_negative("pain_duration_weeks", &value, MAX_WEEKS).map(|n| asked.days = Some(n * 7))
+                non_negative("pain_duration_weeks", value, MAX_WEEKS).map(|n| asked.days = Some(n * 7))
             }
-            "recurring" => match value.as_ref() {
+            "recurring" => match value {
                 "true" | "false" => {
                     asked.recurring = value == "true";
                     Ok(())
                 }
                 other => Err(FieldError::new("recurring", format!("must be true or false, got '{}'", clip(other)))),
             },
-            "red_flags" => list("red_flags", &value).map(|items| asked.red_flags = items),
-            "symptoms" => list("symptoms", &value).map(|items| asked.symptoms = items),
-            other => Err(FieldError::new(
-                clip(other),
-                format!("is not a parameter of this resource; parameters: {PARAMETERS}"),
-            )),
-        };
-        if let Err(error) = result {
-            errors.push(error);
+            "red_flags" => list("red_flags", value).map(|items| asked.red_flags = items),
+            "symptoms" => list("symptoms", value).map(|items| asked.symptoms = items),
+            other => Err(params::unknown(other, PARAMETERS)),
         }
-    }
+    });
     let both = seen.iter().any(|p| p == "pain_duration_days") && seen.iter().any(|p| p == "pain_duration_weeks");
     if both {
         errors.push(FieldError::new("pain_duration_weeks", "cannot be combined with pain_duration_days"));
@@ -117,9 +100,7 @@ fn parse(query_string: &str) -> (Asked, Vec<FieldError>) {
     ),
     responses(
         (status = 200, description = "The recommendation", body = RecommendationResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
         (status = 503, response = responses::Unavailable),
     )
 )]

@@ -11,6 +11,7 @@ use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
 use crate::http::list_query::{Bind, ListQuery};
+use crate::http::params;
 use crate::http::prepared::Prepared;
 use crate::http::respond::{self, Data};
 use crate::posts::model::PostSummary;
@@ -60,23 +61,14 @@ fn parse_limit(query_string: &str) -> Result<i64, ApiError> {
         match param.as_ref() {
             "" if value.is_empty() => {}
             "limit" if limit.is_some() => errors.push(FieldError::new("limit", "is given more than once")),
-            "limit" => match value.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) && !value.starts_with('+') => limit = Some(n),
-                _ => {
+            "limit" => match params::limit("limit", &value, MAX_LIMIT) {
+                Ok(n) => limit = Some(n),
+                Err(error) => {
                     limit = Some(0);
-                    errors.push(FieldError::new(
-                        "limit",
-                        format!(
-                            "must be an integer from 1 to {MAX_LIMIT}, got '{}'",
-                            value.chars().take(60).collect::<String>()
-                        ),
-                    ))
+                    errors.push(error)
                 }
             },
-            other => errors.push(FieldError::new(
-                other.chars().take(60).collect::<String>(),
-                "is not a parameter of this resource; parameters: limit",
-            )),
+            other => errors.push(params::unknown(other, "limit")),
         }
     }
     match errors.as_slice() {
@@ -173,10 +165,8 @@ pub fn related(conn: &mut Conn, slug: &str, limit: i64, viewer: &Viewer) -> Quer
     ),
     responses(
         (status = 200, description = "The related posts, best first", body = RelatedPostList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_related_posts(

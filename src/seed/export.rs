@@ -7,8 +7,8 @@ use diesel::prelude::*;
 
 use super::format::{GuidanceInput, Library, FORMAT_VERSION};
 use crate::citations::model::CitationInput;
-use crate::conditions::model::{CategoryInput, ConditionInput};
-use crate::guidance::model::{BandContent, CourseInput};
+use crate::conditions::model::{CategoryContent, CategoryInput, ConditionContent};
+use crate::guidance::model::{BandInput, CourseInput};
 use crate::schema::{
     citations, condition_categories, conditions, faqs, guidance_bands, guidance_course, posts, site, tags,
 };
@@ -25,50 +25,27 @@ fn read(conn: &mut Conn) -> QueryResult<Library> {
         let site = site::table.select(SiteInput::as_select()).first(conn)?;
         let tags = tags::table.order(tags::id).select(TagInput::as_select()).load(conn)?;
         let citations = citations::table.order(citations::id).select(CitationInput::as_select()).load(conn)?;
-        let categories: Vec<(i32, String, String, String, String)> = condition_categories::table
+        let categories: Vec<(i32, CategoryContent)> = condition_categories::table
             .order((condition_categories::position, condition_categories::slug))
-            .select((
-                condition_categories::id,
-                condition_categories::slug,
-                condition_categories::name,
-                condition_categories::description,
-                condition_categories::response_level,
-            ))
+            .select((condition_categories::id, CategoryContent::as_select()))
             .load(conn)?;
         let mut condition_categories = Vec::with_capacity(categories.len());
-        for (id, slug, name, description, response_level) in categories {
-            let rows: Vec<(String, String, String, Option<String>, String, bool)> = conditions::table
+        for (id, category) in categories {
+            let conditions = conditions::table
                 .filter(conditions::category_id.eq(id))
                 .order((conditions::position, conditions::slug))
-                .select((
-                    conditions::slug,
-                    conditions::name,
-                    conditions::summary,
-                    conditions::caveat,
-                    conditions::region,
-                    conditions::is_red_flag,
-                ))
-                .load(conn)?;
-            let conditions = rows
+                .select(ConditionContent::as_select())
+                .load(conn)?
                 .into_iter()
-                .map(|(slug, name, summary, caveat, region, is_red_flag)| ConditionInput {
-                    slug,
-                    name,
-                    summary,
-                    caveat,
-                    region,
-                    is_red_flag,
-                })
+                .map(ConditionContent::into_input)
                 .collect();
+            let CategoryContent { slug, name, description, response_level, .. } = category;
             condition_categories.push(CategoryInput { slug, name, description, response_level, conditions });
         }
         let bands = guidance_bands::table
             .order(guidance_bands::pain_duration_min_days)
-            .select(BandContent::as_select())
-            .load(conn)?
-            .into_iter()
-            .map(BandContent::into_input)
-            .collect();
+            .select(BandInput::as_select())
+            .load(conn)?;
         let course = guidance_course::table.select(CourseInput::as_select()).first(conn)?;
 
         let post_slugs: Vec<String> = posts::table.order(posts::id).select(posts::slug).load(conn)?;

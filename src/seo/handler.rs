@@ -45,10 +45,8 @@ fn site(conn: &mut crate::db::Conn) -> Result<Site, ApiError> {
                     "address": {"@type": "PostalAddress", "addressLocality": "Nanaimo", "addressRegion": "BC", "addressCountry": "CA"}}},
                 {"@type": "FAQPage", "mainEntity": [{"@type": "Question", "name": "Is massage therapy worth it for back pain?",
                     "acceptedAnswer": {"@type": "Answer", "text": "Yes, for most non-specific back pain..."}}]}]})),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
         (status = 503, response = responses::Unavailable),
     )
 )]
@@ -112,9 +110,7 @@ async fn feed_posts(
     security(()),
     responses(
         (status = 200, description = "The RSS 2.0 document", body = String, content_type = "application/rss+xml"),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
         (status = 503, response = responses::Unavailable),
     )
 )]
@@ -135,9 +131,7 @@ pub async fn rss_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpR
     security(()),
     responses(
         (status = 200, description = "The Atom document", body = String, content_type = "application/atom+xml"),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
         (status = 503, response = responses::Unavailable),
     )
 )]
@@ -158,9 +152,7 @@ pub async fn atom_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<Http
     security(()),
     responses(
         (status = 200, description = "The JSON Feed document", body = JsonFeed, content_type = "application/feed+json"),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
         (status = 503, response = responses::Unavailable),
     )
 )]
@@ -182,9 +174,7 @@ pub async fn json_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<Http
     security(()),
     responses(
         (status = 200, description = "The sitemap", body = String, content_type = "application/xml"),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
         (status = 503, response = responses::Unavailable),
     )
 )]

@@ -20,10 +20,8 @@ use crate::tokens::Caller;
     operation_id = "getSite",
     responses(
         (status = 200, description = "The clinic", body = SiteResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -43,7 +41,6 @@ pub async fn get_site(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller)
     tag = "site",
     operation_id = "updateSite",
     request_body(content = SiteInput, content_type = "application/merge-patch+json", description = "Fields of SiteInput to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = SiteResponse),
         responses::WriteErrors,

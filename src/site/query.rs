@@ -16,14 +16,7 @@ pub fn find(conn: &mut Conn) -> QueryResult<Option<Site>> {
 /// Inserts or updates the single site row; unchanged content writes nothing.
 pub fn sync(conn: &mut Conn, input: &SiteInput, now: &str) -> QueryResult<Change> {
     let existing = site::table.select((site::id, SiteInput::as_select())).first::<(i32, SiteInput)>(conn).optional()?;
-    let insert = |conn: &mut Conn| {
-        diesel::insert_into(site::table)
-            .values((site::id.eq(1), input, site::created_at.eq(now), site::updated_at.eq(now)))
-            .returning(site::id)
-            .get_result(conn)
-    };
-    let update = |conn: &mut Conn, id: i32| {
-        diesel::update(site::table.find(id)).set((input, site::updated_at.eq(now))).execute(conn)
-    };
+    let insert = |conn: &mut Conn| crate::insert_stamped!(conn, site, (site::id.eq(1), input), now);
+    let update = |conn: &mut Conn, id: i32| crate::update_stamped!(conn, site, id, input, now);
     Ok(sync_row(conn, existing, input, insert, update)?.1)
 }

@@ -9,7 +9,7 @@ use crate::content::Viewer;
 use crate::error::{ApiError, FieldError};
 use crate::http::write::Writable;
 use crate::schema::site;
-use crate::validation::Check;
+use crate::validation::{problems, Check};
 
 impl SiteInput {
     pub fn validate(&self, check: &mut Check) {
@@ -53,9 +53,7 @@ impl Writable for SiteResource {
     }
 
     fn validate(_conn: &mut Conn, input: &SiteInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
-        let mut check = Check::new("");
-        input.validate(&mut check);
-        Ok(check.errors)
+        Ok(problems(|check| input.validate(check)))
     }
 
     fn save(

@@ -8,6 +8,7 @@ use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError, FieldError};
 use crate::http::cursor::{CursorKey, Position};
+use crate::http::params;
 use crate::http::respond::{self, Data};
 use crate::tokens::Caller;
 
@@ -31,42 +32,24 @@ fn parse_token(key: &CursorKey, token: &str) -> Option<(i64, String)> {
 fn parse(query_string: &str, key: &CursorKey) -> Result<(Option<(i64, String)>, usize), ApiError> {
     let mut since = None;
     let mut limit = None;
-    let mut errors = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
-    for (param, value) in form_urlencoded::parse(query_string.as_bytes()) {
-        if param.is_empty() && value.is_empty() {
-            continue;
-        }
-        if seen.iter().any(|p| *p == param) {
-            errors.push(FieldError::new(param.as_ref(), "is given more than once"));
-            continue;
-        }
-        seen.push(param.to_string());
-        match param.as_ref() {
-            "since" => match parse_token(key, &value) {
+    let errors = params::each_once(query_string, |param, value| {
+        match param {
+            "since" => match parse_token(key, value) {
                 Some(position) => since = Some(position),
-                None => errors.push(FieldError::new(
-                    "since",
-                    "is not a `next` token of this service's database (it may be from before a move to \
-                     another database, or altered): start over with a sync without `since`",
-                )),
+                None => {
+                    return Err(FieldError::new(
+                        "since",
+                        "is not a `next` token of this service's database (it may be from before a move to \
+                         another database, or altered): start over with a sync without `since`",
+                    ))
+                }
             },
-            "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) && !value.starts_with('+') => limit = Some(n),
-                _ => errors.push(FieldError::new(
-                    "limit",
-                    format!(
-                        "must be an integer from 1 to {MAX_LIMIT}, got '{}'",
-                        value.chars().take(60).collect::<String>()
-                    ),
-                )),
-            },
-            other => errors.push(FieldError::new(
-                other.chars().take(60).collect::<String>(),
-                "is not a parameter of this resource; parameters: since, limit",
-            )),
+            // At most MAX_LIMIT, so the count fits.
+            "limit" => limit = Some(params::limit("limit", value, MAX_LIMIT as i64)? as usize),
+            other => return Err(params::unknown(other, "since, limit")),
         }
-    }
+        Ok(())
+    });
     match errors.as_slice() {
         [] => Ok((since, limit.unwrap_or(DEFAULT_LIMIT))),
         _ => Err(ApiError::bad_params(errors)),
@@ -94,9 +77,7 @@ fn parse(query_string: &str, key: &CursorKey) -> Result<(Option<(i64, String)>, 
     ),
     responses(
         (status = 200, description = "The changes and the next token", body = SyncResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn sync(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {

@@ -13,9 +13,6 @@ use crate::tokens::Caller;
 pub static LIST: ListSpec = ListSpec {
     table: "tags",
     id: "tags.id",
-    public: "",
-    public_binds: 0,
-    filters: &[],
     sorts: &[
         SortSpec { name: "name", sql: "tags.name", kind: KeyKind::Text },
         SortSpec { name: "slug", sql: "tags.slug", kind: KeyKind::Text },
@@ -23,10 +20,7 @@ pub static LIST: ListSpec = ListSpec {
     ],
     default_sort: "name",
     fields: &["slug", "name", "description", "post_count", "faq_count", "updated_at", "links"],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// List tags
@@ -40,9 +34,7 @@ pub static LIST: ListSpec = ListSpec {
     params(PageParams),
     responses(
         (status = 200, description = "A page of tags", body = TagList),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
-        (status = 500, response = responses::InternalError),
+        responses::ReadResponses,
     )
 )]
 pub async fn list_tags(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -60,10 +52,8 @@ pub async fn list_tags(req: HttpRequest, pool: web::Data<DbPool>, caller: Caller
     params(("slug" = String, Path, description = "The tag's slug.", example = "sciatica")),
     responses(
         (status = 200, description = "The tag", body = TagResponse),
-        (status = 304, description = "Not modified: the `If-None-Match` ETag is current"),
-        (status = 400, response = responses::BadRequest),
+        responses::ReadResponses,
         (status = 404, response = responses::NotFound),
-        (status = 500, response = responses::InternalError),
     )
 )]
 pub async fn get_tag(
@@ -82,7 +72,6 @@ crate::write_handlers!(
     tag: "tags",
     name: "tag",
     collection: "/v1/tags",
-    item: "/v1/tags/{slug}",
     slug_example: "sciatica",
     create: create_tag / "createTag",
     update: update_tag / "updateTag",

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::model::{Tag, TagInput, TagRef, TagRow};
 use crate::content::visibility::is_public_faq;
 use crate::content::Status;
-use crate::content::Viewer;
+use crate::content::{grouped, Viewer};
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
 use crate::schema::{faq_tags, faqs, post_tags, tagged_posts, tags};
@@ -126,11 +126,7 @@ pub fn refs_for_faqs(conn: &mut Conn, faq_ids: &[i32]) -> QueryResult<HashMap<i3
 }
 
 fn group_refs(rows: Vec<(i32, String, String)>) -> HashMap<i32, Vec<TagRef>> {
-    let mut grouped: HashMap<i32, Vec<TagRef>> = HashMap::new();
-    for (owner, slug, name) in rows {
-        grouped.entry(owner).or_default().push(TagRef { slug, name });
-    }
-    grouped
+    grouped(rows.into_iter().map(|(owner, slug, name)| (owner, TagRef { slug, name })))
 }
 
 /// Tag ids by slug, for resolving references; `None` if any slug is unknown (named in the error).
@@ -153,12 +149,9 @@ pub fn sync(conn: &mut Conn, input: &TagInput, now: &str) -> QueryResult<Change>
 
 /// Inserts a new row; returns its id. (The seed sync and the write API both write through here.)
 pub fn insert(conn: &mut Conn, input: &TagInput, now: &str) -> QueryResult<i32> {
-    diesel::insert_into(tags::table)
-        .values((input, tags::created_at.eq(now), tags::updated_at.eq(now)))
-        .returning(tags::id)
-        .get_result(conn)
+    crate::insert_stamped!(conn, tags, input, now)
 }
 
 pub fn update(conn: &mut Conn, id: i32, input: &TagInput, now: &str) -> QueryResult<usize> {
-    diesel::update(tags::table.find(id)).set((input, tags::updated_at.eq(now))).execute(conn)
+    crate::update_stamped!(conn, tags, id, input, now)
 }

@@ -10,7 +10,7 @@ use crate::error::{ApiError, FieldError};
 use crate::http::referrers::{Referrers, NAMED};
 use crate::http::write::Writable;
 use crate::schema::{faq_tags, faqs, post_tags, posts, tags};
-use crate::validation::Check;
+use crate::validation::{problems, Check};
 
 impl TagInput {
     pub fn validate(&self, check: &mut Check) {
@@ -38,9 +38,7 @@ impl Writable for Tags {
     }
 
     fn validate(_conn: &mut Conn, input: &TagInput, _existing: Option<i32>) -> QueryResult<Vec<FieldError>> {
-        let mut check = Check::new("");
-        input.validate(&mut check);
-        Ok(check.errors)
+        Ok(problems(|check| input.validate(check)))
     }
 
     fn save(conn: &mut Conn, input: &TagInput, existing: Option<(i32, &TagInput)>, now: &str) -> Result<i32, ApiError> {

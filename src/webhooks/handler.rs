@@ -17,13 +17,11 @@ use crate::http::pagination::ListPage;
 use crate::http::respond::{self, PRIVATE_CACHE_CONTROL};
 use crate::http::{select, write};
 use crate::tokens::{Caller, Scope};
-use crate::validation::Check;
+use crate::validation::problems;
 
 pub static DELIVERIES: ListSpec = ListSpec {
     table: "webhook_deliveries",
     id: "webhook_deliveries.id",
-    public: "",
-    public_binds: 0,
     filters: &[
         FilterSpec {
             name: "status",
@@ -43,10 +41,7 @@ pub static DELIVERIES: ListSpec = ListSpec {
     sorts: &[SortSpec { name: "id", sql: "webhook_deliveries.id", kind: KeyKind::Int }],
     default_sort: "-id",
     fields: &[],
-    includes: &[],
-    search: None,
-    paged: true,
-    listing: None,
+    ..ListSpec::BASE
 };
 
 /// The deliveries of the subscription in the path (added to whatever the query asks).
@@ -66,13 +61,16 @@ fn not_found(id: i32) -> ApiError {
     ApiError::NotFound(format!("No webhook has the id {id}."))
 }
 
+fn no_delivery(id: i32, delivery: i32) -> ApiError {
+    ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}."))
+}
+
 fn validated(input: &WebhookInput, allow_private: bool) -> Result<(), ApiError> {
-    let mut check = Check::new("");
-    input.validate(&mut check, allow_private);
-    if check.errors.is_empty() {
+    let errors = problems(|check| input.validate(check, allow_private));
+    if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::validation(check.errors))
+        Err(ApiError::validation(errors))
     }
 }
 
@@ -111,7 +109,6 @@ pub async fn list_webhooks(
     tag = "webhooks",
     operation_id = "createWebhook",
     request_body(content = WebhookInput, content_type = "application/json"),
-    security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, with its secret; `Location` names it", body = WebhookResponse),
         responses::WriteErrors,
@@ -170,7 +167,6 @@ pub async fn get_webhook(
     params(("id" = i32, Path, description = "The webhook's id.", example = 1)),
     request_body(content = WebhookInput, content_type = "application/merge-patch+json",
         description = "Fields of the webhook's input form to change."),
-    security(("bearer" = [])),
     responses(
         (status = 200, description = "Updated", body = WebhookResponse),
         responses::WriteErrors,
@@ -211,7 +207,6 @@ pub async fn update_webhook(
     tag = "webhooks",
     operation_id = "deleteWebhook",
     params(("id" = i32, Path, description = "The webhook's id.", example = 1)),
-    security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
         responses::WriteErrors,
@@ -243,7 +238,6 @@ pub async fn delete_webhook(
     tag = "webhooks",
     operation_id = "pingWebhook",
     params(("id" = i32, Path, description = "The webhook's id.", example = 1)),
-    security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = DeliveryResponse),
         responses::WriteErrors,
@@ -334,7 +328,7 @@ pub async fn get_delivery(
     parse_detail(req.query_string(), &NO_PARAMETERS)?;
     let (id, delivery) = path.into_inner();
     let found = db::run(&pool, move |conn| Ok(query::delivery(conn, id, delivery)?)).await?;
-    let found = found.ok_or_else(|| ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}.")))?;
+    let found = found.ok_or_else(|| no_delivery(id, delivery))?;
     write::written(&req, StatusCode::OK, found, None)
 }
 
@@ -351,7 +345,6 @@ pub async fn get_delivery(
         ("id" = i32, Path, description = "The webhook's id.", example = 1),
         ("delivery_id" = i32, Path, description = "The delivery to send again.", example = 42),
     ),
-    security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = DeliveryResponse),
         responses::WriteErrors,
@@ -368,6 +361,6 @@ pub async fn redeliver(
     let queued =
         db::run(&pool, move |conn| crate::db::write_transaction(conn, |conn| query::redeliver(conn, id, delivery)))
             .await?;
-    let queued = queued.ok_or_else(|| ApiError::NotFound(format!("Webhook {id} has no delivery {delivery}.")))?;
+    let queued = queued.ok_or_else(|| no_delivery(id, delivery))?;
     write::written(&req, StatusCode::ACCEPTED, queued, None)
 }
