@@ -65,7 +65,7 @@ pub fn rank(conn: &mut Conn, viewer: &Viewer, terms: &SearchTerms) -> QueryResul
     let mut binds = Vec::new();
     for (term, n) in terms.tsquery_terms.iter().zip(having) {
         let idf = ((documents - n as f64 + 0.5) / (n as f64 + 0.5)).ln();
-        let k = "(1.2 * (0.25 + 0.75 * d.words / ?))";
+        let k = "(1.2 * (0.25 + 0.75 * CAST(d.words AS DOUBLE PRECISION) / ?))";
         sql.push_str(&format!(" + ? * 2.2 * (1 - {k} / ({hits} + {k}))"));
         binds.extend([
             Bind::Float(if idf <= 0.0 { 1e-6 } else { idf }),
