@@ -29,6 +29,9 @@ pub struct Config {
     /// what a trusted proxy forwards, else `http://{BIND_ADDRESS}:{PORT}`. Never the client's
     /// `Host` header.
     pub public_api_url: Option<String>,
+    /// `SITEMAP_URLS`: URLs in one sitemap file, 1 to 50,000 (the protocol's most), default
+    /// 50,000; with more posts `/sitemap.xml` is an index of files of this many.
+    pub sitemap_urls: i64,
     /// `TRUSTED_PROXIES`: addresses or CIDR blocks (comma-separated) of reverse proxies whose
     /// `Forwarded` / `X-Forwarded-*` headers name the client, its scheme and host. Default none.
     pub trusted_proxies: crate::http::forwarded::TrustedProxies,
@@ -126,7 +129,9 @@ impl Config {
             max_attempts: number("WEBHOOK_MAX_ATTEMPTS", 12, 1, 50)? as i32,
             public_site_url: public_site_url.clone(),
         };
+        let sitemap_urls = number("SITEMAP_URLS", crate::seo::feeds::SITEMAP_SIZE, 1, crate::seo::feeds::SITEMAP_SIZE)?;
         Ok(Config {
+            sitemap_urls,
             webhooks,
             public_site_url,
             public_api_url,
@@ -156,6 +161,7 @@ impl Config {
             cors_origins: vec!["https://admin.example".to_string()],
             public_site_url: None,
             public_api_url: None,
+            sitemap_urls: crate::seo::feeds::SITEMAP_SIZE,
             trusted_proxies: Default::default(),
             // Tests deliver to receivers on loopback, and retry quickly.
             webhooks: crate::webhooks::WebhookSettings {

@@ -125,6 +125,7 @@ impl Application {
         let origins = web::Data::new(http::cors::CorsOrigins(config.cors_origins.clone()));
         let metrics = web::Data::new(metrics::Metrics::new(registry::route_patterns()));
         let public_site_url = web::Data::new(seo::PublicSiteUrl(config.public_site_url.clone()));
+        let sitemap_urls = web::Data::new(seo::SitemapUrls(config.sitemap_urls));
         let api_origin = web::Data::new(http::forwarded::ApiOrigin {
             configured: config.public_api_url.clone(),
             trusted: config.trusted_proxies.clone(),
@@ -147,6 +148,7 @@ impl Application {
                 .app_data(origins.clone())
                 .app_data(metrics.clone())
                 .app_data(public_site_url.clone())
+                .app_data(sitemap_urls.clone())
                 .app_data(api_origin.clone())
                 .app_data(webhooks.clone())
                 .app_data(change_log.clone())

@@ -23,14 +23,24 @@ pub fn path(database_url: &str) -> &str {
 /// Opens the file once to switch it to WAL before a pool opens connections concurrently
 /// (switching the mode takes a lock the others would trip over). WAL is a property of the
 /// file: it lets readers and the writer work at once.
+///
+/// Two processes switching the same new file at once can get "database is locked" at once,
+/// without the busy timeout's wait (SQLite does not wait where waiting could deadlock), so the
+/// switch is tried again for as long as the startup lock's wait.
 pub fn prepare_file(path: &str) -> Result<(), String> {
     let mut first =
         SqliteConnection::establish(path).map_err(|error| format!("cannot open the database '{path}': {error}"))?;
-    first
-        // As long a wait as the startup lock's: another instance's first start may hold the
-        // file a while.
-        .batch_execute("PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL;")
-        .map_err(|error| format!("cannot enable WAL on '{path}': {error}"))
+    // As long a wait as the startup lock's: another instance's first start may hold the file a while.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        match first.batch_execute("PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL;") {
+            Ok(()) => return Ok(()),
+            Err(error) if crate::error::is_locked(&error) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(error) => return Err(format!("cannot enable WAL on '{path}': {error}")),
+        }
+    }
 }
 
 /// Pragmas every pooled connection gets.

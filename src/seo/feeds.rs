@@ -15,7 +15,7 @@ use crate::tags::query as tags;
 
 /// Posts in a feed: the newest this many.
 pub const FEED_SIZE: i64 = 50;
-/// URLs in one sitemap file, as the protocol allows.
+/// URLs in one sitemap file, and files in one sitemap index, as the protocol allows.
 pub const SITEMAP_SIZE: i64 = 50_000;
 
 /// A published post as feeds show it.
@@ -31,19 +31,38 @@ pub struct FeedPost {
     pub html: String,
 }
 
-/// The public posts, newest first, at most `limit`, with their bodies when `bodies`.
-pub fn load(conn: &mut Conn, base: &str, limit: i64, bodies: bool) -> QueryResult<Vec<FeedPost>> {
+/// What a feed shows of each post beyond its URL, title, excerpt and times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Nothing more (the sitemap, which may list 50,000 posts).
+    Links,
+    /// Tag names (RSS categories).
+    Tags,
+    /// Tag names and the body as HTML (Atom, JSON Feed).
+    Bodies,
+}
+
+/// The public posts, newest first, from `offset`, at most `limit`, with what `detail` asks.
+pub fn load(conn: &mut Conn, base: &str, limit: i64, offset: i64, detail: Detail) -> QueryResult<Vec<FeedPost>> {
     let viewer = Viewer::public();
     let rows: Vec<PostRow> = posts_query::visible(&viewer)
         .order((posts::published_at.desc(), posts::id.desc()))
         .limit(limit)
+        .offset(offset)
         .select(PostRow::as_select())
         .load(conn)?;
-    let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
-    let mut tag_refs = tags::refs_for_posts(conn, &ids)?;
+    let mut tag_refs = match detail {
+        Detail::Links => Default::default(),
+        Detail::Tags | Detail::Bodies => {
+            tags::refs_for_posts(conn, &rows.iter().map(|row| row.id).collect::<Vec<_>>())?
+        }
+    };
     rows.into_iter()
         .map(|row| {
-            let html = if bodies { body::assemble(&posts_query::sections(conn, row.id)?).html } else { String::new() };
+            let html = match detail {
+                Detail::Bodies => body::assemble(&posts_query::sections(conn, row.id)?).html,
+                Detail::Links | Detail::Tags => String::new(),
+            };
             let content = row.content;
             Ok(FeedPost {
                 url: super::post_url(base, &content.slug, content.canonical_url.as_deref()),
@@ -57,6 +76,20 @@ pub fn load(conn: &mut Conn, base: &str, limit: i64, bodies: bool) -> QueryResul
             })
         })
         .collect()
+}
+
+/// How many posts are public.
+pub fn public_count(conn: &mut Conn) -> QueryResult<i64> {
+    posts_query::visible(&Viewer::public()).count().get_result(conn)
+}
+
+/// The newest change in each sitemap file of `size` URLs, in the files' order.
+pub fn sitemap_files(conn: &mut Conn, size: i64) -> QueryResult<Vec<String>> {
+    let times: Vec<String> = posts_query::visible(&Viewer::public())
+        .order((posts::published_at.desc(), posts::id.desc()))
+        .select(posts::updated_at)
+        .load(conn)?;
+    Ok(times.chunks(size.max(1) as usize).map(|file| file.iter().max().cloned().unwrap_or_default()).collect())
 }
 
 fn rfc2822(rfc3339: &str) -> String {
@@ -139,6 +172,21 @@ pub fn sitemap(posts: &[FeedPost]) -> String {
         out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
+    out
+}
+
+/// A sitemap index: file `n` (from 1) is `{index_url}?page=n`, with its newest change.
+pub fn sitemap_index(index_url: &str, files: &[String]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, lastmod) in files.iter().enumerate() {
+        out.push_str("<sitemap>");
+        element(&mut out, "loc", &format!("{index_url}?page={}", n + 1));
+        element(&mut out, "lastmod", lastmod);
+        out.push_str("</sitemap>\n");
+    }
+    out.push_str("</sitemapindex>\n");
     out
 }
 

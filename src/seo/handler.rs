@@ -1,11 +1,12 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::feeds::{self, JsonFeed, FEED_SIZE, SITEMAP_SIZE};
-use super::{base_url, bytes_response, jsonld, self_url};
+use super::feeds::{self, Detail, JsonFeed, FEED_SIZE, SITEMAP_SIZE};
+use super::{base_url, bytes_response, jsonld, self_url, sitemap_urls};
 use crate::content::Viewer;
 use crate::db::{self, DbPool};
 use crate::error::{responses, ApiError};
 use crate::http::list_query::{parse_detail, ListQuery, NO_PARAMETERS};
+use crate::http::params;
 use crate::posts::query as posts_query;
 use crate::site::model::Site;
 use crate::tokens::Caller;
@@ -81,19 +82,27 @@ pub async fn get_post_jsonld(
     Ok(response)
 }
 
+/// The front end's base URL: the configured one (when not empty), else the site's website.
+fn front_end(configured: String, site: &Site) -> String {
+    if configured.is_empty() {
+        site.website_url.trim_end_matches('/').to_string()
+    } else {
+        configured
+    }
+}
+
 /// The site, the base URL and the newest public posts.
 async fn feed_posts(
     req: &HttpRequest,
     pool: &DbPool,
-    limit: i64,
-    bodies: bool,
+    detail: Detail,
 ) -> Result<(Site, String, Vec<feeds::FeedPost>), ApiError> {
     parse_detail(req.query_string(), &NO_PARAMETERS)?;
     let configured = base_url(req, "");
     db::run(pool, move |conn| {
         let site = site(conn)?;
-        let base = if configured.is_empty() { site.website_url.trim_end_matches('/').to_string() } else { configured };
-        let posts = feeds::load(conn, &base, limit, bodies)?;
+        let base = front_end(configured, &site);
+        let posts = feeds::load(conn, &base, FEED_SIZE, 0, detail)?;
         Ok((site, base, posts))
     })
     .await
@@ -115,7 +124,7 @@ async fn feed_posts(
     )
 )]
 pub async fn rss_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let (site, base, posts) = feed_posts(&req, &pool, FEED_SIZE, false).await?;
+    let (site, base, posts) = feed_posts(&req, &pool, Detail::Tags).await?;
     let body = feeds::rss(&site, &base, &self_url(&req), &posts);
     Ok(bytes_response(&req, "application/rss+xml", body.into_bytes()))
 }
@@ -136,7 +145,7 @@ pub async fn rss_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpR
     )
 )]
 pub async fn atom_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let (site, base, posts) = feed_posts(&req, &pool, FEED_SIZE, true).await?;
+    let (site, base, posts) = feed_posts(&req, &pool, Detail::Bodies).await?;
     let body = feeds::atom(&site, &base, &self_url(&req), &posts);
     Ok(bytes_response(&req, "application/atom+xml", body.into_bytes()))
 }
@@ -157,7 +166,7 @@ pub async fn atom_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<Http
     )
 )]
 pub async fn json_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let (site, base, posts) = feed_posts(&req, &pool, FEED_SIZE, true).await?;
+    let (site, base, posts) = feed_posts(&req, &pool, Detail::Bodies).await?;
     let feed = feeds::json_feed(&site, &base, &self_url(&req), posts);
     let bytes = serde_json::to_vec(&feed).map_err(ApiError::internal)?;
     Ok(bytes_response(&req, "application/feed+json", bytes))
@@ -165,20 +174,56 @@ pub async fn json_feed(req: HttpRequest, pool: web::Data<DbPool>) -> Result<Http
 
 /// Sitemap
 ///
-/// A sitemap (sitemaps.org 0.9) of every published post's front-end URL with its last change.
+/// A sitemap (sitemaps.org 0.9) of every published post's front-end URL with its last change,
+/// newest first. Up to 50,000 posts (`SITEMAP_URLS`) it is one `urlset`; with more it is a
+/// `sitemapindex` whose files are `/sitemap.xml?page=1`, `?page=2`, … of that many URLs each.
 #[utoipa::path(
     get,
     path = "/sitemap.xml",
     tag = "feeds",
     operation_id = "getSitemap",
     security(()),
+    params(
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 50000, description = "One file of a sitemap index (from 1); without it, the sitemap or, with more posts than a file holds, the index.", example = 1),
+    ),
     responses(
-        (status = 200, description = "The sitemap", body = String, content_type = "application/xml"),
+        (status = 200, description = "The sitemap, a file of it, or its index", body = String, content_type = "application/xml"),
         responses::ReadResponses,
+        (status = 404, response = responses::NotFound),
         (status = 503, response = responses::Unavailable),
     )
 )]
 pub async fn sitemap(req: HttpRequest, pool: web::Data<DbPool>) -> Result<HttpResponse, ApiError> {
-    let (_, _, posts) = feed_posts(&req, &pool, SITEMAP_SIZE, false).await?;
-    Ok(bytes_response(&req, "application/xml", feeds::sitemap(&posts).into_bytes()))
+    let page = sitemap_page(req.query_string())?;
+    let size = sitemap_urls(&req);
+    let configured = base_url(&req, "");
+    let index_url = self_url(&req);
+    let document = db::run(&pool, move |conn| {
+        let base = front_end(configured, &site(conn)?);
+        let page = match page {
+            Some(page) => page,
+            None if feeds::public_count(conn)? <= size => 1,
+            None => return Ok(feeds::sitemap_index(&index_url, &feeds::sitemap_files(conn, size)?)),
+        };
+        let posts = feeds::load(conn, &base, size, (page - 1) * size, Detail::Links)?;
+        if posts.is_empty() && page > 1 {
+            return Err(ApiError::NotFound(format!("The sitemap has no file {page}.")));
+        }
+        Ok(feeds::sitemap(&posts))
+    })
+    .await?;
+    Ok(bytes_response(&req, "application/xml", document.into_bytes()))
+}
+
+/// The sitemap's one parameter: which file of the index.
+fn sitemap_page(query_string: &str) -> Result<Option<i64>, ApiError> {
+    let mut page = None;
+    let errors = params::each_once(query_string, |param, value| match param {
+        "page" => params::limit("page", value, SITEMAP_SIZE).map(|n| page = Some(n)),
+        other => Err(params::unknown(other, "page")),
+    });
+    match errors.as_slice() {
+        [] => Ok(page),
+        _ => Err(ApiError::bad_params(errors)),
+    }
 }

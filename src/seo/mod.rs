@@ -19,6 +19,15 @@ use crate::http::routes::read;
 #[derive(Debug, Clone, Default)]
 pub struct PublicSiteUrl(pub Option<String>);
 
+/// URLs in one sitemap file (`SITEMAP_URLS`).
+#[derive(Debug, Clone, Copy)]
+pub struct SitemapUrls(pub i64);
+
+/// This request's app's sitemap file size; the protocol's most when the app has none.
+pub fn sitemap_urls(req: &HttpRequest) -> i64 {
+    req.app_data::<web::Data<SitemapUrls>>().map_or(feeds::SITEMAP_SIZE, |urls| urls.0)
+}
+
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.service(read("/v1/posts/{slug}/jsonld", handler::get_post_jsonld))
         .service(read("/feeds/posts.rss", handler::rss_feed))

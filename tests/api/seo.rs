@@ -197,6 +197,67 @@ async fn feeds_use_the_configured_public_site_url() {
 }
 
 #[actix_web::test]
+async fn with_more_posts_than_a_file_holds_the_sitemap_is_an_index_of_files() {
+    let app = spawn_app_with(|config| {
+        config.sitemap_urls = 2;
+        config.public_api_url = Some("https://api.example".into());
+    })
+    .await;
+    let token = app.token("write");
+    for (slug, day) in [("first", "01"), ("second", "02"), ("third", "03"), ("fourth", "04")] {
+        let published = format!("2026-05-{day}T09:00:00Z");
+        create(&app, &token, post(slug, slug, "published", Some(&published), &["back-pain"], &[])).await;
+    }
+    create(&app, &token, post("a-draft", "A draft", "draft", None, &[], &[])).await;
+    // Four new posts and the seed's: three files of two, newest first.
+    let text = String::from_utf8(app.get("/sitemap.xml").await.body).unwrap();
+    let index = roxmltree::Document::parse(&text).expect("the index is well-formed XML");
+    assert_eq!(index.root_element().tag_name().name(), "sitemapindex");
+    assert_eq!(index.root_element().tag_name().namespace(), Some("http://www.sitemaps.org/schemas/sitemap/0.9"));
+    let files = xml_texts(&index, "loc");
+    let expected: Vec<String> = (1..=3).map(|n| format!("https://api.example/sitemap.xml?page={n}")).collect();
+    assert_eq!(files, expected);
+    assert_eq!(xml_texts(&index, "lastmod").len(), 3);
+
+    let mut listed = Vec::new();
+    for file in &files {
+        let path = file.strip_prefix("https://api.example").unwrap();
+        let response = app.get(path).await;
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.content_type(), "application/xml");
+        let text = String::from_utf8(response.body).unwrap();
+        let document = roxmltree::Document::parse(&text).expect("a sitemap file is well-formed XML");
+        assert_eq!(document.root_element().tag_name().name(), "urlset");
+        let urls = xml_texts(&document, "loc");
+        assert!(urls.len() <= 2, "{path}: {urls:?}");
+        listed.extend(urls);
+    }
+    let blog = |slug: &str| format!("https://easycozy.ca/blog/{slug}");
+    assert_eq!(listed, [blog("fourth"), blog("third"), blog("second"), blog("first"), CANONICAL.to_string()]);
+    // Each file's lastmod is the newest change among its posts.
+    let first = String::from_utf8(app.get("/sitemap.xml?page=1").await.body).unwrap();
+    let first = roxmltree::Document::parse(&first).unwrap();
+    assert_eq!(xml_texts(&index, "lastmod")[0], *xml_texts(&first, "lastmod").iter().max().unwrap());
+
+    let problem = app.get_problem("/sitemap.xml?page=4", 404).await;
+    assert!(problem["detail"].as_str().unwrap().contains("no file 4"), "{problem}");
+    for path in ["/sitemap.xml?page=0", "/sitemap.xml?page=x", "/sitemap.xml?page=1&page=2", "/sitemap.xml?page=50001"]
+    {
+        app.get_problem(path, 400).await;
+    }
+}
+
+#[actix_web::test]
+async fn up_to_a_files_worth_of_posts_the_sitemap_is_one_file_and_its_first_page() {
+    let app = with_posts().await;
+    let whole = app.get("/sitemap.xml").await;
+    let first = app.get("/sitemap.xml?page=1").await;
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.body, first.body);
+    app.get_problem("/sitemap.xml?page=2", 404).await;
+}
+
+#[actix_web::test]
 async fn related_posts_are_ranked_by_shared_tags_and_categories() {
     let app = spawn_app().await;
     let token = app.token("write");

@@ -153,7 +153,9 @@ export interface paths {
         };
         /**
          * Sitemap
-         * @description A sitemap (sitemaps.org 0.9) of every published post's front-end URL with its last change.
+         * @description A sitemap (sitemaps.org 0.9) of every published post's front-end URL with its last change,
+         *     newest first. Up to 50,000 posts (`SITEMAP_URLS`) it is one `urlset`; with more it is a
+         *     `sitemapindex` whose files are `/sitemap.xml?page=1`, `?page=2`, … of that many URLs each.
          */
         get: operations["getSitemap"];
         put?: never;
@@ -2918,14 +2920,20 @@ export interface operations {
     };
     getSitemap: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description One file of a sitemap index (from 1); without it, the sitemap or, with more posts than a file holds, the index.
+                 * @example 1
+                 */
+                page?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The sitemap */
+            /** @description The sitemap, a file of it, or its index */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2942,6 +2950,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
