@@ -28,13 +28,25 @@ pub static LIST: ListSpec = ListSpec {
         SortSpec { name: "title", sql: "citations.title", kind: KeyKind::Text },
     ],
     default_sort: "publisher",
-    fields: &["slug", "publisher", "title", "year", "url", "accessed_on", "claims", "updated_at"],
+    fields: &[
+        "slug",
+        "publisher",
+        "title",
+        "year",
+        "url",
+        "accessed_on",
+        "claims",
+        "claim_count",
+        "updated_at",
+        "links",
+    ],
     ..ListSpec::BASE
 };
 
 /// List citations
 ///
-/// Every external source the clinic cites, with the claim each backs in each published post.
+/// Every external source the clinic cites, with how many claims it backs in published posts and
+/// the newest 10 of them.
 #[utoipa::path(
     get,
     path = "/v1/citations",
@@ -56,7 +68,7 @@ pub async fn list_citations(
 
 /// Get a citation
 ///
-/// One source by slug, with the claim it backs in each published post.
+/// One source by slug, with how many claims it backs in published posts and the newest 10 of them.
 #[utoipa::path(
     get,
     path = "/v1/citations/{slug}",

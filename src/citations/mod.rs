@@ -27,7 +27,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(handler::list_citations, handler::create_citation, handler::get_citation, handler::update_citation, handler::delete_citation),
-    components(schemas(model::Citation, model::CitedClaim, model::PostCitation, model::CitationInput)),
+    components(schemas(model::Citation, model::CitationLinks, model::CitedClaim, model::PostCitation, model::CitationInput)),
     tags((name = "citations", description = "External sources and the claims they back.")),
 )]
 pub struct Api;

@@ -5,7 +5,10 @@ use utoipa::ToSchema;
 use crate::content::PostRef;
 use crate::schema::citations;
 
-/// An external source, with every published claim it backs.
+/// Claims a citation shows; `claim_count` and `links.posts` lead to the rest.
+pub const CLAIMS_SHOWN: i64 = 10;
+
+/// An external source, with the newest published claims it backs.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Citation {
     #[schema(example = "nhs-2024-back-pain")]
@@ -20,9 +23,25 @@ pub struct Citation {
     pub url: String,
     /// When the source was last checked (YYYY-MM-DD), if recorded.
     pub accessed_on: Option<String>,
-    /// The claims this source backs, in published posts.
+    /// The claims this source backs in published posts, the newest posts' first: at most 10
+    /// (`claim_count` has them all; each post lists its own under `include=citations`).
     pub claims: Vec<CitedClaim>,
+    /// How many claims this source backs in published posts.
+    #[schema(example = 1)]
+    pub claim_count: i64,
     pub updated_at: String,
+    pub links: CitationLinks,
+}
+
+/// Where to find what cites a source.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CitationLinks {
+    #[serde(rename = "self")]
+    #[schema(example = "/v1/citations/nhs-2024-back-pain")]
+    pub self_: String,
+    /// The published posts that cite it.
+    #[schema(example = "/v1/posts?filter%5Bcitation%5D=nhs-2024-back-pain")]
+    pub posts: String,
 }
 
 /// A claim a post makes, backed by a citation.
@@ -81,8 +100,13 @@ pub struct CitationRow {
 }
 
 impl CitationRow {
-    pub fn into_citation(self, claims: Vec<CitedClaim>) -> Citation {
+    pub fn into_citation(self, claims: Vec<CitedClaim>, claim_count: i64) -> Citation {
         Citation {
+            links: CitationLinks {
+                self_: format!("/v1/citations/{}", self.slug),
+                posts: format!("/v1/posts?filter%5Bcitation%5D={}", self.slug),
+            },
+            claim_count,
             slug: self.slug,
             publisher: self.publisher,
             title: self.title,

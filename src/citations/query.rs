@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::db::Conn;
 use diesel::prelude::*;
 
-use super::model::{Citation, CitationInput, CitationRow, CitedClaim, PostCitation};
+use super::model::{Citation, CitationInput, CitationRow, CitedClaim, PostCitation, CLAIMS_SHOWN};
 use crate::content::Viewer;
 use crate::content::{grouped, PostRef};
 use crate::db::{sync_row, Change};
@@ -26,29 +26,48 @@ pub fn find_by_slug(conn: &mut Conn, slug: &str, _query: &ListQuery, viewer: &Vi
     Ok(with_claims(conn, row.into_iter().collect(), viewer)?.pop().map(|(_, citation)| citation))
 }
 
+/// Each row's newest `CLAIMS_SHOWN` visible claims and the count of all of them: one count
+/// for the page and one bounded read per citation, however many posts cite it.
 fn with_claims(conn: &mut Conn, rows: Vec<CitationRow>, viewer: &Viewer) -> QueryResult<Vec<(i32, Citation)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
-    let mut cited =
-        post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq_any(&ids)).into_boxed();
-    if !viewer.preview {
-        cited = cited.filter(crate::is_public!(posts, &viewer.now));
-    }
-    let claims: Vec<(i32, String, String, String)> = cited
-        .order((posts::published_at.desc(), posts::id.desc()))
-        .select((post_citations::citation_id, posts::slug, posts::title, post_citations::claim))
-        .load(conn)?;
-    let mut by_citation = grouped(
-        claims
-            .into_iter()
-            .map(|(citation, slug, title, claim)| (citation, CitedClaim { post: PostRef::new(slug, title), claim })),
-    );
-    Ok(rows
-        .into_iter()
+    // Grouped queries cannot be boxed: the two visibilities are two queries.
+    let cited = post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq_any(&ids));
+    let count = (post_citations::citation_id, diesel::dsl::count_star());
+    let counts: Vec<(i32, i64)> = if viewer.preview {
+        cited.group_by(post_citations::citation_id).select(count).load(conn)?
+    } else {
+        cited
+            .filter(crate::is_public!(posts, &viewer.now))
+            .group_by(post_citations::citation_id)
+            .select(count)
+            .load(conn)?
+    };
+    let counts: HashMap<i32, i64> = counts.into_iter().collect();
+    rows.into_iter()
         .map(|row| {
-            let claims = by_citation.remove(&row.id).unwrap_or_default();
-            (row.id, row.into_citation(claims))
+            let claim_count = counts.get(&row.id).copied().unwrap_or(0);
+            let claims = if claim_count == 0 {
+                Vec::new()
+            } else {
+                let mut cited = post_citations::table
+                    .inner_join(posts::table)
+                    .filter(post_citations::citation_id.eq(row.id))
+                    .into_boxed();
+                if !viewer.preview {
+                    cited = cited.filter(crate::is_public!(posts, &viewer.now));
+                }
+                cited
+                    .order((posts::published_at.desc(), posts::id.desc()))
+                    .limit(CLAIMS_SHOWN)
+                    .select((posts::slug, posts::title, post_citations::claim))
+                    .load::<(String, String, String)>(conn)?
+                    .into_iter()
+                    .map(|(slug, title, claim)| CitedClaim { post: PostRef::new(slug, title), claim })
+                    .collect()
+            };
+            Ok((row.id, row.into_citation(claims, claim_count)))
         })
-        .collect())
+        .collect()
 }
 
 /// The citations of each given post, in the post's order, with the claim each backs.

@@ -62,6 +62,16 @@ pub static LIST: ListSpec = ListSpec {
             preview_only: false,
         },
         FilterSpec {
+            name: "citation",
+            kind: FilterKind::Slug,
+            ops: EQUALITY,
+            target: Target::Related {
+                id: "posts.id",
+                select: "SELECT pc.post_id FROM post_citations pc JOIN citations c ON c.id = pc.citation_id WHERE c.slug",
+            },
+            preview_only: false,
+        },
+        FilterSpec {
             name: "condition",
             kind: FilterKind::Slug,
             ops: EQUALITY,

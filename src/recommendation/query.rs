@@ -48,17 +48,31 @@ pub fn facts(conn: &mut Conn, viewer: &Viewer) -> QueryResult<Facts> {
     })
 }
 
-/// The sections of public posts whose heading is about sessions, and the citations of those
-/// posts: the content the session guidance comes from.
+/// Sections whose heading is about sessions: the condition of the index
+/// `post_sections_about_sessions`, written exactly as there so that both databases use it.
+const ABOUT_SESSIONS: &str = "lower(post_sections.heading) LIKE '%session%'";
+
+/// Sections of the backing, at most.
+const BACKING_SECTIONS: usize = 10;
+
+/// The sections of public posts whose heading is about sessions (the newest posts' first), and
+/// the citations of those posts: the content the session guidance comes from. The sections are
+/// read off their index and sorted here: with an ORDER BY the databases walk every public post,
+/// newest first, looking for them.
 pub fn backing(conn: &mut Conn, viewer: &Viewer) -> QueryResult<Backing> {
-    let rows: Vec<(i32, String, String, String, Option<String>)> = post_sections::table
+    type Row = (i32, String, String, String, Option<String>);
+    let mut found: Vec<(String, i32, Row)> = post_sections::table
         .inner_join(posts::table)
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(ABOUT_SESSIONS))
         .filter(crate::is_public!(posts, &viewer.now))
-        .filter(post_sections::heading.like("%session%"))
-        .order((posts::published_at.desc(), posts::id.desc(), post_sections::position))
-        .limit(10)
-        .select((posts::id, posts::slug, posts::title, post_sections::anchor, post_sections::heading))
+        .select((
+            posts::published_at.assume_not_null(),
+            post_sections::position,
+            (posts::id, posts::slug, posts::title, post_sections::anchor, post_sections::heading),
+        ))
         .load(conn)?;
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.2 .0.cmp(&a.2 .0)).then(a.1.cmp(&b.1)));
+    let rows: Vec<Row> = found.into_iter().take(BACKING_SECTIONS).map(|(_, _, row)| row).collect();
     let mut post_ids: Vec<i32> = rows.iter().map(|row| row.0).collect();
     post_ids.dedup();
     let mut by_post = citations::for_posts(conn, &post_ids)?;

@@ -987,7 +987,7 @@ async fn every_kind_of_bad_parameter_is_a_400_naming_it() {
         ("/v1/search?q=a&fields=slug", "fields", "is not a parameter"),
         ("/v1/search?q=a&page=1&per_page=5&x=", "x", "is not a parameter"),
         // Unknown filters, with the filters there are.
-        ("/v1/posts?filter[nope]=x", "filter[nope]", "filters: filter[tag], filter[condition]"),
+        ("/v1/posts?filter[nope]=x", "filter[nope]", "filters: filter[tag], filter[citation], filter[condition]"),
         ("/v1/posts?filter[]=x", "filter[]", "is not a filter"),
         ("/v1/posts?filter[title]=x", "filter[title]", "is not a filter"),
         ("/v1/posts?filter[Tag]=x", "filter[Tag]", "is not a filter"),

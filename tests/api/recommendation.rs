@@ -207,3 +207,33 @@ async fn the_recommendation_is_not_a_band_slug_and_has_an_etag() {
     assert_eq!(app.get_ok("/v1/guidance/recommendation?pain_duration_days=14").await["data"]["band"]["slug"], "acute");
     assert_eq!(app.get_ok("/v1/guidance/recommendation?pain_duration_days=15").await["data"]["band"]["slug"], "longer");
 }
+
+#[actix_web::test]
+async fn the_backing_is_the_newest_published_sections_about_sessions_in_any_case() {
+    let app = spawn_app().await;
+    let token = app.token("write");
+    // Twelve newer posts with a section about sessions (capitalised), one draft, one without.
+    for n in 1..=14 {
+        let heading = if n == 14 { "Stretching at home" } else { "Sessions in your first month" };
+        let body = json!({
+            "slug": format!("sessions-{n:02}"),
+            "title": format!("Sessions {n}"),
+            "excerpt": "About sessions.",
+            "status": if n == 13 { "draft" } else { "published" },
+            "published_at": if n == 13 { Value::Null } else { json!(format!("2026-06-{n:02}T09:00:00Z")) },
+            "sections": [{"heading": "Before you book", "markdown": "Text."}, {"heading": heading, "markdown": "Text."}]
+        });
+        let response = app.write(actix_web::http::Method::POST, "/v1/posts", &token, &body).await;
+        assert_eq!(response.status.as_u16(), 201, "{}", String::from_utf8_lossy(&response.body));
+    }
+    let answer = app.get_ok("/v1/guidance/recommendation?pain_duration_days=120").await["data"].clone();
+    let posts: Vec<&str> = answer["backing"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|section| section["post"]["slug"].as_str().unwrap())
+        .collect();
+    let newest: Vec<String> = (3..=12).rev().map(|n| format!("sessions-{n:02}")).collect();
+    assert_eq!(posts, newest, "the ten newest published, never the draft or a section on something else");
+    assert_eq!(answer["backing"]["sections"][0]["heading"], "Sessions in your first month");
+}

@@ -48,6 +48,48 @@ async fn citations_list_their_sources_and_claims() {
     app.get_problem("/v1/citations/nope", 404).await;
 }
 
+#[actix_web::test]
+async fn a_citation_shows_its_newest_claims_and_counts_them_all() {
+    let app = spawn_app().await;
+    let token = app.token("write");
+    // Twelve more published posts cite the NHS (and one draft, which counts for no one).
+    for n in 1..=13 {
+        let status = if n == 13 { "draft" } else { "published" };
+        let body = json!({
+            "slug": format!("citing-{n:02}"),
+            "title": format!("Citing {n}"),
+            "excerpt": "A post that cites the NHS.",
+            "status": status,
+            "published_at": if n == 13 { Value::Null } else { json!(format!("2026-06-{n:02}T09:00:00Z")) },
+            "citations": [{"citation": "nhs-2024-back-pain", "claim": format!("Claim {n}.")}],
+            "sections": [{"heading": null, "markdown": "Text."}]
+        });
+        let response = app.write(Method::POST, "/v1/posts", &token, &body).await;
+        assert_eq!(response.status.as_u16(), 201, "{}", String::from_utf8_lossy(&response.body));
+    }
+    let nhs = app.get_ok("/v1/citations/nhs-2024-back-pain").await["data"].clone();
+    assert_eq!(nhs["claim_count"], 13, "the seed post's claim and twelve published ones");
+    let claims: Vec<&str> = nhs["claims"].as_array().unwrap().iter().map(|c| c["claim"].as_str().unwrap()).collect();
+    let newest: Vec<String> = (3..=12).rev().map(|n| format!("Claim {n}.")).collect();
+    assert_eq!(claims, newest, "the newest ten, newest first");
+    assert_eq!(nhs["links"]["self"], "/v1/citations/nhs-2024-back-pain");
+    // The link lists every published post that cites it.
+    let citing = app.get_ok(&format!("{}&per_page=50", nhs["links"]["posts"].as_str().unwrap())).await;
+    assert_eq!(citing["meta"]["pagination"]["total"], 13);
+    let listed = app.get_ok("/v1/citations?fields=slug,claim_count").await;
+    let counts: Vec<(String, i64)> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["slug"].as_str().unwrap().to_string(), c["claim_count"].as_i64().unwrap()))
+        .collect();
+    assert!(counts.contains(&("nhs-2024-back-pain".to_string(), 13)), "{counts:?}");
+    assert!(counts.iter().all(|(slug, count)| slug == "nhs-2024-back-pain" || *count == 1), "{counts:?}");
+    // With a token, the draft's claim counts too.
+    let preview = app.get_as("/v1/citations/nhs-2024-back-pain", &token).await;
+    assert_eq!(preview.json()["data"]["claim_count"], 14);
+}
+
 async fn delete(app: &TestApp, token: &str, path: &str) -> TestResponse {
     app.send(Method::DELETE, path, &[("Authorization", &format!("Bearer {token}"))], None).await
 }

@@ -175,7 +175,8 @@ export interface paths {
         };
         /**
          * List citations
-         * @description Every external source the clinic cites, with the claim each backs in each published post.
+         * @description Every external source the clinic cites, with how many claims it backs in published posts and
+         *     the newest 10 of them.
          */
         get: operations["listCitations"];
         put?: never;
@@ -199,7 +200,7 @@ export interface paths {
         };
         /**
          * Get a citation
-         * @description One source by slug, with the claim it backs in each published post.
+         * @description One source by slug, with how many claims it backs in published posts and the newest 10 of them.
          */
         get: operations["getCitation"];
         put?: never;
@@ -998,7 +999,7 @@ export interface components {
              */
             position?: number | null;
         };
-        /** @description An external source, with every published claim it backs. */
+        /** @description An external source, with the newest published claims it backs. */
         Citation: {
             /** @example nhs-2024-back-pain */
             slug: string;
@@ -1015,9 +1016,19 @@ export interface components {
             url: string;
             /** @description When the source was last checked (YYYY-MM-DD), if recorded. */
             accessed_on?: string | null;
-            /** @description The claims this source backs, in published posts. */
+            /**
+             * @description The claims this source backs in published posts, the newest posts' first: at most 10
+             *     (`claim_count` has them all; each post lists its own under `include=citations`).
+             */
             claims: components["schemas"]["CitedClaim"][];
+            /**
+             * Format: int64
+             * @description How many claims this source backs in published posts.
+             * @example 1
+             */
+            claim_count: number;
             updated_at: string;
+            links: components["schemas"]["CitationLinks"];
         };
         CitationClaimInput: {
             /**
@@ -1037,6 +1048,16 @@ export interface components {
             year?: number | null;
             url: string;
             accessed_on?: string | null;
+        };
+        /** @description Where to find what cites a source. */
+        CitationLinks: {
+            /** @example /v1/citations/nhs-2024-back-pain */
+            self: string;
+            /**
+             * @description The published posts that cite it.
+             * @example /v1/posts?filter%5Bcitation%5D=nhs-2024-back-pain
+             */
+            posts: string;
         };
         CitationList: {
             data: components["schemas"]["Citation"][];
@@ -2348,7 +2369,7 @@ export interface components {
             meta: components["schemas"]["ListMeta"];
             links: components["schemas"]["ListLinks"];
         };
-        /** @description An external source, with every published claim it backs. */
+        /** @description An external source, with the newest published claims it backs. */
         CitationSparse: {
             /** @example nhs-2024-back-pain */
             slug?: string;
@@ -2365,9 +2386,19 @@ export interface components {
             url?: string;
             /** @description When the source was last checked (YYYY-MM-DD), if recorded. */
             accessed_on?: string | null;
-            /** @description The claims this source backs, in published posts. */
+            /**
+             * @description The claims this source backs in published posts, the newest posts' first: at most 10
+             *     (`claim_count` has them all; each post lists its own under `include=citations`).
+             */
             claims?: components["schemas"]["CitedClaim"][];
+            /**
+             * Format: int64
+             * @description How many claims this source backs in published posts.
+             * @example 1
+             */
+            claim_count?: number;
             updated_at?: string;
+            links?: components["schemas"]["CitationLinks"];
         };
         /** @description A JSON merge patch (RFC 7386) of CitationInput: only the fields to change; null removes an optional field; lists are replaced whole. */
         CitationPatch: {
@@ -2982,7 +3013,7 @@ export interface operations {
                  */
                 sort?: string;
                 /**
-                 * @description Only these fields of each item, comma-separated: slug, publisher, title, year, url, accessed_on, claims, updated_at.
+                 * @description Only these fields of each item, comma-separated: slug, publisher, title, year, url, accessed_on, claims, claim_count, updated_at, links.
                  * @example slug,publisher
                  */
                 fields?: string;
@@ -11293,6 +11324,8 @@ export interface operations {
                  * @example deep tissue
                  */
                 q?: string;
+                /** @description Filter on `citation`: a slug. Operators: eq, ne, in (`filter[citation][op]=value`; `in` takes a comma-separated list). */
+                "filter[citation]"?: string;
                 /** @description Filter on `condition`: a slug. Operators: eq, ne, in (`filter[condition][op]=value`; `in` takes a comma-separated list). */
                 "filter[condition]"?: string;
                 /** @description Filter on `condition_category`: a slug. Operators: eq, ne, in (`filter[condition_category][op]=value`; `in` takes a comma-separated list). */

@@ -1,0 +1,1 @@
+DROP INDEX post_sections_about_sessions;
