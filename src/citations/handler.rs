@@ -46,7 +46,7 @@ pub static LIST: ListSpec = ListSpec {
 /// List citations
 ///
 /// Every external source the clinic cites, with how many claims it backs in published posts and
-/// the newest 10 of them.
+/// 10 of them (the most recently written posts' first).
 #[utoipa::path(
     get,
     path = "/v1/citations",
@@ -68,7 +68,8 @@ pub async fn list_citations(
 
 /// Get a citation
 ///
-/// One source by slug, with how many claims it backs in published posts and the newest 10 of them.
+/// One source by slug, with how many claims it backs in published posts and 10 of them (the
+/// most recently written posts' first).
 #[utoipa::path(
     get,
     path = "/v1/citations/{slug}",

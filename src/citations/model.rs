@@ -23,7 +23,8 @@ pub struct Citation {
     pub url: String,
     /// When the source was last checked (YYYY-MM-DD), if recorded.
     pub accessed_on: Option<String>,
-    /// The claims this source backs in published posts, the newest posts' first: at most 10
+    /// The claims this source backs in published posts, the most recently written posts' first:
+    /// at most 10
     /// (`claim_count` has them all; each post lists its own under `include=citations`).
     pub claims: Vec<CitedClaim>,
     /// How many claims this source backs in published posts.

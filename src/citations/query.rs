@@ -26,7 +26,7 @@ pub fn find_by_slug(conn: &mut Conn, slug: &str, _query: &ListQuery, viewer: &Vi
     Ok(with_claims(conn, row.into_iter().collect(), viewer)?.pop().map(|(_, citation)| citation))
 }
 
-/// Each row's newest `CLAIMS_SHOWN` visible claims and the count of all of them: one count
+/// Each row's `CLAIMS_SHOWN` visible claims of the newest-written posts and the count of all of them: one count
 /// for the page and one bounded read per citation, however many posts cite it.
 fn with_claims(conn: &mut Conn, rows: Vec<CitationRow>, viewer: &Viewer) -> QueryResult<Vec<(i32, Citation)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
@@ -56,8 +56,10 @@ fn with_claims(conn: &mut Conn, rows: Vec<CitationRow>, viewer: &Viewer) -> Quer
                 if !viewer.preview {
                     cited = cited.filter(crate::is_public!(posts, &viewer.now));
                 }
+                // By post id, the citation's own index order: the newest-written posts' claims
+                // are read first and the read stops at ten, however many posts cite it.
                 cited
-                    .order((posts::published_at.desc(), posts::id.desc()))
+                    .order(post_citations::post_id.desc())
                     .limit(CLAIMS_SHOWN)
                     .select((posts::slug, posts::title, post_citations::claim))
                     .load::<(String, String, String)>(conn)?

@@ -176,7 +176,7 @@ export interface paths {
         /**
          * List citations
          * @description Every external source the clinic cites, with how many claims it backs in published posts and
-         *     the newest 10 of them.
+         *     10 of them (the most recently written posts' first).
          */
         get: operations["listCitations"];
         put?: never;
@@ -200,7 +200,8 @@ export interface paths {
         };
         /**
          * Get a citation
-         * @description One source by slug, with how many claims it backs in published posts and the newest 10 of them.
+         * @description One source by slug, with how many claims it backs in published posts and 10 of them (the
+         *     most recently written posts' first).
          */
         get: operations["getCitation"];
         put?: never;
@@ -1017,7 +1018,8 @@ export interface components {
             /** @description When the source was last checked (YYYY-MM-DD), if recorded. */
             accessed_on?: string | null;
             /**
-             * @description The claims this source backs in published posts, the newest posts' first: at most 10
+             * @description The claims this source backs in published posts, the most recently written posts' first:
+             *     at most 10
              *     (`claim_count` has them all; each post lists its own under `include=citations`).
              */
             claims: components["schemas"]["CitedClaim"][];
@@ -2387,7 +2389,8 @@ export interface components {
             /** @description When the source was last checked (YYYY-MM-DD), if recorded. */
             accessed_on?: string | null;
             /**
-             * @description The claims this source backs in published posts, the newest posts' first: at most 10
+             * @description The claims this source backs in published posts, the most recently written posts' first:
+             *     at most 10
              *     (`claim_count` has them all; each post lists its own under `include=citations`).
              */
             claims?: components["schemas"]["CitedClaim"][];
