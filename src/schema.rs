@@ -361,3 +361,14 @@ diesel::table! {
         reading_time_minutes -> Integer,
     }
 }
+
+diesel::table! {
+    /// The post's visibility columns once per citation of each post, kept by triggers (read to
+    /// count and pick a citation's claims; never written by the application).
+    cited_posts (citation_id, id) {
+        citation_id -> Integer,
+        id -> Integer,
+        status -> Text,
+        published_at -> Nullable<Text>,
+    }
+}

@@ -10,7 +10,7 @@ use crate::content::Viewer;
 use crate::content::{grouped, PostRef};
 use crate::db::{sync_row, Change};
 use crate::http::list_query::ListQuery;
-use crate::schema::{citations, post_citations, posts};
+use crate::schema::{citations, cited_posts, post_citations, posts};
 
 /// The citations with these ids, in that order, each with the visible claims it backs.
 pub fn by_ids(conn: &mut Conn, ids: &[i32], _query: &ListQuery, viewer: &Viewer) -> QueryResult<Vec<Citation>> {
@@ -26,19 +26,20 @@ pub fn find_by_slug(conn: &mut Conn, slug: &str, _query: &ListQuery, viewer: &Vi
     Ok(with_claims(conn, row.into_iter().collect(), viewer)?.pop().map(|(_, citation)| citation))
 }
 
-/// Each row's `CLAIMS_SHOWN` visible claims of the newest-written posts and the count of all of them: one count
-/// for the page and one bounded read per citation, however many posts cite it.
+/// Each row's count of visible claims and `CLAIMS_SHOWN` of them, the newest-written posts'
+/// first, read off `cited_posts` (the posts' visibility per citation): a range of one index per
+/// citation, however many posts cite it.
 fn with_claims(conn: &mut Conn, rows: Vec<CitationRow>, viewer: &Viewer) -> QueryResult<Vec<(i32, Citation)>> {
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     // Grouped queries cannot be boxed: the two visibilities are two queries.
-    let cited = post_citations::table.inner_join(posts::table).filter(post_citations::citation_id.eq_any(&ids));
-    let count = (post_citations::citation_id, diesel::dsl::count_star());
+    let cited = cited_posts::table.filter(cited_posts::citation_id.eq_any(&ids));
+    let count = (cited_posts::citation_id, diesel::dsl::count_star());
     let counts: Vec<(i32, i64)> = if viewer.preview {
-        cited.group_by(post_citations::citation_id).select(count).load(conn)?
+        cited.group_by(cited_posts::citation_id).select(count).load(conn)?
     } else {
         cited
-            .filter(crate::is_public!(posts, &viewer.now))
-            .group_by(post_citations::citation_id)
+            .filter(crate::is_public!(cited_posts, &viewer.now))
+            .group_by(cited_posts::citation_id)
             .select(count)
             .load(conn)?
     };
@@ -46,30 +47,27 @@ fn with_claims(conn: &mut Conn, rows: Vec<CitationRow>, viewer: &Viewer) -> Quer
     rows.into_iter()
         .map(|row| {
             let claim_count = counts.get(&row.id).copied().unwrap_or(0);
-            let claims = if claim_count == 0 {
-                Vec::new()
-            } else {
-                let mut cited = post_citations::table
-                    .inner_join(posts::table)
-                    .filter(post_citations::citation_id.eq(row.id))
-                    .into_boxed();
-                if !viewer.preview {
-                    cited = cited.filter(crate::is_public!(posts, &viewer.now));
-                }
-                // By post id, the citation's own index order: the newest-written posts' claims
-                // are read first and the read stops at ten, however many posts cite it.
-                cited
-                    .order(post_citations::post_id.desc())
-                    .limit(CLAIMS_SHOWN)
-                    .select((posts::slug, posts::title, post_citations::claim))
-                    .load::<(String, String, String)>(conn)?
-                    .into_iter()
-                    .map(|(slug, title, claim)| CitedClaim { post: PostRef::new(slug, title), claim })
-                    .collect()
-            };
+            let claims = if claim_count == 0 { Vec::new() } else { shown_claims(conn, row.id, viewer)? };
             Ok((row.id, row.into_citation(claims, claim_count)))
         })
         .collect()
+}
+
+/// `CLAIMS_SHOWN` visible claims of a citation, the newest-written posts' first.
+fn shown_claims(conn: &mut Conn, citation_id: i32, viewer: &Viewer) -> QueryResult<Vec<CitedClaim>> {
+    let mut shown = cited_posts::table.filter(cited_posts::citation_id.eq(citation_id)).into_boxed();
+    if !viewer.preview {
+        shown = shown.filter(crate::is_public!(cited_posts, &viewer.now));
+    }
+    let shown: Vec<i32> = shown.order(cited_posts::id.desc()).limit(CLAIMS_SHOWN).select(cited_posts::id).load(conn)?;
+    let claims: Vec<(String, String, String)> = post_citations::table
+        .inner_join(posts::table)
+        .filter(post_citations::citation_id.eq(citation_id))
+        .filter(post_citations::post_id.eq_any(&shown))
+        .order(post_citations::post_id.desc())
+        .select((posts::slug, posts::title, post_citations::claim))
+        .load(conn)?;
+    Ok(claims.into_iter().map(|(slug, title, claim)| CitedClaim { post: PostRef::new(slug, title), claim }).collect())
 }
 
 /// The citations of each given post, in the post's order, with the claim each backs.

@@ -88,6 +88,18 @@ async fn a_citation_shows_its_newest_claims_and_counts_them_all() {
     // With a token, the draft's claim counts too.
     let preview = app.get_as("/v1/citations/nhs-2024-back-pain", &token).await;
     assert_eq!(preview.json()["data"]["claim_count"], 14);
+    // Back to draft, deleted, the citation dropped: the count and the claims follow.
+    let draft = app.write(Method::PATCH, "/v1/posts/citing-12", &token, &json!({"status": "draft"})).await;
+    assert_eq!(draft.status.as_u16(), 200, "{}", String::from_utf8_lossy(&draft.body));
+    assert_eq!(delete(&app, &token, "/v1/posts/citing-11").await.status.as_u16(), 204);
+    let dropped = app.write(Method::PATCH, "/v1/posts/citing-10", &token, &json!({"citations": []})).await;
+    assert_eq!(dropped.status.as_u16(), 200, "{}", String::from_utf8_lossy(&dropped.body));
+    let nhs = app.get_ok("/v1/citations/nhs-2024-back-pain").await["data"].clone();
+    assert_eq!(nhs["claim_count"], 10);
+    let claims: Vec<&str> = nhs["claims"].as_array().unwrap().iter().map(|c| c["claim"].as_str().unwrap()).collect();
+    let newest: Vec<String> = (1..=9).rev().map(|n| format!("Claim {n}.")).collect();
+    assert_eq!(&claims[..9], newest.as_slice());
+    assert_eq!(claims.len(), 10, "and the seed post's");
 }
 
 async fn delete(app: &TestApp, token: &str, path: &str) -> TestResponse {
