@@ -88,5 +88,6 @@ async fn schema_rs_matches_the_migrations() {
         webhook_deliveries,
         webhook_schedule,
         tagged_posts,
+        cited_posts,
     );
 }

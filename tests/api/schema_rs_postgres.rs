@@ -139,6 +139,7 @@ fn schema_rs_types_are_the_postgresql_columns() {
         webhook_deliveries,
         webhook_schedule,
         tagged_posts,
+        cited_posts,
     );
     checked.sort();
     let mut tables: Vec<String> = columns.iter().map(|c| c.table_name.clone()).collect();
