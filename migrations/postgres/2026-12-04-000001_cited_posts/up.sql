@@ -53,3 +53,4 @@ CREATE TRIGGER cited_posts_post_update AFTER UPDATE OF id, status, published_at 
     FOR EACH ROW EXECUTE FUNCTION cited_posts_follow_post();
 CREATE TRIGGER cited_posts_post_delete AFTER DELETE ON posts
     FOR EACH ROW EXECUTE FUNCTION cited_posts_follow_post();
+ANALYZE cited_posts;
