@@ -171,14 +171,30 @@ def cli(binary, env, *args):
     return out.stdout.strip().splitlines()[-1]
 
 
-def app_environment(compose_path):
-    """The app service's environment in the compose file (its x-app anchor), as strings."""
+def load_compose(compose_path):
     import yaml  # from the CI virtualenv (ci-cluster.sh), like jsonschema
 
     with open(compose_path) as f:
-        compose = yaml.safe_load(f)
+        return yaml.safe_load(f)
+
+
+def app_environment(compose):
+    """The app service's environment in the compose file (its x-app anchor), as strings."""
     env = compose["services"]["app1"]["environment"]
     return {k: str(v) for k, v in env.items() if k not in OWN_SETTINGS}
+
+
+def run_healthchecks(compose, instances, proxy_port):
+    """The compose file's health checks of the apps and the proxy, pointed at loopback."""
+    targets = [("app1", "127.0.0.1:8080", instances[0].address), ("app2", "127.0.0.1:8080", instances[1].address),
+               ("proxy", "127.0.0.1/80", f"127.0.0.1/{proxy_port}")]
+    for service, address, here in targets:
+        test = compose["services"][service]["healthcheck"]["test"]
+        check(test[0] == "CMD" and any(address in part for part in test), f"{service}'s health check: {test}")
+        command = [part.replace(address, here) for part in test[1:]]
+        done = subprocess.run(command, capture_output=True, timeout=10)
+        check(done.returncode == 0, f"{service}'s health check failed on loopback: {done.stderr[:200]}")
+    print("health checks: the compose file's checks of app1, app2 and the proxy pass on loopback")
 
 
 def render_nginx(conf_path, work, listen_port, instances):
@@ -514,8 +530,9 @@ def main():
     parser.add_argument("--work", required=True)
     args = parser.parse_args()
 
+    compose = load_compose(args.compose)
     env = dict(os.environ)
-    env.update(app_environment(args.compose))
+    env.update(app_environment(compose))
     proxy_port = free_port()
     env.update({
         "DATABASE_URL": args.database_url,
@@ -555,6 +572,7 @@ def main():
             check(nginx.poll() is None and time.monotonic() < deadline, "nginx did not start: see nginx.out")
             time.sleep(0.05)
 
+        run_healthchecks(compose, instances, proxy_port)
         slugs = phase_load(proxy_port, write, instances, args.database_url)
         phase_staleness(instances, write, slugs)
         phase_webhook(proxy_port, admin, write, instances)
