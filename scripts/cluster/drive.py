@@ -115,14 +115,12 @@ class Instance:
         self.name, self.binary, self.env, self.work = name, binary, env, work
         self.port = free_port()
         self.process = None
-        self.starts = 0
 
     @property
     def address(self):
         return f"127.0.0.1:{self.port}"
 
     def start(self):
-        self.starts += 1
         log = open(os.path.join(self.work, f"{self.name}.log"), "ab")
         env = dict(self.env, PORT=str(self.port))
         self.process = subprocess.Popen([self.binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -155,12 +153,12 @@ class Instance:
 
     def metrics(self):
         text = Client(self.port).request("GET", "/metrics").body.decode()
-        values = {}
+        counts = []
         for name in ("clinic_response_cache_hits_total", "clinic_response_cache_misses_total"):
             match = re.search(rf"^{name} (\d+)$", text, re.M)
             check(match, f"{name} missing from {self.name}'s /metrics")
-            values[name] = int(match.group(1))
-        return values["clinic_response_cache_hits_total"], values["clinic_response_cache_misses_total"]
+            counts.append(int(match.group(1)))
+        return tuple(counts)
 
 
 def psql(url, sql):
@@ -453,7 +451,6 @@ def phase_webhook(proxy_port, admin, write, instances):
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline and not receiver.received:
         time.sleep(0.1)
-    first = time.monotonic()
     check(receiver.received, "no webhook delivery within 40 s of scheduling")
     time.sleep(5)  # room for a second delivery, should one come
     with receiver.lock:
@@ -470,7 +467,6 @@ def phase_webhook(proxy_port, admin, write, instances):
     receiver.shutdown()
     print(f"webhook: one signed post.published delivery for the scheduled post with both instances up "
           f"(no second in the 5 s after it; now {late.total_seconds():.1f} s past its time)")
-    return first
 
 
 def phase_third_instance(proxy_port, instances, third, url):
