@@ -71,9 +71,16 @@ entries, condition categories and session guidance, as structured JSON.\n\n\
 Conventions: published resources are addressed by slug under `/v1`. One resource answers \
 `{\"data\": ...}`; a list answers `{\"data\": [...], \"meta\": {\"pagination\": ...}, \"links\": ...}` \
 with `page` (from 1) and `per_page` (1 to 100, default 20) and a `Link` header. Filters use \
-`filter[field]=value`. Unknown or malformed query parameters are a 400. Every error is an RFC 9457 \
-`application/problem+json` document. Every read carries a strong `ETag`; send it back in \
-`If-None-Match` to get a 304.";
+`filter[field]=value`. Unknown or malformed query parameters are a 400, except these analytics \
+tags, which every route ignores (they change neither the answer nor its cache entry nor a cursor): ";
+
+const DESCRIPTION_END: &str = ". Every error is an RFC 9457 `application/problem+json` document. Every \
+read carries a strong `ETag`; send it back in `If-None-Match` to get a 304.";
+
+fn description() -> String {
+    let ignored: Vec<String> = crate::http::tracking::IGNORED.iter().map(|name| format!("`{name}`")).collect();
+    format!("{DESCRIPTION}{}{DESCRIPTION_END}", ignored.join(", "))
+}
 
 /// The whole document from the resources' parts (in the order their tags are listed), as
 /// served at `/openapi.json` and committed in `openapi/openapi.json`.
@@ -87,7 +94,7 @@ pub fn document(parts: impl IntoIterator<Item = Spec>) -> Spec {
     spec.info = InfoBuilder::new()
         .title("clinic-content")
         .version(env!("CARGO_PKG_VERSION"))
-        .description(Some(DESCRIPTION))
+        .description(Some(description()))
         .license(Some(LicenseBuilder::new().name("MIT").identifier(Some("MIT")).build()))
         .build();
     spec.servers = Some(vec![ServerBuilder::new()

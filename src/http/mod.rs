@@ -21,4 +21,5 @@ pub mod respond;
 pub mod routes;
 pub mod search_terms;
 pub mod select;
+pub mod tracking;
 pub mod write;

@@ -51,11 +51,16 @@ pub fn base_url(req: &HttpRequest, website_url: &str) -> String {
     base(configured_url(req).as_deref(), website_url)
 }
 
+/// A post's page on the front end, as a path: `/blog/{slug}`.
+pub fn post_path(slug: &str) -> String {
+    format!("/blog/{slug}")
+}
+
 /// A post's public URL: its canonical URL, else `{base}/blog/{slug}`.
 pub fn post_url(base: &str, slug: &str, canonical_url: Option<&str>) -> String {
     match canonical_url {
         Some(url) if !url.is_empty() => url.to_string(),
-        _ => format!("{base}/blog/{slug}"),
+        _ => format!("{base}{}", post_path(slug)),
     }
 }
 

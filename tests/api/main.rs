@@ -28,6 +28,7 @@ mod search_equivalence;
 mod seed;
 mod seo;
 mod site_and_health;
+mod site_builds;
 mod spec;
 mod sync;
 mod tags_and_citations;

@@ -604,6 +604,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/redirects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List redirects
+         * @description Every old slug of a renamed post, with the page it leads to, as paths and absolute URLs on
+         *     the clinic's site (posts at `/blog/{slug}`), ordered by the old slug; redirects to posts
+         *     that are not public are left out (a token with `preview` sees them). `format=netlify` gives
+         *     the same map as a `_redirects` file (`text/plain`), one `from to 301` line each. At most
+         *     5,000 per answer: `page=2` and on give the rest (`links.next`, and a `Link` header).
+         */
+        get: operations["listRedirects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/search": {
         parameters: {
             query?: never;
@@ -1810,6 +1834,51 @@ export interface components {
         /** @description `{"data": Recommendation}` */
         RecommendationResponse: {
             data: components["schemas"]["Recommendation"];
+        };
+        /** @description One old address and the one it leads to. */
+        Redirect: {
+            /**
+             * @description The old page, as a path on the clinic's site.
+             * @example /blog/massage-for-back-pain
+             */
+            from: string;
+            /**
+             * @description The post's page now, as a path on the clinic's site.
+             * @example /blog/is-massage-therapy-worth-it-for-back-pain
+             */
+            to: string;
+            /**
+             * @description `from` as an absolute URL (`PUBLIC_SITE_URL`, else the site's `website_url`).
+             * @example https://easycozy.ca/blog/massage-for-back-pain
+             */
+            from_url: string;
+            /**
+             * @description `to` as an absolute URL.
+             * @example https://easycozy.ca/blog/is-massage-therapy-worth-it-for-back-pain
+             */
+            to_url: string;
+            /**
+             * Format: int32
+             * @description Always 301: a renamed post has moved for good.
+             * @example 301
+             */
+            status: number;
+            /** @example massage-for-back-pain */
+            from_slug: string;
+            /** @example is-massage-therapy-worth-it-for-back-pain */
+            to_slug: string;
+        };
+        RedirectLinks: {
+            /**
+             * @description The next part of the map when it has more than 5,000 redirects; null on the last.
+             * @example null
+             */
+            next?: string | null;
+        };
+        /** @description `{"data": [Redirect], "links": {"next": ...}}` */
+        RedirectList: {
+            data: components["schemas"]["Redirect"][];
+            links: components["schemas"]["RedirectLinks"];
         };
         /**
          * @description Where in the back a condition sits.
@@ -13086,6 +13155,56 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listRedirects: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `json` (the default) or `netlify` (a `_redirects` file).
+                 * @example json
+                 */
+                format?: string;
+                /**
+                 * @description Which 5,000 (from 1, default 1).
+                 * @example 1
+                 */
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The redirect map */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedirectList"];
+                    /**
+                     * @example # Renamed posts: old page, new page, status.
+                     *     /blog/massage-for-back-pain /blog/is-massage-therapy-worth-it-for-back-pain 301
+                     */
+                    "text/plain; charset=utf-8": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` ETag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];

@@ -1,0 +1,136 @@
+//! What a static site build and shared links need (issue "One request per page"): analytics tags
+//! ignored, the redirect map, a budget for token holders.
+
+use actix_web::http::Method;
+use serde_json::json;
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp, POST_SLUG};
+
+fn cache_hits(metrics: &str) -> u64 {
+    let line = metrics.lines().find(|line| line.starts_with("clinic_response_cache_hits_total ")).unwrap();
+    line.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[actix_web::test]
+async fn analytics_tags_change_neither_the_answer_nor_its_cache_entry_nor_a_cursor() {
+    let app = spawn_app().await;
+    let plain = app.get("/v1/faqs?per_page=2").await;
+    assert_eq!(plain.status.as_u16(), 200);
+    let hits = cache_hits(&String::from_utf8(app.get("/metrics").await.body).unwrap());
+
+    let tagged = app.get("/v1/faqs?utm_source=newsletter&per_page=2&fbclid=IwAR0x&utm_campaign=spring%20care").await;
+    assert_eq!(tagged.status.as_u16(), 200, "{}", String::from_utf8_lossy(&tagged.body));
+    assert_eq!(tagged.body, plain.body, "the same answer");
+    assert_eq!(tagged.header("etag"), plain.header("etag"));
+    let after = cache_hits(&String::from_utf8(app.get("/metrics").await.body).unwrap());
+    assert_eq!(after, hits + 1, "the tagged read was the plain read's cache entry");
+
+    // Links in the answer carry no tags, and a cursor made under tags works without them.
+    let page = tagged.json();
+    let next = page["links"]["next"].as_str().expect("links.next");
+    assert!(!next.contains("utm_") && !next.contains("fbclid"), "{next}");
+    let cursor = page["meta"]["pagination"]["next_cursor"].as_str().expect("a next cursor");
+    let second = app.get(&format!("/v1/faqs?per_page=2&cursor={cursor}&gclid=abc")).await;
+    assert_eq!(second.status.as_u16(), 200, "{}", String::from_utf8_lossy(&second.body));
+    assert_eq!(second.json()["data"].as_array().unwrap().len(), 2);
+
+    // Detail routes, search and feeds ignore them too.
+    for path in [
+        format!("/v1/posts/{POST_SLUG}?utm_medium=email"),
+        "/v1/search?q=massage&msclkid=1".to_string(),
+        "/feeds/posts.rss?utm_source=feedly".to_string(),
+        "/v1/site?_ga=2.1".to_string(),
+    ] {
+        assert_eq!(app.get(&path).await.status.as_u16(), 200, "GET {path}");
+    }
+
+    // Anything else unknown is still a 400, near misses and encoded names included.
+    for path in ["/v1/faqs?utm_sourcex=1", "/v1/faqs?utm%5Fsource=1", "/v1/faqs?ref=x&utm_source=y"] {
+        let response = app.get(path).await;
+        assert_problem(&response, 400, path);
+    }
+}
+
+#[actix_web::test]
+async fn the_spec_lists_the_ignored_tags() {
+    let app = spawn_app().await;
+    let spec = app.get_ok("/openapi.json").await;
+    let description = spec["info"]["description"].as_str().unwrap();
+    for name in ["utm_source", "utm_campaign", "fbclid", "gclid", "msclkid"] {
+        assert!(description.contains(&format!("`{name}`")), "{name} in {description}");
+    }
+}
+
+async fn rename(app: &TestApp, token: &str, from: &str, to: &str) {
+    let renamed = app.write(Method::PATCH, &format!("/v1/posts/{from}"), token, &json!({"slug": to})).await;
+    assert_eq!(renamed.status.as_u16(), 200, "{}", String::from_utf8_lossy(&renamed.body));
+}
+
+#[actix_web::test]
+async fn the_redirect_map_lists_every_old_slug_as_site_paths_and_as_a_redirects_file() {
+    let app = spawn_app_with(|config| config.public_site_url = Some("https://clinic.example".to_string())).await;
+    let write = app.token("write");
+    assert_eq!(app.get_ok("/v1/redirects").await, json!({"data": [], "links": {"next": null}}));
+
+    // Renamed twice: both old slugs lead straight to the newest, no chain.
+    rename(&app, &write, POST_SLUG, "massage-for-back-pain").await;
+    rename(&app, &write, "massage-for-back-pain", "back-pain-massage").await;
+    // A draft's old address stays private.
+    let draft = json!({"slug": "draft-two", "title": "Draft", "redirect_from": ["draft-one"],
+                       "sections": [{"heading": null, "markdown": "Text."}]});
+    assert_eq!(app.write(Method::POST, "/v1/posts", &write, &draft).await.status.as_u16(), 201);
+
+    let map = app.get_ok("/v1/redirects").await;
+    assert_eq!(
+        map["data"],
+        json!([
+            {"from": format!("/blog/{POST_SLUG}"), "to": "/blog/back-pain-massage",
+             "from_url": format!("https://clinic.example/blog/{POST_SLUG}"),
+             "to_url": "https://clinic.example/blog/back-pain-massage",
+             "status": 301, "from_slug": POST_SLUG, "to_slug": "back-pain-massage"},
+            {"from": "/blog/massage-for-back-pain", "to": "/blog/back-pain-massage",
+             "from_url": "https://clinic.example/blog/massage-for-back-pain",
+             "to_url": "https://clinic.example/blog/back-pain-massage",
+             "status": 301, "from_slug": "massage-for-back-pain", "to_slug": "back-pain-massage"},
+        ]),
+        "ordered by the old slug"
+    );
+    // Every entry agrees with the API's own 301.
+    for entry in map["data"].as_array().unwrap() {
+        let old = app.get(&format!("/v1/posts/{}", entry["from_slug"].as_str().unwrap())).await;
+        assert_eq!(old.status.as_u16(), 301);
+        assert_eq!(old.header("location"), Some(format!("/v1/posts/{}", entry["to_slug"].as_str().unwrap()).as_str()));
+    }
+
+    let preview = app.get_as("/v1/redirects", &app.token("preview")).await;
+    assert_eq!(preview.status.as_u16(), 200);
+    assert_eq!(preview.header("cache-control"), Some("private, no-store"));
+    let slugs: Vec<String> = preview.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["from_slug"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(slugs, ["draft-one", POST_SLUG, "massage-for-back-pain"], "a token with preview sees the draft's");
+
+    let file = app.get("/v1/redirects?format=netlify").await;
+    assert_eq!(file.status.as_u16(), 200);
+    assert_eq!(file.content_type(), "text/plain; charset=utf-8");
+    assert!(file.header("etag").is_some());
+    let text = String::from_utf8(file.body).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|line| !line.starts_with('#')).collect();
+    assert_eq!(
+        lines,
+        [
+            format!("/blog/{POST_SLUG} /blog/back-pain-massage 301"),
+            "/blog/massage-for-back-pain /blog/back-pain-massage 301".to_string()
+        ]
+    );
+
+    for path in
+        ["/v1/redirects?format=xml", "/v1/redirects?page=0", "/v1/redirects?sort=from", "/v1/redirects?page=1&page=2"]
+    {
+        assert_problem(&app.get(path).await, 400, path);
+    }
+    assert_eq!(app.get_ok("/v1/redirects?page=2").await["data"], json!([]));
+}
