@@ -15,7 +15,8 @@ use crate::{clock, db, seed, Application};
 /// Configuration comes from the environment: DATABASE_URL (default clinic-content.db),
 /// BIND_ADDRESS (127.0.0.1), PORT (8080), DATABASE_POOL_SIZE (4), WORKERS (one per core),
 /// CACHE_MEGABYTES (16), RATE_LIMIT_READS / RATE_LIMIT_SEARCHES / RATE_LIMIT_WRITES (1200 / 120 /
-/// 120 a minute per client; 0 = off), CORS_ALLOWED_ORIGINS (none), PUBLIC_SITE_URL (the site's
+/// 120 a minute per client; 0 = off), RATE_LIMIT_TOKEN_READS / _SEARCHES / _WRITES (12000 / 1200 /
+/// 120 a minute per verified token), CORS_ALLOWED_ORIGINS (none), PUBLIC_SITE_URL (the site's
 /// website), WEBHOOK_ALLOW_PRIVATE_TARGETS (false), WEBHOOK_TIMEOUT_SECONDS (10),
 /// WEBHOOK_RETRY_BASE_MS (10000), WEBHOOK_MAX_ATTEMPTS (12), WEBHOOK_LEASE_SECONDS (30), RUST_LOG (info).
 #[derive(Debug, Parser)]

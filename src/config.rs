@@ -20,6 +20,9 @@ pub struct Config {
     /// `RATE_LIMIT_READS`, `RATE_LIMIT_SEARCHES`, `RATE_LIMIT_WRITES`: requests a minute per
     /// client address, default 1200, 120 and 120; 0 turns a limit off.
     pub rate_limits: crate::http::rate_limit::Limits,
+    /// `RATE_LIMIT_TOKEN_READS`, `RATE_LIMIT_TOKEN_SEARCHES`, `RATE_LIMIT_TOKEN_WRITES`: the same
+    /// per verified token (whatever address it comes from), default 12000, 1200 and 120.
+    pub token_rate_limits: crate::http::rate_limit::Limits,
     /// `CORS_ALLOWED_ORIGINS`: origins (comma-separated) that may send tokens and writes.
     pub cors_origins: Vec<String>,
     /// `PUBLIC_SITE_URL`: the front end's base URL for feeds, the sitemap and JSON-LD (posts at
@@ -88,6 +91,11 @@ impl Config {
             search: limit("RATE_LIMIT_SEARCHES", 120)?,
             write: limit("RATE_LIMIT_WRITES", 120)?,
         };
+        let token_rate_limits = crate::http::rate_limit::Limits {
+            read: limit("RATE_LIMIT_TOKEN_READS", 12_000)?,
+            search: limit("RATE_LIMIT_TOKEN_SEARCHES", 1_200)?,
+            write: limit("RATE_LIMIT_TOKEN_WRITES", 120)?,
+        };
         let cors_origins = env::var("CORS_ALLOWED_ORIGINS")
             .map(|value| value.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
             .unwrap_or_default();
@@ -138,6 +146,7 @@ impl Config {
             trusted_proxies,
             cache_bytes,
             rate_limits,
+            token_rate_limits,
             cors_origins,
             database_url: env::var("DATABASE_URL").unwrap_or_else(|_| "clinic-content.db".to_string()),
             bind_address: env::var("BIND_ADDRESS").unwrap_or_else(|_| "127.0.0.1".to_string()),
@@ -158,6 +167,7 @@ impl Config {
             cache_bytes: 8 * 1024 * 1024,
             // Tests that check rate limiting set their own.
             rate_limits: crate::http::rate_limit::Limits { read: 0, search: 0, write: 0 },
+            token_rate_limits: crate::http::rate_limit::Limits { read: 0, search: 0, write: 0 },
             cors_origins: vec!["https://admin.example".to_string()],
             public_site_url: None,
             public_api_url: None,

@@ -121,7 +121,7 @@ impl Application {
         drop(conn);
         let cache = web::Data::new(http::cache::ResponseCache::new(config.cache_bytes));
         let spec = web::Data::new(openapi::SpecJson(registry::spec_json()));
-        let limiter = web::Data::new(http::rate_limit::RateLimiter::new(config.rate_limits));
+        let limiter = web::Data::new(http::rate_limit::RateLimiter::new(config.rate_limits, config.token_rate_limits));
         let origins = web::Data::new(http::cors::CorsOrigins(config.cors_origins.clone()));
         let metrics = web::Data::new(metrics::Metrics::new(registry::route_patterns()));
         let public_site_url = web::Data::new(seo::PublicSiteUrl(config.public_site_url.clone()));
@@ -160,6 +160,8 @@ impl Application {
                 // cover every answer, CORS headers go on errors too, limits apply before the cache.
                 .wrap(from_fn(http::cache::middleware))
                 .wrap(from_fn(http::rate_limit::middleware))
+                // Before the rate limits: a verified token spends its own budget.
+                .wrap(from_fn(tokens::auth::identify))
                 .wrap(from_fn(http::cors::middleware))
                 // Before the rate limits: `/v1//search/` is a search, like `/v1/search`.
                 .wrap(from_fn(http::normalize::middleware))

@@ -228,7 +228,10 @@ fn document_detail(spec: &mut Value, path: &str, detail: &DetailSpec) {
 fn delivery_errors(spec: &mut Value) {
     let problem = json!({"$ref": "#/components/schemas/Problem"});
     spec["components"]["responses"]["TooManyRequests"] = json!({
-        "description": "Too many requests from this client for this kind of route; `Retry-After` says when to try again.",
+        "description": "Too many requests for this kind of route (reads, searches, writes) from this client: its \
+    address, or its token when the request carries a valid one (tokens have their own, larger budget; a malformed, \
+    unknown or revoked token counts against the address). `Retry-After` says when to try again; every answer \
+    carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`.",
         "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
         "content": {"application/problem+json": {"schema": problem.clone(), "example": {
             "type": "/problems/too-many-requests", "title": "Too Many Requests", "status": 429,

@@ -2,7 +2,10 @@
 //! search, writes), refilled continuously. Every answer carries `RateLimit-Limit`,
 //! `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`; past the limit, a 429
 //! problem with `Retry-After`. Limits are per instance (documented): behind a load balancer
-//! with n instances a client may get up to n times the limit.
+//! with n instances a client may get up to n times the limit. A request whose bearer token was
+//! verified (`TokenHolder`, put there by the token layer) spends its token's own, larger budget
+//! instead of its address's: a site build with a token is not throttled like a crawler. Any
+//! other `Authorization` header (malformed, unknown, revoked) spends the address's.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -15,6 +18,7 @@ use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web::Data;
+use actix_web::HttpMessage;
 
 use crate::error::ApiError;
 use crate::http::forwarded;
@@ -24,6 +28,17 @@ pub enum Class {
     Read,
     Search,
     Write,
+}
+
+/// A request made with this verified token (its id); see the module's note.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenHolder(pub i32);
+
+/// Whose budget a request spends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Client {
+    Address(IpAddr),
+    Token(i32),
 }
 
 /// Requests per minute by class; 0 turns a class's limit off.
@@ -51,19 +66,24 @@ struct Bucket {
 
 pub struct RateLimiter {
     limits: Limits,
-    buckets: Mutex<HashMap<(IpAddr, Class), Bucket>>,
+    token_limits: Limits,
+    buckets: Mutex<HashMap<(Client, Class), Bucket>>,
 }
 
 const MAX_CLIENTS: usize = 100_000;
 
 impl RateLimiter {
-    pub fn new(limits: Limits) -> RateLimiter {
-        RateLimiter { limits, buckets: Mutex::new(HashMap::new()) }
+    /// `limits` per client address, `token_limits` per verified token.
+    pub fn new(limits: Limits, token_limits: Limits) -> RateLimiter {
+        RateLimiter { limits, token_limits, buckets: Mutex::new(HashMap::new()) }
     }
 
     /// Takes one token; returns (allowed, limit, remaining, seconds until full / until a token).
-    fn take(&self, client: IpAddr, class: Class) -> Option<(bool, u32, u32, u64)> {
-        let limit = self.limits.per_minute(class);
+    fn take(&self, client: Client, class: Class) -> Option<(bool, u32, u32, u64)> {
+        let limit = match client {
+            Client::Address(_) => self.limits.per_minute(class),
+            Client::Token(_) => self.token_limits.per_minute(class),
+        };
         if limit == 0 {
             return None;
         }
@@ -149,7 +169,10 @@ pub async fn middleware(
     let Some(limiter) = req.app_data::<Data<RateLimiter>>().cloned() else {
         return next.call(req).await.map(|res| res.map_into_boxed_body());
     };
-    let client = forwarded::rate_limit_key(forwarded::client_of(req.request()).ip);
+    let client = match req.extensions().get::<TokenHolder>() {
+        Some(TokenHolder(id)) => Client::Token(*id),
+        None => Client::Address(forwarded::rate_limit_key(forwarded::client_of(req.request()).ip)),
+    };
     let class = class_of(&req);
     let Some((allowed, limit, remaining, reset)) = limiter.take(client, class) else {
         return next.call(req).await.map(|res| res.map_into_boxed_body());

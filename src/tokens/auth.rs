@@ -4,10 +4,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use actix_web::body::EitherBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::http::Method;
+use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::model::Scope;
@@ -15,6 +16,7 @@ use super::query::{self, Verified};
 use crate::clock;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
+use crate::http::rate_limit::TokenHolder;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -136,6 +138,24 @@ fn authenticate(req: &HttpRequest) -> impl Future<Output = Result<Caller, ApiErr
     }
 }
 
+/// Verifies a bearer token once, before the rate limits: its holder's `Caller` (which the route
+/// guard and handlers then reuse) and a `TokenHolder`, so the request spends the token's budget.
+/// Without a valid token nothing is recorded; the route answers 401 where it needs one.
+pub async fn identify(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.headers().contains_key(AUTHORIZATION) {
+        if let Ok(caller) = authenticate(req.request()).await {
+            if let Some((id, _, _)) = caller.token {
+                req.extensions_mut().insert(TokenHolder(id));
+            }
+            req.extensions_mut().insert(caller);
+        }
+    }
+    next.call(req).await
+}
+
 /// The scopes a resource's methods need: `reads` for GET and HEAD (None: anyone), `writes` for
 /// the others.
 #[derive(Debug, Clone, Copy)]
@@ -201,9 +221,14 @@ where
         let Some(needed) = needed.filter(served) else {
             return Box::pin(async move { service.call(req).await.map(ServiceResponse::map_into_left_body) });
         };
+        let known = req.extensions().get::<Caller>().cloned();
         let caller = authenticate(req.request());
         Box::pin(async move {
-            match caller.await.and_then(|caller| caller.require(needed).map(|()| caller)) {
+            let caller = match known {
+                Some(caller) => Ok(caller),
+                None => caller.await,
+            };
+            match caller.and_then(|caller| caller.require(needed).map(|()| caller)) {
                 Ok(caller) => {
                     req.extensions_mut().insert(caller);
                     service.call(req).await.map(ServiceResponse::map_into_left_body)

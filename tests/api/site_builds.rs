@@ -134,3 +134,58 @@ async fn the_redirect_map_lists_every_old_slug_as_site_paths_and_as_a_redirects_
     }
     assert_eq!(app.get_ok("/v1/redirects?page=2").await["data"], json!([]));
 }
+
+fn limits(read: u32, search: u32, write: u32) -> clinic_content::http::rate_limit::Limits {
+    clinic_content::http::rate_limit::Limits { read, search, write }
+}
+
+#[actix_web::test]
+async fn a_verified_token_spends_its_own_budget_and_any_other_authorization_header_the_address() {
+    let app = spawn_app_with(|config| {
+        config.rate_limits = limits(3, 2, 2);
+        config.token_rate_limits = limits(40, 20, 10);
+    })
+    .await;
+    let (token, other) = (app.token("preview"), app.token("write"));
+    for _ in 0..3 {
+        assert_eq!(app.get("/v1/site").await.status.as_u16(), 200);
+    }
+    assert_problem(&app.get("/v1/site").await, 429, "/v1/site");
+    // Any header is not a token: a made-up one spends the address's budget (429 before its 401).
+    let made_up = app.request(Method::GET, "/v1/site", &[("Authorization", "Bearer not-a-token")]).await;
+    assert_problem(&made_up, 429, "/v1/site");
+
+    for n in 0..40 {
+        let response = app.get_as("/v1/site", &token).await;
+        assert_eq!(response.status.as_u16(), 200, "token read {n}");
+        assert_eq!(response.header("ratelimit-limit"), Some("40"));
+        assert_eq!(response.header("ratelimit-policy"), Some("40;w=60"));
+    }
+    assert_problem(&app.get_as("/v1/site", &token).await, 429, "/v1/site");
+    let searched = app.get_as("/v1/search?q=massage", &token).await;
+    assert_eq!((searched.status.as_u16(), searched.header("ratelimit-limit")), (200, Some("20")), "its own searches");
+    let second = app.get_as("/v1/site", &other).await;
+    assert_eq!(second.status.as_u16(), 200, "another token has a budget of its own");
+
+    // A revoked token is a made-up one again.
+    clinic_content::tokens::query::revoke(&mut app.connection(), "test Write", "2026-01-02T00:00:00Z").unwrap();
+    assert_problem(&app.get_as("/v1/site", &other).await, 429, "/v1/site");
+}
+
+#[actix_web::test]
+async fn a_static_build_of_1400_pages_with_a_token_is_not_throttled_at_the_default_budgets() {
+    let app = spawn_app_with(|config| {
+        config.rate_limits = limits(1200, 120, 120);
+        config.token_rate_limits = limits(12_000, 1_200, 120);
+    })
+    .await;
+    let token = app.token("preview");
+    let paths = [format!("/v1/posts/{POST_SLUG}"), "/v1/faqs".to_string(), "/v1/site".to_string()];
+    let mut limited = 0;
+    for n in 0..1400 {
+        if app.get_as(&paths[n % paths.len()], &token).await.status.as_u16() == 429 {
+            limited += 1;
+        }
+    }
+    assert_eq!(limited, 0);
+}

@@ -2776,7 +2776,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many requests from this client for this kind of route; `Retry-After` says when to try again. */
+        /** @description Too many requests for this kind of route (reads, searches, writes) from this client: its address, or its token when the request carries a valid one (tokens have their own, larger budget; a malformed, unknown or revoked token counts against the address). `Retry-After` says when to try again; every answer carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`. */
         TooManyRequests: {
             headers: {
                 /** @description Seconds to wait. */
