@@ -71,6 +71,12 @@ function noProblems(problems, what) {
 async function testExamplePage(context) {
   console.log(`# example page: ${EXAMPLE}`);
   const { page, problems } = await openPage(context, [new URL(EXAMPLE).origin]);
+  const apiRequests = [];
+  const countApi = (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/v1/")) apiRequests.push(url.pathname + url.search);
+  };
+  page.on("request", countApi);
   await page.goto(EXAMPLE);
   await page.waitForFunction(() => document.body.dataset.state === "ready" || document.body.dataset.state === "error", null, {
     timeout: 15_000,
@@ -78,6 +84,8 @@ async function testExamplePage(context) {
   const state = await page.evaluate(() => document.body.dataset.state);
   if (state !== "ready") throw new Error(`the page did not load: ${await page.textContent("#status")}`);
   check(true, "the page loaded its content from the API");
+  page.off("request", countApi);
+  equal(apiRequests.length, 1, `one API request renders the page (${apiRequests.join(", ")})`);
 
   // The post
   equal(await page.textContent("#post-title"), SEED_TITLE, "post title");

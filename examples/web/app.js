@@ -277,13 +277,12 @@ function renderSearch() {
 
 async function main() {
   $("api-link").href = `${API_BASE}/openapi.json`;
-  const [site, post, faqs, categories, guidance] = await Promise.all([
-    api("/v1/site"),
-    api(`/v1/posts/${encodeURIComponent(POST_SLUG)}`),
-    api("/v1/faqs", { "filter[post]": POST_SLUG, per_page: 100 }),
-    api("/v1/condition-categories", { per_page: 100 }),
-    api("/v1/guidance"),
-  ]);
+  // One request for the whole page: the post with its FAQ entries, its condition categories in
+  // full, the session guidance and the site.
+  const post = await api(`/v1/posts/${encodeURIComponent(POST_SLUG)}`, {
+    include: "faqs,categories,guidance,site",
+  });
+  const { site, faqs, categories, guidance } = post;
 
   $("site-name").textContent = site.name;
   $("site-name").href = site.website_url;

@@ -29,6 +29,18 @@ pub fn categories_by_ids(
     Ok(crate::db::in_order(ids, with_conditions(conn, rows)?))
 }
 
+/// The categories with these slugs, in that order, each with all its conditions (unknown slugs
+/// are left out).
+pub fn categories_by_slugs(conn: &mut Conn, slugs: &[&str]) -> QueryResult<Vec<ConditionCategory>> {
+    let rows: Vec<CategoryRow> = condition_categories::table
+        .filter(condition_categories::slug.eq_any(slugs))
+        .select(CategoryRow::as_select())
+        .load(conn)?;
+    let mut found = with_conditions(conn, rows)?;
+    found.sort_by_key(|(_, category)| slugs.iter().position(|slug| *slug == category.slug));
+    Ok(found.into_iter().map(|(_, category)| category).collect())
+}
+
 pub fn find_category(
     conn: &mut Conn,
     slug: &str,

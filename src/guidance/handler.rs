@@ -13,7 +13,6 @@ use crate::http::list_query::{parse_detail, NO_PARAMETERS};
 use crate::http::respond::PRIVATE_CACHE_CONTROL;
 use crate::http::respond::{self, Data};
 use crate::http::{changes, read, write};
-use crate::site;
 use crate::tokens::Caller;
 use crate::tokens::Scope;
 use crate::webhooks::outbox;
@@ -49,14 +48,7 @@ fn public_bands(conn: &mut crate::db::Conn) -> Result<Vec<changes::Public>, ApiE
 
 /// All guidance with the clinic's disclaimer and booking link.
 fn load_guidance(conn: &mut crate::db::Conn) -> Result<Guidance, ApiError> {
-    let bands = query::bands(conn)?;
-    let course = query::course(conn)?;
-    match (course, site::query::find(conn)?) {
-        (Some(course), Some(site)) => {
-            Ok(Guidance { bands, course, disclaimer: site.disclaimer, booking_url: site.booking_url })
-        }
-        _ => Err(ApiError::Unavailable("The content library has not been seeded yet.".into())),
-    }
+    query::guidance(conn)?.ok_or_else(|| ApiError::Unavailable("The content library has not been seeded yet.".into()))
 }
 
 /// Get a guidance band

@@ -3,10 +3,21 @@
 use crate::db::Conn;
 use diesel::prelude::*;
 
-use super::model::{BandInput, CourseInput, GuidanceBand, GuidanceCourse};
+use super::model::{BandInput, CourseInput, Guidance, GuidanceBand, GuidanceCourse};
 use crate::db::{sync_row, Change};
 use crate::schema::{guidance_bands, guidance_course};
 use crate::search::index as search;
+
+/// All guidance with the clinic's disclaimer and booking link; None before the library is seeded.
+pub fn guidance(conn: &mut Conn) -> QueryResult<Option<Guidance>> {
+    let bands = bands(conn)?;
+    Ok(match (course(conn)?, crate::site::query::find(conn)?) {
+        (Some(course), Some(site)) => {
+            Some(Guidance { bands, course, disclaimer: site.disclaimer, booking_url: site.booking_url })
+        }
+        _ => None,
+    })
+}
 
 /// Every band in order of pain duration.
 pub fn bands(conn: &mut Conn) -> QueryResult<Vec<GuidanceBand>> {

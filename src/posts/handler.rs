@@ -152,7 +152,15 @@ pub static DETAIL: DetailSpec = DetailSpec {
         "links",
         "redirect_from",
     ],
-    includes: &[INCLUDES[0], INCLUDES[1], IncludeSpec { name: "jsonld", fields: &[] }],
+    // What one request needs to render a post's page: `include=faqs,conditions,jsonld,categories,guidance,site`.
+    includes: &[
+        INCLUDES[0],
+        INCLUDES[1],
+        IncludeSpec { name: "jsonld", fields: &[] },
+        IncludeSpec { name: "categories", fields: &[] },
+        IncludeSpec { name: "guidance", fields: &[] },
+        IncludeSpec { name: "site", fields: &[] },
+    ],
 };
 
 /// List posts
@@ -180,6 +188,9 @@ pub async fn list_posts(req: HttpRequest, pool: web::Data<DbPool>, caller: Calle
 ///
 /// One published post with its body (Markdown, HTML, plain text and sections), key points,
 /// tags, citations with the claims they back, condition categories, call to action and author.
+/// Everything a post's page shows comes in one request with
+/// `include=faqs,conditions,jsonld,categories,guidance,site`: its FAQ entries, the conditions
+/// it discusses, its JSON-LD, its categories in full, the session guidance and the site.
 #[utoipa::path(
     get,
     path = "/v1/posts/{slug}",
@@ -203,18 +214,31 @@ pub async fn get_post(
     let query_string = req.query_string().to_string();
     let configured_base = crate::seo::configured_url(&req);
     let load = move |conn: &mut crate::db::Conn, slug: &str, query: &ListQuery, viewer: &Viewer| {
-        if !query.includes("jsonld") {
-            return query::find_by_slug(conn, slug, query, viewer);
-        }
+        let jsonld = query.includes("jsonld");
         // JSON-LD needs the FAQ entries (its FAQPage); they stay out of the answer unless asked for.
-        let mut with_faqs = query.clone();
-        with_faqs.includes.push("faqs");
-        let Some(mut post) = query::find_by_slug(conn, slug, &with_faqs, viewer)? else { return Ok(None) };
-        let Some(site) = crate::site::query::find(conn)? else { return Ok(Some(post)) };
-        let base = crate::seo::base(configured_base.as_deref(), &site.website_url);
-        post.jsonld = Some(crate::http::respond::ScriptSafe::new(&crate::seo::jsonld::for_post(&post, &site, &base)));
+        let mut loaded = query.clone();
+        if jsonld && !query.includes("faqs") {
+            loaded.includes.push("faqs");
+        }
+        let Some(mut post) = query::find_by_slug(conn, slug, &loaded, viewer)? else { return Ok(None) };
+        let site = if jsonld || query.includes("site") { crate::site::query::find(conn)? } else { None };
+        if let (true, Some(site)) = (jsonld, &site) {
+            let base = crate::seo::base(configured_base.as_deref(), &site.website_url);
+            let document = crate::seo::jsonld::for_post(&post, site, &base);
+            post.jsonld = Some(crate::http::respond::ScriptSafe::new(&document));
+        }
         if !query.includes("faqs") {
             post.faqs = None;
+        }
+        if query.includes("categories") {
+            let slugs: Vec<&str> = post.condition_categories.iter().map(|category| category.slug.as_str()).collect();
+            post.categories = Some(crate::conditions::query::categories_by_slugs(conn, &slugs)?);
+        }
+        if query.includes("guidance") {
+            post.guidance = crate::guidance::query::guidance(conn)?;
+        }
+        if query.includes("site") {
+            post.site = site;
         }
         Ok(Some(post))
     };

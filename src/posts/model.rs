@@ -3,11 +3,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::citations::model::PostCitation;
-use crate::conditions::model::{CategoryRef, Condition};
+use crate::conditions::model::{CategoryRef, Condition, ConditionCategory};
 use crate::content::Status;
 pub use crate::content::{Body, PostRef};
 use crate::faqs::model::Faq;
+use crate::guidance::model::Guidance;
 use crate::schema::{post_sections, posts};
+use crate::site::model::Site;
 use crate::tags::model::TagRef;
 
 /// An article, with its body in every form a client may want.
@@ -67,6 +69,18 @@ pub struct Post {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub jsonld: Option<crate::http::respond::ScriptSafe>,
+    /// With `include=categories`: the condition categories the post discusses, in full (their
+    /// description and every condition), as `GET /v1/condition-categories/{slug}` gives them.
+    /// As many as the post names in `condition_categories` (each at most once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<ConditionCategory>>,
+    /// With `include=guidance`: the session guidance with the disclaimer and booking link, as
+    /// `GET /v1/guidance` gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<Guidance>,
+    /// With `include=site`: the clinic's site settings, as `GET /v1/site` gives them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
 }
 
 /// A post in a list: everything but the body.

@@ -135,6 +135,9 @@ fn whole(conn: &mut Conn, rows: Vec<PostRow>, query: &ListQuery, viewer: &Viewer
                 faqs: faqs.as_mut().map(|all| all.remove(&id).unwrap_or_default()),
                 conditions: included_conditions.as_mut().map(|all| all.remove(&id).unwrap_or_default()),
                 jsonld: None,
+                categories: None,
+                guidance: None,
+                site: None,
             };
             (id, post)
         })

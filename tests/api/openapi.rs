@@ -68,5 +68,5 @@ fn every_operation_is_documented_for_client_generators() {
             }
         }
     }
-    assert_eq!(operation_ids.len(), 60);
+    assert_eq!(operation_ids.len(), 61);
 }

@@ -189,3 +189,35 @@ async fn a_static_build_of_1400_pages_with_a_token_is_not_throttled_at_the_defau
     }
     assert_eq!(limited, 0);
 }
+
+#[actix_web::test]
+async fn one_request_brings_everything_the_seed_posts_page_shows() {
+    let app = spawn_app().await;
+    let page =
+        app.get_ok(&format!("/v1/posts/{POST_SLUG}?include=faqs,conditions,jsonld,categories,guidance,site")).await;
+    let post = &page["data"];
+    assert_eq!(post["site"], app.get_ok("/v1/site").await["data"], "the site, as /v1/site gives it");
+    assert_eq!(post["guidance"], app.get_ok("/v1/guidance").await["data"], "the guidance, as /v1/guidance gives it");
+    let named: Vec<&str> =
+        post["condition_categories"].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap()).collect();
+    let categories = post["categories"].as_array().unwrap();
+    assert_eq!(categories.len(), named.len());
+    assert!(named.len() >= 2, "the seed post discusses several categories");
+    for (category, slug) in categories.iter().zip(&named) {
+        let alone = app.get_ok(&format!("/v1/condition-categories/{slug}")).await;
+        assert_eq!(category, &alone["data"], "{slug}: in full, in the post's order");
+        assert!(!category["description"].as_str().unwrap().is_empty());
+        assert!(!category["conditions"].as_array().unwrap().is_empty());
+    }
+    for key in ["faqs", "conditions", "jsonld"] {
+        assert!(post.get(key).is_some(), "{key} is still there");
+    }
+
+    // Only what was asked for, and JSON-LD alone brings no site or FAQ entries along.
+    let plain = app.get_ok(&format!("/v1/posts/{POST_SLUG}?include=jsonld")).await;
+    for key in ["site", "guidance", "categories", "faqs"] {
+        assert!(plain["data"].get(key).is_none(), "{key} was not asked for");
+    }
+    let path = format!("/v1/posts/{POST_SLUG}?include=sitee");
+    assert_problem(&app.get(&path).await, 400, &format!("/v1/posts/{POST_SLUG}"));
+}

@@ -534,6 +534,9 @@ export interface paths {
          * Get a post
          * @description One published post with its body (Markdown, HTML, plain text and sections), key points,
          *     tags, citations with the claims they back, condition categories, call to action and author.
+         *     Everything a post's page shows comes in one request with
+         *     `include=faqs,conditions,jsonld,categories,guidance,site`: its FAQ entries, the conditions
+         *     it discusses, its JSON-LD, its categories in full, the session guidance and the site.
          */
         get: operations["getPost"];
         put?: never;
@@ -1610,6 +1613,14 @@ export interface components {
              *     serialise it with the client's `jsonLdScript` (not `JSON.stringify`) for a script element.
              */
             jsonld?: Record<string, never> | null;
+            /**
+             * @description With `include=categories`: the condition categories the post discusses, in full (their
+             *     description and every condition), as `GET /v1/condition-categories/{slug}` gives them.
+             *     As many as the post names in `condition_categories` (each at most once).
+             */
+            categories?: components["schemas"]["ConditionCategory"][] | null;
+            guidance?: components["schemas"]["Guidance"] | null;
+            site?: components["schemas"]["Site"] | null;
         };
         /** @description A citation as embedded in a post: the source and the claim it backs there. */
         PostCitation: {
@@ -2304,6 +2315,14 @@ export interface components {
              *     serialise it with the client's `jsonLdScript` (not `JSON.stringify`) for a script element.
              */
             jsonld?: Record<string, never> | null;
+            /**
+             * @description With `include=categories`: the condition categories the post discusses, in full (their
+             *     description and every condition), as `GET /v1/condition-categories/{slug}` gives them.
+             *     As many as the post names in `condition_categories` (each at most once).
+             */
+            categories?: components["schemas"]["ConditionCategory"][] | null;
+            guidance?: components["schemas"]["Guidance"] | null;
+            site?: components["schemas"]["Site"] | null;
         };
         /** @description One presentation of back pain and how it responds to massage. */
         ConditionSparse: {
@@ -11959,7 +11978,7 @@ export interface operations {
                  */
                 fields?: string;
                 /**
-                 * @description Embed related resources: faqs, conditions, jsonld. Trim them with `fields[name]=a,b`.
+                 * @description Embed related resources: faqs, conditions, jsonld, categories, guidance, site. Trim them with `fields[name]=a,b`.
                  * @example faqs
                  */
                 include?: string;
