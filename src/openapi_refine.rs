@@ -18,7 +18,7 @@ pub enum Listed {
 
 pub fn refine(spec: &mut Value, lists: &[Listed]) {
     document_query_language(spec, lists);
-    sparse_responses(spec);
+    sparse_responses(spec, &trimmable(lists));
     patch_bodies(spec);
     constrain_parameters(spec, lists);
     slug_patterns_in_inputs(spec);
@@ -215,7 +215,16 @@ fn document_detail(spec: &mut Value, path: &str, detail: &DetailSpec) {
     if let Some(existing) = spec.pointer_mut(&pointer).and_then(Value::as_array_mut) {
         let names: Vec<&str> = detail.includes.iter().map(|i| i.name).collect();
         existing.push(json!({"name": "fields", "in": "query", "required": false,
-            "description": format!("Only these fields, comma-separated: {}.", detail.fields.join(", ")),
+            "description": format!(
+                "Only these fields, comma-separated: {}.{}",
+                detail.fields.join(", "),
+                if detail.fields.iter().any(|f| f.contains('.')) {
+                    " A field `parent.child` keeps `parent` with only the children named (in each item of a list): \
+                     `fields=title,sections.heading,sections.html` is the body in one form."
+                } else {
+                    ""
+                }
+            ),
             "schema": {"type": "string", "minLength": 1}, "example": "title,sections"}));
         existing.push(json!({"name": "include", "in": "query", "required": false,
             "description": format!("Embed related resources: {}. Trim them with `fields[name]=a,b`.", names.join(", ")),
@@ -284,10 +293,27 @@ fn busy_errors(spec: &mut Value) {
     }
 }
 
+/// Properties whose own fields a query may trim: includes with `fields[name]`, and the parents
+/// of `parent.child` fields.
+fn trimmable(lists: &[Listed]) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for listed in lists {
+        let (fields, includes) = match listed {
+            Listed::List(_, spec) => (spec.fields, spec.includes),
+            Listed::Detail(_, spec) => (spec.fields, spec.includes),
+        };
+        names.extend(includes.iter().filter(|include| !include.fields.is_empty()).map(|include| include.name));
+        names.extend(fields.iter().filter_map(|field| field.split_once('.')).map(|(parent, _)| parent));
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// With `fields` (and `fields[name]`), items come without the fields left out, so a 200 from
 /// an operation that takes `fields` is either the full envelope or its sparse twin: the same
-/// schemas with nothing required.
-fn sparse_responses(spec: &mut Value) {
+/// schemas with nothing required, and so are the `trimmable` properties' schemas.
+fn sparse_responses(spec: &mut Value, trimmable: &[&str]) {
     let Some(paths) = spec["paths"].as_object().cloned() else { return };
     let mut wanted: Vec<String> = Vec::new();
     for (path, item) in &paths {
@@ -328,11 +354,7 @@ fn sparse_responses(spec: &mut Value) {
                         .and_then(Value::as_str)
                         .map(|r| r.rsplit('/').next().unwrap_or_default().to_string());
                     let Some(target) = target else { continue };
-                    let sparse_items = if envelope {
-                        key == "data"
-                    } else {
-                        ["Faq", "Condition", "PostCitation"].contains(&target.as_str())
-                    };
+                    let sparse_items = if envelope { key == "data" } else { trimmable.contains(&key.as_str()) };
                     if !sparse_items {
                         continue;
                     }

@@ -127,7 +127,9 @@ impl Serialize for RawFields {
     }
 }
 
-/// The item, trimmed to `fields` (and included relations to `fields[name]`) when asked.
+/// The item, trimmed to `fields` (and included relations to `fields[name]`) when asked. A
+/// field `parent.child` keeps `parent` with only the children named (in each item when
+/// `parent` is a list), so a client may ask for one form of a body (`body.html`).
 fn sparse<T: Serialize>(item: T, query: &ListQuery) -> Result<Shaped<T>, ApiError> {
     if query.fields.is_none() && query.include_fields.is_empty() {
         return Ok(Shaped::Whole(item));
@@ -135,19 +137,42 @@ fn sparse<T: Serialize>(item: T, query: &ListQuery) -> Result<Shaped<T>, ApiErro
     let text = serde_json::to_string(&item).map_err(ApiError::internal)?;
     let RawFields(mut fields) = serde_json::from_str(&text).map_err(ApiError::internal)?;
     if let Some(wanted) = &query.fields {
-        fields.retain(|(key, _)| wanted.iter().any(|f| f == key) || query.includes.contains(&key.as_str()));
+        let children = |key: &str| -> Vec<String> {
+            wanted
+                .iter()
+                .filter_map(|field| field.split_once('.'))
+                .filter(|(parent, _)| *parent == key)
+                .map(|(_, child)| child.to_string())
+                .collect()
+        };
+        fields.retain(|(key, _)| {
+            wanted.iter().any(|f| f == key) || query.includes.contains(&key.as_str()) || !children(key).is_empty()
+        });
+        for (key, raw) in fields.iter_mut() {
+            let kept = children(key);
+            if !kept.is_empty() && !wanted.iter().any(|f| f == key) {
+                *raw = only_keys(raw, &kept)?;
+            }
+        }
     }
     for (include, kept) in &query.include_fields {
         let Some((_, raw)) = fields.iter_mut().find(|(key, _)| key == include) else { continue };
-        let mut value: Value = serde_json::from_str(raw.get()).map_err(ApiError::internal)?;
-        if let Value::Array(items) = &mut value {
-            for item in items {
-                if let Value::Object(object) = item {
-                    object.retain(|key, _| kept.iter().any(|f| f == key));
-                }
-            }
-        }
-        *raw = serde_json::value::to_raw_value(&value).map_err(ApiError::internal)?;
+        *raw = only_keys(raw, kept)?;
     }
     Ok(Shaped::Trimmed(RawFields(fields)))
+}
+
+/// An object, or each object of a list, with only these keys.
+fn only_keys(raw: &RawValue, kept: &[String]) -> Result<Box<RawValue>, ApiError> {
+    let mut value: Value = serde_json::from_str(raw.get()).map_err(ApiError::internal)?;
+    let trim = |item: &mut Value| {
+        if let Value::Object(object) = item {
+            object.retain(|key, _| kept.iter().any(|f| f == key));
+        }
+    };
+    match &mut value {
+        Value::Array(items) => items.iter_mut().for_each(trim),
+        other => trim(other),
+    }
+    serde_json::value::to_raw_value(&value).map_err(ApiError::internal)
 }

@@ -221,3 +221,31 @@ async fn one_request_brings_everything_the_seed_posts_page_shows() {
     let path = format!("/v1/posts/{POST_SLUG}?include=sitee");
     assert_problem(&app.get(&path).await, 400, &format!("/v1/posts/{POST_SLUG}"));
 }
+
+#[actix_web::test]
+async fn a_client_asks_for_the_one_body_form_it_renders() {
+    let app = spawn_app().await;
+    let whole = app.get_ok(&format!("/v1/posts/{POST_SLUG}")).await;
+    let path = format!("/v1/posts/{POST_SLUG}?fields=title,body.html,sections.heading,sections.html");
+    let response = app.get(&path).await;
+    assert_eq!(response.status.as_u16(), 200, "{}", String::from_utf8_lossy(&response.body));
+    let full_bytes = serde_json::to_vec(&whole).unwrap().len();
+    assert!(response.body.len() * 3 < full_bytes, "{} bytes of {full_bytes}", response.body.len());
+    let post = &response.json()["data"];
+    assert_eq!(post["title"], whole["data"]["title"]);
+    assert_eq!(post["body"], json!({"html": whole["data"]["body"]["html"]}));
+    let sections = post["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), whole["data"]["sections"].as_array().unwrap().len());
+    for (section, full) in sections.iter().zip(whole["data"]["sections"].as_array().unwrap()) {
+        assert_eq!(section, &json!({"heading": full["heading"], "html": full["html"]}));
+    }
+    assert_eq!(post.as_object().unwrap().len(), 3, "nothing else: {post}");
+
+    // The whole field wins over a part of it; unknown parts are a 400.
+    let both = app.get_ok(&format!("/v1/posts/{POST_SLUG}?fields=body,body.html")).await;
+    assert_eq!(both["data"]["body"], whole["data"]["body"]);
+    for bad in ["body.htm", "sections.html.x", "title.text"] {
+        let path = format!("/v1/posts/{POST_SLUG}?fields={bad}");
+        assert_problem(&app.get(&path).await, 400, &path);
+    }
+}

@@ -2294,9 +2294,9 @@ export interface components {
             condition_categories?: components["schemas"]["CategoryRef"][];
             key_points?: components["schemas"]["KeyPoints"];
             /** @description The whole body as Markdown, sanitised HTML and plain text. */
-            body?: components["schemas"]["Body"];
+            body?: components["schemas"]["BodySparse"];
             /** @description The body split at its headings, for native rendering and tables of contents. */
-            sections?: components["schemas"]["Section"][];
+            sections?: components["schemas"]["SectionSparse"][];
             links?: components["schemas"]["PostLinks"];
             /**
              * @description The post's old slugs, which answer `301` to it (kept when a published post is renamed).
@@ -2371,6 +2371,28 @@ export interface components {
             published_at?: string | null;
             updated_at?: string;
             links?: components["schemas"]["FaqLinks"];
+        };
+        /** @description One section of a post body: the lead (no heading) or a level-2 heading and what follows. */
+        SectionSparse: {
+            /**
+             * @description A fragment id for the section, unique within the post.
+             * @example how-many-sessions-you-actually-need
+             */
+            anchor?: string;
+            /** @example How many sessions you actually need */
+            heading?: string | null;
+            markdown?: string;
+            html?: string;
+            text?: string;
+        };
+        /** @description Text in three forms. */
+        BodySparse: {
+            /** @description The source, CommonMark. */
+            markdown?: string;
+            /** @description Rendered and sanitised: raw HTML in the source is escaped, unsafe links removed. */
+            html?: string;
+            /** @description Plain text, blocks separated by blank lines. */
+            text?: string;
         };
         /** @description A citation as embedded in a post: the source and the claim it backs there. */
         PostCitationSparse: {
@@ -11973,7 +11995,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Only these fields, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, word_count, meta_title, meta_description, canonical_url, cta, author, tags, citations, condition_categories, key_points, body, sections, links, redirect_from.
+                 * @description Only these fields, comma-separated: slug, title, excerpt, status, published_at, updated_at, reading_time_minutes, word_count, meta_title, meta_description, canonical_url, cta, author, tags, citations, condition_categories, key_points, body, body.markdown, body.html, body.text, sections, sections.anchor, sections.heading, sections.markdown, sections.html, sections.text, links, redirect_from. A field `parent.child` keeps `parent` with only the children named (in each item of a list): `fields=title,sections.heading,sections.html` is the body in one form.
                  * @example title,sections
                  */
                 fields?: string;
