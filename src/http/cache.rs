@@ -3,8 +3,12 @@
 //! Anonymous GET/HEAD reads are answered from memory when the same URL was answered before and
 //! the content has not changed since (the app's content version and the next scheduled
 //! publication decide): the ready-to-send bytes, with their ETag, in identity, gzip and brotli
-//! encodings made once each. Reads with a token never touch the cache, so drafts never reach
-//! it. Every GET also gets `Last-Modified` and honours `If-Modified-Since`, and bodies of 1 KiB
+//! encodings made once each. Reads with a verified token have a cache of their own: every token
+//! holder sees the same content (drafts included), so their answers are kept apart from the
+//! public's, under the token's view (`TokenView`), and only from routes any reader may read
+//! (`OpenRead`, set by the route guard): a static build with a token costs what an anonymous
+//! one does, and no draft ever reaches an anonymous reader. Any other `Authorization` header
+//! bypasses the cache. Every GET also gets `Last-Modified` and honours `If-Modified-Since`, and bodies of 1 KiB
 //! or more are compressed when the client accepts it.
 
 use std::collections::HashMap;
@@ -19,7 +23,7 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue, HttpDate
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
-use actix_web::HttpResponse;
+use actix_web::{HttpMessage, HttpResponse};
 
 use crate::clock;
 use crate::content_state::{ContentState, Stamp};
@@ -282,6 +286,15 @@ fn respond(
     response.body(body)
 }
 
+/// Put on a verified token's request by the token layer: which content it sees (`preview`).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenView(pub &'static str);
+
+/// Put on a GET or HEAD by the route guard when the route needs no scope to read: its answer
+/// depends on the content a reader sees, not on who the reader is.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenRead;
+
 fn cacheable_path(path: &str) -> bool {
     // Webhook state changes without a content change, so the content's time says nothing there.
     let content = path.starts_with("/v1/") && !path.starts_with("/v1/webhooks");
@@ -307,14 +320,22 @@ pub async fn middleware(
     let cache = req.app_data::<Data<ResponseCache>>().cloned();
     let now = clock::now();
     let last_modified = state.as_ref().and_then(|state| last_modified_value(&state.last_modified(&now)?));
-    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
-    let use_cache = anonymous && cacheable_path(req.path()) && cache.is_some() && state.is_some();
-    // An answer may name the origin a trusted proxy forwarded (feed self links): key by it too.
-    let origin = req.app_data::<Data<ApiOrigin>>().and_then(|origin| origin.forwarded(req.request()));
-    let key = match origin {
-        None => format!("{}?{}", req.path(), req.query_string()),
-        Some(origin) => format!("{origin}{}?{}", req.path(), req.query_string()),
+    let view = match req.extensions().get::<TokenView>() {
+        Some(TokenView(view)) => Some(*view),
+        None if !req.headers().contains_key(header::AUTHORIZATION) => Some(""),
+        None => None,
     };
+    let use_cache = view.is_some() && cacheable_path(req.path()) && cache.is_some() && state.is_some();
+    // An answer may name the origin a trusted proxy forwarded (feed self links): key by it too.
+    // A token's view starts with a space, which no path does.
+    let origin = req.app_data::<Data<ApiOrigin>>().and_then(|origin| origin.forwarded(req.request()));
+    let key = match (view.unwrap_or(""), origin) {
+        ("", None) => format!("{}?{}", req.path(), req.query_string()),
+        ("", Some(origin)) => format!("{origin}{}?{}", req.path(), req.query_string()),
+        (view, None) => format!(" {view} {}?{}", req.path(), req.query_string()),
+        (view, Some(origin)) => format!(" {view} {origin}{}?{}", req.path(), req.query_string()),
+    };
+    let token_view = view.is_some_and(|view| !view.is_empty());
 
     if use_cache {
         let (cache, state) = (cache.as_ref().expect("checked"), state.as_ref().expect("checked"));
@@ -383,7 +404,8 @@ pub async fn middleware(
             response.headers_mut().insert(name.clone(), value.clone());
         }
     }
-    if use_cache && etag.is_some() {
+    let shareable = !token_view || http_req.extensions().get::<OpenRead>().is_some();
+    if use_cache && etag.is_some() && shareable {
         if let Some(cache) = &cache {
             cache.put(key, entry);
         }

@@ -16,6 +16,7 @@ use super::query::{self, Verified};
 use crate::clock;
 use crate::db::{self, DbPool};
 use crate::error::ApiError;
+use crate::http::cache::{OpenRead, TokenView};
 use crate::http::rate_limit::TokenHolder;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +150,9 @@ pub async fn identify(
         if let Ok(caller) = authenticate(req.request()).await {
             if let Some((id, _, _)) = caller.token {
                 req.extensions_mut().insert(TokenHolder(id));
+                // Every scope previews, so every token sees the same content.
+                let view = if caller.can_preview() { "preview" } else { "public" };
+                req.extensions_mut().insert(TokenView(view));
             }
             req.extensions_mut().insert(caller);
         }
@@ -219,6 +223,9 @@ where
         let service = self.service.clone();
         let served = |_: &Scope| self.allowed.split(", ").any(|allowed| allowed == method.as_str());
         let Some(needed) = needed.filter(served) else {
+            if needed.is_none() && (method == Method::GET || method == Method::HEAD) {
+                req.extensions_mut().insert(OpenRead);
+            }
             return Box::pin(async move { service.call(req).await.map(ServiceResponse::map_into_left_body) });
         };
         let known = req.extensions().get::<Caller>().cloned();

@@ -249,3 +249,44 @@ async fn a_client_asks_for_the_one_body_form_it_renders() {
         assert_problem(&app.get(&path).await, 400, &path);
     }
 }
+
+#[actix_web::test]
+async fn token_reads_have_a_cache_of_their_own_that_no_anonymous_reader_sees() {
+    let app = spawn_app().await;
+    let (write, preview) = (app.token("write"), app.token("preview"));
+    let draft = json!({"slug": "a-draft", "title": "A draft", "sections": [{"heading": null, "markdown": "Text."}]});
+    assert_eq!(app.write(Method::POST, "/v1/posts", &write, &draft).await.status.as_u16(), 201);
+    let metrics = || async { cache_hits(&String::from_utf8(app.get("/metrics").await.body).unwrap()) };
+
+    let first = app.get_as("/v1/posts?fields=slug", &preview).await;
+    let hits = metrics().await;
+    let second = app.get_as("/v1/posts?fields=slug", &write).await;
+    assert_eq!(metrics().await, hits + 1, "another token's read of the same URL is a cache hit");
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("cache-control"), Some("private, no-store"), "never in a shared cache");
+    assert_eq!(first.json()["meta"]["pagination"]["total"], 2, "the draft is in the token's view");
+
+    // The public's answer to the same URL is its own, without the draft, before and after.
+    let public = app.get_ok("/v1/posts?fields=slug").await;
+    assert_eq!(public["meta"]["pagination"]["total"], 1);
+    assert_eq!(app.get_as("/v1/posts?fields=slug", &preview).await.json()["meta"]["pagination"]["total"], 2);
+    assert_eq!(app.get_ok("/v1/posts?fields=slug").await["meta"]["pagination"]["total"], 1);
+
+    // A write is seen by the next token read; a made-up or revoked token never gets the entry.
+    let second_draft =
+        json!({"slug": "b-draft", "title": "B draft", "sections": [{"heading": null, "markdown": "Text."}]});
+    assert_eq!(app.write(Method::POST, "/v1/posts", &write, &second_draft).await.status.as_u16(), 201);
+    assert_eq!(app.get_as("/v1/posts?fields=slug", &preview).await.json()["meta"]["pagination"]["total"], 3);
+    let made_up = app.get_as("/v1/posts?fields=slug", "not-a-token").await;
+    assert_eq!(made_up.status.as_u16(), 401);
+    clinic_content::tokens::query::revoke(&mut app.connection(), "test Preview", "2026-01-02T00:00:00Z").unwrap();
+    assert_eq!(app.get_as("/v1/posts?fields=slug", &preview).await.status.as_u16(), 401);
+
+    // Routes that need a scope to read are never served from it.
+    let admin = app.token("admin");
+    let hits = metrics().await;
+    for _ in 0..2 {
+        assert_eq!(app.get_as("/v1/webhooks", &admin).await.status.as_u16(), 200);
+    }
+    assert_eq!(metrics().await, hits);
+}
