@@ -329,13 +329,12 @@ pub async fn middleware(
     // An answer may name the origin a trusted proxy forwarded (feed self links): key by it too.
     // A token's view starts with a space, which no path does.
     let origin = req.app_data::<Data<ApiOrigin>>().and_then(|origin| origin.forwarded(req.request()));
-    let key = match (view.unwrap_or(""), origin) {
-        ("", None) => format!("{}?{}", req.path(), req.query_string()),
-        ("", Some(origin)) => format!("{origin}{}?{}", req.path(), req.query_string()),
-        (view, None) => format!(" {view} {}?{}", req.path(), req.query_string()),
-        (view, Some(origin)) => format!(" {view} {origin}{}?{}", req.path(), req.query_string()),
-    };
+    let origin = origin.unwrap_or_default();
     let token_view = view.is_some_and(|view| !view.is_empty());
+    let key = match view {
+        Some(view) if token_view => format!(" {view} {origin}{}?{}", req.path(), req.query_string()),
+        _ => format!("{origin}{}?{}", req.path(), req.query_string()),
+    };
 
     if use_cache {
         let (cache, state) = (cache.as_ref().expect("checked"), state.as_ref().expect("checked"));

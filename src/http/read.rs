@@ -137,19 +137,15 @@ fn sparse<T: Serialize>(item: T, query: &ListQuery) -> Result<Shaped<T>, ApiErro
     let text = serde_json::to_string(&item).map_err(ApiError::internal)?;
     let RawFields(mut fields) = serde_json::from_str(&text).map_err(ApiError::internal)?;
     if let Some(wanted) = &query.fields {
-        let children = |key: &str| -> Vec<String> {
-            wanted
-                .iter()
-                .filter_map(|field| field.split_once('.'))
-                .filter(|(parent, _)| *parent == key)
-                .map(|(_, child)| child.to_string())
-                .collect()
-        };
+        // `parent.child` fields, as (parent, child).
+        let nested: Vec<(&str, &str)> = wanted.iter().filter_map(|field| field.split_once('.')).collect();
         fields.retain(|(key, _)| {
-            wanted.iter().any(|f| f == key) || query.includes.contains(&key.as_str()) || !children(key).is_empty()
+            wanted.iter().any(|f| f == key)
+                || query.includes.contains(&key.as_str())
+                || nested.iter().any(|(parent, _)| parent == key)
         });
         for (key, raw) in fields.iter_mut() {
-            let kept = children(key);
+            let kept: Vec<&str> = nested.iter().filter(|(parent, _)| parent == key).map(|(_, child)| *child).collect();
             if !kept.is_empty() && !wanted.iter().any(|f| f == key) {
                 *raw = only_keys(raw, &kept)?;
             }
@@ -163,11 +159,11 @@ fn sparse<T: Serialize>(item: T, query: &ListQuery) -> Result<Shaped<T>, ApiErro
 }
 
 /// An object, or each object of a list, with only these keys.
-fn only_keys(raw: &RawValue, kept: &[String]) -> Result<Box<RawValue>, ApiError> {
+fn only_keys(raw: &RawValue, kept: &[impl AsRef<str>]) -> Result<Box<RawValue>, ApiError> {
     let mut value: Value = serde_json::from_str(raw.get()).map_err(ApiError::internal)?;
     let trim = |item: &mut Value| {
         if let Value::Object(object) = item {
-            object.retain(|key, _| kept.iter().any(|f| f == key));
+            object.retain(|key, _| kept.iter().any(|f| f.as_ref() == key));
         }
     };
     match &mut value {

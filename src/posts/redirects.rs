@@ -12,7 +12,7 @@ use crate::content::Viewer;
 use crate::db::{self, Conn, DbPool};
 use crate::error::{responses, ApiError, FieldError};
 use crate::http::params;
-use crate::http::respond::{self, PRIVATE_CACHE_CONTROL};
+use crate::http::respond;
 use crate::schema::{post_redirects, posts};
 use crate::tokens::Caller;
 
@@ -180,12 +180,10 @@ pub async fn list_redirects(
             link,
         );
     }
-    let mut response = crate::seo::bytes_response(&req, "text/plain; charset=utf-8", netlify(&redirects).into_bytes());
+    let mut response =
+        crate::seo::bytes_response_for(&req, &caller, "text/plain; charset=utf-8", netlify(&redirects).into_bytes());
     if let Some(link) = link {
         response.headers_mut().insert(header::LINK, link.parse().map_err(ApiError::internal)?);
-    }
-    if caller.token.is_some() {
-        response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static(PRIVATE_CACHE_CONTROL));
     }
     Ok(response)
 }

@@ -71,15 +71,8 @@ pub async fn get_post_jsonld(
     let post = post.ok_or_else(|| ApiError::not_found("post", &slug))?;
     let document = jsonld::for_post(&post, &site, &base_url(&req, &site.website_url));
     let bytes = crate::http::respond::ScriptSafe::new(&document).as_str().as_bytes().to_vec();
-    let mut response = bytes_response(&req, "application/ld+json", bytes);
-    if caller.token.is_some() {
-        // A preview may show a draft: never in a shared cache.
-        response.headers_mut().insert(
-            actix_web::http::header::CACHE_CONTROL,
-            actix_web::http::header::HeaderValue::from_static(crate::http::respond::PRIVATE_CACHE_CONTROL),
-        );
-    }
-    Ok(response)
+    // A preview may show a draft.
+    Ok(crate::seo::bytes_response_for(&req, &caller, "application/ld+json", bytes))
 }
 
 /// The front end's base URL: the configured one (when not empty), else the site's website.

@@ -70,6 +70,22 @@ pub fn self_url(req: &HttpRequest) -> String {
     crate::http::forwarded::api_url(req, req.path())
 }
 
+/// `bytes_response` for a read that may show a draft: with a token, never in a shared cache.
+pub fn bytes_response_for(
+    req: &HttpRequest,
+    caller: &crate::tokens::Caller,
+    content_type: &'static str,
+    bytes: Vec<u8>,
+) -> HttpResponse {
+    let mut response = bytes_response(req, content_type, bytes);
+    if caller.token.is_some() {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(crate::http::respond::PRIVATE_CACHE_CONTROL));
+    }
+    response
+}
+
 /// A public read of ready bytes: strong ETag, 304 on `If-None-Match`, public caching.
 pub fn bytes_response(req: &HttpRequest, content_type: &'static str, bytes: Vec<u8>) -> HttpResponse {
     let etag = etag_for(&bytes);

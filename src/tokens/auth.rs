@@ -98,11 +98,16 @@ impl FromRequest for Caller {
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        // Checked already by the route's guard: no second look-up.
-        if let Some(caller) = req.extensions().get::<Caller>().cloned() {
-            return Box::pin(std::future::ready(Ok(caller)));
-        }
-        Box::pin(authenticate(req))
+        known_or_authenticate(req)
+    }
+}
+
+/// The caller `identify` or the route's guard already verified (no second look-up), else who
+/// `authenticate` finds.
+fn known_or_authenticate(req: &HttpRequest) -> Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>> {
+    match req.extensions().get::<Caller>().cloned() {
+        Some(caller) => Box::pin(std::future::ready(Ok(caller))),
+        None => Box::pin(authenticate(req)),
     }
 }
 
@@ -228,14 +233,9 @@ where
             }
             return Box::pin(async move { service.call(req).await.map(ServiceResponse::map_into_left_body) });
         };
-        let known = req.extensions().get::<Caller>().cloned();
-        let caller = authenticate(req.request());
+        let caller = known_or_authenticate(req.request());
         Box::pin(async move {
-            let caller = match known {
-                Some(caller) => Ok(caller),
-                None => caller.await,
-            };
-            match caller.and_then(|caller| caller.require(needed).map(|()| caller)) {
+            match caller.await.and_then(|caller| caller.require(needed).map(|()| caller)) {
                 Ok(caller) => {
                     req.extensions_mut().insert(caller);
                     service.call(req).await.map(ServiceResponse::map_into_left_body)
